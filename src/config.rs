@@ -1,0 +1,241 @@
+//! `site.toml` in, a validated [`Config`] out.
+//!
+//! The file is parsed as written ([`SiteToml`], unknown keys rejected) and then resolved once:
+//! the base URL is split into origin and sub-path, command-line overrides are applied, and the
+//! theme folder is located.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::toml_error;
+
+/// The name of the configuration file at the site root.
+pub const FILE_NAME: &str = "site.toml";
+
+/// `site.toml` as the user wrote it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteToml {
+    base_url: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default = "default_language")]
+    default_language: String,
+    theme: Option<String>,
+    #[serde(default)]
+    taxonomies: Vec<TaxonomyToml>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaxonomyToml {
+    name: String,
+    #[serde(default)]
+    feed: bool,
+    paginate_by: Option<usize>,
+}
+
+fn default_language() -> String {
+    "en".to_string()
+}
+
+/// The site's settings, resolved and checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The site root: the folder holding `site.toml`.
+    pub root: PathBuf,
+    pub base_url: BaseUrl,
+    pub title: String,
+    pub description: String,
+    pub default_language: String,
+    /// Folder of the theme in use, if any (`themes/<name>`).
+    pub theme_dir: Option<PathBuf>,
+    pub theme: Option<String>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub extra: toml::Table,
+}
+
+/// A taxonomy declared in `site.toml` (`taxonomies = [{ name = "topics" }]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    pub name: String,
+    pub feed: bool,
+    pub paginate_by: Option<usize>,
+}
+
+/// Where the site is hosted: `https://example.org/plan/` is origin `https://example.org` and
+/// prefix `/plan`. A bare path (`/plan/`) is allowed for local previews.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// Everything before the path, e.g. `https://example.org`; empty for a bare path.
+    pub origin: String,
+    /// The sub-path the site lives under, without a trailing slash; empty at the root.
+    pub prefix: String,
+}
+
+impl BaseUrl {
+    /// Parses `https://host[:port][/sub/path][/]` or `/sub/path/`.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let (origin, path) = if url.starts_with('/') {
+            ("", url)
+        } else {
+            let scheme_end = url
+                .find("://")
+                .ok_or_else(|| format!("`{url}` is not an absolute URL"))?;
+            let host_start = scheme_end + 3;
+            let path_start = url[host_start..].find('/').map_or(url.len(), |i| host_start + i);
+            if path_start == host_start {
+                return Err(format!("`{url}` has no host"));
+            }
+            url.split_at(path_start)
+        };
+        if path.contains(['?', '#', ' ']) {
+            return Err(format!("`{url}` must not contain a query, fragment or space"));
+        }
+        Ok(Self {
+            origin: origin.to_string(),
+            prefix: path.trim_end_matches('/').to_string(),
+        })
+    }
+
+    /// The absolute URL of a site path such as `/priorities/` (always starting with `/`).
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}{}{path}", self.origin, self.prefix)
+    }
+
+    /// The base URL without a trailing slash, as templates see it in `config.base_url`.
+    pub fn as_str(&self) -> String {
+        format!("{}{}", self.origin, self.prefix)
+    }
+}
+
+/// Command-line values that take precedence over `site.toml`.
+#[derive(Debug, Default, Clone)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+/// Reads and resolves `<root>/<file_name>`.
+pub fn load(root: &Path, file_name: &str, overrides: &Overrides) -> anyhow::Result<Config> {
+    let path = root.join(file_name);
+    let text = std::fs::read_to_string(&path).map_err(|error| {
+        let hint = "run `workplan init` to start a new site, or pass `--root` to point at one";
+        anyhow::Error::new(Diagnostics::from(
+            Diagnostic::file(file_name, format!("cannot read {file_name}: {error}")).with_hint(hint),
+        ))
+    })?;
+    resolve(root, Path::new(file_name), &text, overrides).map_err(anyhow::Error::new)
+}
+
+fn resolve(root: &Path, shown_path: &Path, text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
+    let raw: SiteToml = toml::from_str(text).map_err(|error| {
+        Diagnostics::from(toml_error::diagnostic(shown_path, text, 0, &error))
+    })?;
+    let base_url_text = overrides.base_url.as_deref().unwrap_or(&raw.base_url);
+    let base_url = BaseUrl::parse(base_url_text).map_err(|message| {
+        let span = value_span(text, "base_url");
+        Diagnostic::at(shown_path, text, span, message)
+            .with_hint("use the address the site is served from, e.g. `https://example.org/plan/`")
+    })?;
+    let theme_dir = raw.theme.as_ref().map(|name| root.join("themes").join(name));
+    if let (Some(name), Some(dir)) = (&raw.theme, &theme_dir)
+        && !dir.is_dir()
+    {
+        let span = value_span(text, "theme");
+        return Err(Diagnostic::at(shown_path, text, span, format!("theme `{name}` not found"))
+            .with_hint(format!("expected a folder `themes/{name}/` with `templates/` inside"))
+            .into());
+    }
+    Ok(Config {
+        root: root.to_path_buf(),
+        base_url,
+        title: raw.title,
+        description: raw.description,
+        default_language: raw.default_language,
+        theme_dir,
+        theme: raw.theme,
+        taxonomies: raw
+            .taxonomies
+            .into_iter()
+            .map(|t| Taxonomy {
+                name: t.name,
+                feed: t.feed,
+                paginate_by: t.paginate_by,
+            })
+            .collect(),
+        extra: raw.extra,
+    })
+}
+
+/// Byte range of the value of a top-level `key = value` line, or the whole file start.
+fn value_span(text: &str, key: &str) -> std::ops::Range<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            let value_start = line.find('=').map_or(0, |i| i + 1);
+            let value = line[value_start..].trim();
+            let start = offset + value_start + line[value_start..].find(value).unwrap_or(0);
+            return start..start + value.len();
+        }
+        offset += line.len();
+    }
+    0..0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_splits_origin_and_sub_path() {
+        let url = BaseUrl::parse("https://example.org/plan/").unwrap();
+        assert_eq!(url.origin, "https://example.org");
+        assert_eq!(url.prefix, "/plan");
+        assert_eq!(url.permalink("/priorities/"), "https://example.org/plan/priorities/");
+        assert_eq!(url.as_str(), "https://example.org/plan");
+    }
+
+    #[test]
+    fn base_url_at_root_and_bare_path() {
+        let root = BaseUrl::parse("http://127.0.0.1:1111").unwrap();
+        assert_eq!(root.permalink("/"), "http://127.0.0.1:1111/");
+        let bare = BaseUrl::parse("/plan/").unwrap();
+        assert_eq!(bare.permalink("/a/"), "/plan/a/");
+    }
+
+    #[test]
+    fn base_url_rejects_nonsense() {
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("https:///x").is_err());
+        assert!(BaseUrl::parse("https://x.org/?a").is_err());
+    }
+
+    #[test]
+    fn unknown_key_is_located_with_a_suggestion() {
+        let text = "base_url = \"https://x.org\"\ntitle = \"T\"\ntheem = \"default\"\n";
+        let error = resolve(Path::new("/nowhere"), Path::new("site.toml"), text, &Overrides::default())
+            .unwrap_err();
+        let diagnostic = &error.0[0];
+        assert_eq!(diagnostic.position(), "site.toml:3:1");
+        assert_eq!(diagnostic.hint.as_deref(), Some("did you mean `theme`?"));
+    }
+
+    #[test]
+    fn override_replaces_base_url() {
+        let text = "base_url = \"https://x.org\"\ntitle = \"T\"\n";
+        let overrides = Overrides {
+            base_url: Some("/sub/".into()),
+        };
+        let config = resolve(Path::new("/r"), Path::new("site.toml"), text, &overrides).unwrap();
+        assert_eq!(config.base_url.as_str(), "/sub");
+    }
+}

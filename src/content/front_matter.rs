@@ -1,0 +1,351 @@
+//! A Markdown file's text in, its front matter as written plus where its body starts out.
+//!
+//! Front matter is TOML between two `+++` lines at the very top (Zola's convention). The keys are
+//! Zola's, plus the work-plan data of a priority area (`[area]` with `[[area.tasks]]`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::Diagnostic;
+use crate::toml_error;
+
+const DELIMITER: &str = "+++";
+
+/// Front matter of a page, as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageFrontMatter {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub date: Option<Date>,
+    pub updated: Option<Date>,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    pub slug: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    pub template: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub in_search_index: bool,
+    #[serde(default)]
+    pub taxonomies: BTreeMap<Spanned<String>, Vec<String>>,
+    pub area: Option<Spanned<AreaFrontMatter>>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// Front matter of a section (`_index.md`), as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionFrontMatter {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub paginate_path: Option<String>,
+    #[serde(default)]
+    pub paginate_reversed: bool,
+    pub template: Option<Spanned<String>>,
+    pub page_template: Option<Spanned<String>>,
+    #[serde(default)]
+    pub insert_anchor_links: AnchorLinks,
+    #[serde(default = "yes")]
+    pub in_search_index: bool,
+    #[serde(default = "yes")]
+    pub render: bool,
+    pub redirect_to: Option<String>,
+    #[serde(default)]
+    pub transparent: bool,
+    #[serde(default)]
+    pub generate_feeds: bool,
+    #[serde(default)]
+    pub aliases: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// Lightest first; ties by date, then title. The default.
+    #[default]
+    Weight,
+    /// Newest first.
+    Date,
+    Title,
+    /// The order of the files' names.
+    None,
+}
+
+/// Where headings get a `#` link to themselves.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnchorLinks {
+    #[default]
+    None,
+    Left,
+    Right,
+    Heading,
+}
+
+/// `[area]`: the page is a priority area of the plan.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaFrontMatter {
+    pub number: Spanned<u32>,
+    #[serde(default)]
+    pub tasks: Vec<TaskFrontMatter>,
+}
+
+/// One `[[area.tasks]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TaskFrontMatter {
+    pub title: Spanned<String>,
+    #[serde(default)]
+    pub status: Status,
+    pub lead: Option<String>,
+    pub due: Option<Date>,
+    pub note: Option<String>,
+}
+
+/// Where a task stands.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    #[default]
+    Planned,
+    InProgress,
+    Done,
+    AtRisk,
+}
+
+impl Status {
+    pub const ALL: [Self; 4] = [Self::Planned, Self::InProgress, Self::Done, Self::AtRisk];
+
+    /// The value written in front matter and given to templates.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::InProgress => "in-progress",
+            Self::Done => "done",
+            Self::AtRisk => "at-risk",
+        }
+    }
+
+    /// How the theme names it to readers.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Planned => "Planned",
+            Self::InProgress => "In progress",
+            Self::Done => "Done",
+            Self::AtRisk => "At risk",
+        }
+    }
+}
+
+/// A date as front matter gives it: a TOML date or datetime, or a string holding one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Date {
+    Day(jiff::civil::Date),
+    Instant(jiff::Timestamp),
+    Local(jiff::civil::DateTime),
+}
+
+impl Date {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(day) = text.parse::<jiff::civil::Date>()
+            && text.len() <= 10
+        {
+            return Ok(Self::Day(day));
+        }
+        if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+            return Ok(Self::Instant(instant));
+        }
+        text.parse::<jiff::civil::DateTime>()
+            .map(Self::Local)
+            .map_err(|_| format!("`{text}` is not a date; expected e.g. `2024-03-01` or `2024-03-01T09:30:00Z`"))
+    }
+
+    /// A civil date-time for ordering pages; instants are taken in UTC.
+    pub fn sort_key(self) -> jiff::civil::DateTime {
+        match self {
+            Self::Day(day) => day.to_datetime(jiff::civil::Time::midnight()),
+            Self::Instant(instant) => jiff::tz::Offset::UTC.to_datetime(instant),
+            Self::Local(local) => local,
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Day(day) => write!(f, "{day}"),
+            Self::Instant(instant) => write!(f, "{instant}"),
+            Self::Local(local) => write!(f, "{local}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = match toml::Value::deserialize(deserializer)? {
+            toml::Value::Datetime(datetime) => datetime.to_string(),
+            toml::Value::String(text) => text,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a date like `2024-03-01`, found {}",
+                    other.type_str()
+                )));
+            }
+        };
+        Self::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A file split at its front matter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    pub front_matter: &'a str,
+    /// Byte offset of the front matter's first byte in the file.
+    pub front_matter_start: usize,
+    /// Byte offset of the body's first byte in the file.
+    pub body_start: usize,
+}
+
+/// Finds the `+++` lines. `path` is only used for messages.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let opening = text.lines().next().unwrap_or_default();
+    if opening.trim_end() != DELIMITER {
+        let hint = if opening.trim_end() == "---" {
+            "workplan reads TOML front matter between `+++` lines (YAML `---` is not supported)"
+        } else {
+            "start the file with a `+++` line, then TOML such as `title = \"...\"`, then `+++`"
+        };
+        return Err(Diagnostic::at(path, text, 0..opening.len(), "missing front matter")
+            .with_label("expected `+++` here")
+            .with_hint(hint));
+    }
+    let front_matter_start = opening.len() + line_ending_len(&text[opening.len()..]);
+    let mut offset = front_matter_start;
+    for line in text[front_matter_start..].split_inclusive('\n') {
+        if line.trim_end() == DELIMITER {
+            return Ok(Split {
+                front_matter: &text[front_matter_start..offset],
+                front_matter_start,
+                body_start: offset + line.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::at(path, text, 0..DELIMITER.len(), "front matter is never closed")
+        .with_label("opened here")
+        .with_hint("add a line with only `+++` after the last front matter key"))
+}
+
+fn line_ending_len(rest: &str) -> usize {
+    if rest.starts_with("\r\n") {
+        2
+    } else {
+        usize::from(rest.starts_with('\n'))
+    }
+}
+
+/// Parses the front matter of a split file as `T`, locating any error in the file.
+pub fn parse<T: for<'de> Deserialize<'de>>(path: &Path, text: &str, split: &Split<'_>) -> Result<T, Diagnostic> {
+    toml::from_str(split.front_matter)
+        .map_err(|error| toml_error::diagnostic(path, text, split.front_matter_start, &error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split_ok(text: &str) -> Split<'_> {
+        split(Path::new("x.md"), text).unwrap()
+    }
+
+    #[test]
+    fn splits_front_matter_from_body() {
+        let text = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let parts = split_ok(text);
+        assert_eq!(parts.front_matter, "title = \"A\"\n");
+        assert_eq!(&text[parts.body_start..], "Body\n");
+    }
+
+    #[test]
+    fn handles_crlf_and_empty_front_matter() {
+        let text = "+++\r\n+++\r\nBody";
+        let parts = split_ok(text);
+        assert_eq!(parts.front_matter, "");
+        assert_eq!(&text[parts.body_start..], "Body");
+    }
+
+    #[test]
+    fn missing_and_unclosed_front_matter_are_located() {
+        let missing = split(Path::new("x.md"), "title = 1\n").unwrap_err();
+        assert_eq!(missing.message, "missing front matter");
+        assert_eq!(missing.position(), "x.md:1:1");
+        let yaml = split(Path::new("x.md"), "---\ntitle: a\n---\n").unwrap_err();
+        assert!(yaml.hint.unwrap().contains("YAML"));
+        let unclosed = split(Path::new("x.md"), "+++\ntitle = \"a\"\nbody\n").unwrap_err();
+        assert_eq!(unclosed.message, "front matter is never closed");
+    }
+
+    #[test]
+    fn parse_errors_point_into_the_file() {
+        let text = "+++\ntitle = \"A\"\nweight = \"heavy\"\n+++\n";
+        let parts = split_ok(text);
+        let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &parts).unwrap_err();
+        assert_eq!(error.position(), "x.md:3:10");
+    }
+
+    #[test]
+    fn dates_in_every_form_zola_accepts() {
+        let parse = |s| Date::parse(s).unwrap().to_string();
+        assert_eq!(parse("2024-03-01"), "2024-03-01");
+        assert_eq!(parse("2024-03-01T09:30:00Z"), "2024-03-01T09:30:00Z");
+        assert_eq!(parse("2024-03-01 09:30:00"), "2024-03-01T09:30:00");
+        assert!(Date::parse("2024-13-01").is_err());
+    }
+
+    #[test]
+    fn bad_date_in_front_matter_is_an_error_at_the_value() {
+        let text = "+++\ndate = \"2024-02-30\"\n+++\n";
+        let parts = split_ok(text);
+        let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &parts).unwrap_err();
+        assert_eq!(error.position(), "x.md:2:8");
+        assert!(error.message.contains("is not a date"), "{}", error.message);
+    }
+
+    #[test]
+    fn unknown_status_suggests_a_known_one() {
+        let text = "+++\n[area]\nnumber = 1\n[[area.tasks]]\ntitle = \"t\"\nstatus = \"in-progres\"\n+++\n";
+        let parts = split_ok(text);
+        let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &parts).unwrap_err();
+        assert_eq!(error.hint.as_deref(), Some("did you mean `in-progress`?"));
+        assert_eq!(error.position(), "x.md:6:10");
+    }
+}

@@ -1,0 +1,244 @@
+//! Problems in the user's files, reported the way rustc reports them.
+//!
+//! A [`Diagnostic`] is made from a file's text and a byte range in it; it keeps only the
+//! lines it points at, so a build can collect thousands without holding their files.
+//! [`Diagnostics`] is the error a stage returns when the user has something to fix.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+/// One problem in one file, with the place it points at and an optional hint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub message: String,
+    pub path: PathBuf,
+    pub location: Option<Location>,
+    pub hint: Option<String>,
+}
+
+/// Where a diagnostic points: 1-based line and column plus the text of that line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    /// The source line(s) the span touches, without the final newline.
+    pub excerpt: String,
+    /// The annotated bytes, relative to `excerpt`.
+    pub span: Range<usize>,
+    pub label: String,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file (it cannot be read, or has no single place to point at).
+    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            path: path.into(),
+            location: None,
+            hint: None,
+        }
+    }
+
+    /// A problem at `span` (byte offsets) of `source`, the full text of the file at `path`.
+    pub fn at(
+        path: impl Into<PathBuf>,
+        source: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            location: Some(Location::new(source, span)),
+            ..Self::file(path, message)
+        }
+    }
+
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        if let Some(location) = &mut self.location {
+            location.label = label.into();
+        }
+        self
+    }
+
+    /// `path:line:column`, the form editors and terminals turn into a link.
+    pub fn position(&self) -> String {
+        match &self.location {
+            Some(at) => format!("{}:{}:{}", self.path.display(), at.line, at.column),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    /// Shows paths relative to `root`, as the user typed them.
+    #[must_use]
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        if let Ok(relative) = self.path.strip_prefix(root) {
+            self.path = relative.to_path_buf();
+        }
+        self
+    }
+
+    /// The rustc-style report, without colour.
+    pub fn render(&self) -> String {
+        let path = self.path.display().to_string();
+        let title = Level::ERROR.primary_title(&self.message);
+        let main = match &self.location {
+            Some(at) => title.element(
+                Snippet::source(&at.excerpt)
+                    .line_start(at.line)
+                    .path(&path)
+                    .annotation(AnnotationKind::Primary.span(at.span.clone()).label(&at.label)),
+            ),
+            None => title.element(annotate_snippets::Origin::path(&path)),
+        };
+        let mut report = vec![main];
+        if let Some(hint) = &self.hint {
+            report.push(Group::with_title(Level::HELP.secondary_title(hint)));
+        }
+        Renderer::plain().render(&report)
+    }
+}
+
+impl Location {
+    fn new(source: &str, span: Range<usize>) -> Self {
+        let start = floor_char_boundary(source, span.start.min(source.len()));
+        let end = floor_char_boundary(source, span.end.clamp(start, source.len()));
+        let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = source[end..]
+            .find('\n')
+            .map_or(source.len(), |i| end + i)
+            .max(start);
+        let excerpt = source[line_start..line_end].trim_end_matches('\r');
+        let line = source[..start].matches('\n').count() + 1;
+        let column = source[line_start..start].chars().count() + 1;
+        let span_start = start - line_start;
+        let span_end = (end - line_start).min(excerpt.len());
+        Self {
+            line,
+            column,
+            excerpt: excerpt.to_string(),
+            span: span_start..span_end.max(span_start),
+            label: String::new(),
+        }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
+/// Every problem a stage found; the error type of stages that read the user's files.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.0.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    /// `Ok(value)` when nothing was found, else the problems in a stable order.
+    pub fn into_result<T>(mut self, value: T) -> Result<T, Self> {
+        if self.0.is_empty() {
+            return Ok(value);
+        }
+        self.0.sort_by(|a, b| {
+            let line = |d: &Diagnostic| d.location.as_ref().map_or(0, |l| l.line);
+            (&a.path, line(a)).cmp(&(&b.path, line(b)))
+        });
+        self.0.dedup();
+        Err(self)
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(diagnostic: Diagnostic) -> Self {
+        Self(vec![diagnostic])
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for diagnostic in &self.0 {
+            writeln!(f, "{}\n", diagnostic.render())?;
+        }
+        let count = self.0.len();
+        let plural = if count == 1 { "" } else { "s" };
+        write!(f, "error: the site has {count} problem{plural} to fix")
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+/// The closest of `candidates` to `typo`, if one is close enough to be a likely meant word.
+pub fn did_you_mean<'a>(typo: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(typo, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn location_counts_lines_and_characters() {
+        let source = "+++\ntitle = \"é\"\nwieght = 3\n+++\n";
+        let start = source.find("wieght").unwrap();
+        let diagnostic = Diagnostic::at("a.md", source, start..start + 6, "unknown field");
+        let at = diagnostic.location.as_ref().unwrap();
+        assert_eq!((at.line, at.column), (3, 1));
+        assert_eq!(at.excerpt, "wieght = 3");
+        assert_eq!(diagnostic.position(), "a.md:3:1");
+    }
+
+    #[test]
+    fn column_counts_characters_not_bytes() {
+        let source = "标题 = x";
+        let start = source.find('x').unwrap();
+        let at = Location::new(source, start..start + 1);
+        assert_eq!(at.column, 6);
+    }
+
+    #[test]
+    fn rendered_report_points_at_file_line_and_column() {
+        let source = "line one\nbad = 1\n";
+        let report = Diagnostic::at("content/x.md", source, 9..12, "unknown field `bad`")
+            .with_label("not a front matter key")
+            .with_hint("did you mean `bar`?")
+            .render();
+        assert!(report.contains("error: unknown field `bad`"), "{report}");
+        assert!(report.contains("--> content/x.md:2:1"), "{report}");
+        assert!(report.contains("2 | bad = 1"), "{report}");
+        assert!(report.contains("^^^ not a front matter key"), "{report}");
+        assert!(report.contains("help: did you mean `bar`?"), "{report}");
+    }
+
+    #[test]
+    fn suggestions_only_when_close() {
+        let keys = ["title", "weight", "description"];
+        assert_eq!(did_you_mean("wieght", keys), Some("weight"));
+        assert_eq!(did_you_mean("colour", keys), None);
+    }
+}

@@ -1,0 +1,133 @@
+//! The `init` command: a folder in, a new site that builds at once out.
+//!
+//! The site gets `site.toml`, a home page, a `priorities` section with one sample priority area,
+//! and a copy of the default theme, which is compiled into the binary so that `init` works
+//! anywhere.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+
+/// The default theme's files, relative to `themes/default/`.
+pub const DEFAULT_THEME: &[(&str, &str)] = &[
+    ("templates/404.html", include_str!("../themes/default/templates/404.html")),
+    ("templates/base.html", include_str!("../themes/default/templates/base.html")),
+    ("templates/index.html", include_str!("../themes/default/templates/index.html")),
+    ("templates/page.html", include_str!("../themes/default/templates/page.html")),
+    ("templates/section.html", include_str!("../themes/default/templates/section.html")),
+    ("static/style.css", include_str!("../themes/default/static/style.css")),
+];
+
+const SITE_TOML: &str = r#"# The address the site is published at; a sub-path such as https://example.org/plan/ works.
+base_url = "https://example.org/"
+title = "Work plan"
+description = "Our priority areas and the tasks in each."
+default_language = "en"
+theme = "default"
+"#;
+
+const HOME: &str = r#"+++
+title = "Work plan"
+description = "Our priority areas and the tasks in each."
++++
+
+Say here who set the plan, when, and what it aims at.
+
+<!-- more -->
+
+## What is asked of everyone
+
+The closing requirements go here.
+"#;
+
+const SOURCE_PAGE: &str = r#"+++
+title = "Source"
+weight = 100
++++
+
+Say here where the plan comes from.
+"#;
+
+const PRIORITIES: &str = r#"+++
+title = "Priority areas"
+sort_by = "weight"
++++
+
+The areas of work the plan sets.
+"#;
+
+const SAMPLE_AREA: &str = r#"+++
+title = "A first priority area"
+description = "What this area sets out to achieve."
+weight = 1
+slug = "first-area"
+
+[area]
+number = 1
+
+[[area.tasks]]
+title = "A concrete measure of this area"
+status = "planned"        # planned, in-progress, done or at-risk
+
+[[area.tasks]]
+title = "Another measure, already under way"
+status = "in-progress"
+lead = "The body responsible"
+due = 2024-12-31
++++
+
+Describe the area here, in Markdown.
+"#;
+
+/// Writes a new site into `dir`, which must be empty or absent unless `force` is set.
+pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+        if entries.next().is_some() && !force {
+            bail!(
+                "{} is not empty\nhint: choose a new folder, or pass --force to add the site's files to it",
+                dir.display()
+            );
+        }
+    }
+    let files = [
+        ("site.toml", SITE_TOML),
+        ("content/_index.md", HOME),
+        ("content/source.md", SOURCE_PAGE),
+        ("content/priorities/_index.md", PRIORITIES),
+        ("content/priorities/01-first-area.md", SAMPLE_AREA),
+    ];
+    let theme = DEFAULT_THEME
+        .iter()
+        .map(|(path, text)| (format!("themes/default/{path}"), *text));
+    for (path, text) in files.into_iter().map(|(p, t)| (p.to_string(), t)).chain(theme) {
+        let path = dir.join(path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The embedded copy must list every file of `themes/default`, or `init` ships half a theme.
+    #[test]
+    fn embedded_theme_lists_every_theme_file() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        let mut on_disk: Vec<String> = walkdir::WalkDir::new(&dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| entry.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        on_disk.sort();
+        let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(path, _)| path.to_string()).collect();
+        embedded.sort();
+        assert_eq!(embedded, on_disk);
+    }
+}

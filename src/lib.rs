@@ -1,0 +1,27 @@
+//! `workplan` publishes a work plan as a static site.
+//!
+//! The build is a pipeline of stages over plain data:
+//!
+//! 1. [`config`]: `site.toml` is read and resolved into a [`config::Config`].
+//! 2. [`templates`]: the theme's and the site's tera templates are parsed.
+//! 3. [`content`]: every Markdown file under `content/` is read and its TOML front matter
+//!    parsed (in parallel), then resolved into pages and sections with URLs, neighbours and
+//!    checked work-plan data (priority areas, tasks, progress).
+//! 4. [`markdown`]: each body becomes HTML with heading ids, a table of contents and resolved
+//!    `@/` links.
+//! 5. [`build`]: pages are rendered through the templates and written in parallel into a
+//!    staging folder, which [`output`] swaps in for the old site only when all went well.
+//!
+//! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
+//! collected before the build fails. [`init`] writes a new site.
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod init;
+pub mod markdown;
+pub mod output;
+mod slug;
+pub mod templates;
+mod toml_error;

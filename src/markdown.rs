@@ -1,0 +1,398 @@
+//! A page's Markdown body in, its HTML with heading ids, table of contents and resolved `@/`
+//! links out.
+//!
+//! One parse with pulldown-cmark; the events are adjusted in place (heading ids, link targets,
+//! the `<!-- more -->` marker) and written once. Anchors into other pages cannot be checked
+//! until those are rendered too, so they are returned for the build to check at the end.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::content::Source;
+use crate::content::front_matter::AnchorLinks;
+use crate::diagnostic::Diagnostic;
+use crate::slug::slugify;
+
+const MORE_MARKER: &str = "<!-- more -->";
+const INTERNAL_PREFIX: &str = "@/";
+const WORDS_PER_MINUTE: usize = 200;
+
+/// The HTML of one body and what was learned rendering it.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// Length of the HTML before `<!-- more -->`, when the body has the marker.
+    pub summary_len: Option<usize>,
+    pub toc: Vec<Heading>,
+    /// Every heading id the body defines, for checking links into it.
+    pub anchors: Vec<String>,
+    /// `@/page.md#anchor` links, to check once every page is rendered.
+    pub anchor_links: Vec<AnchorLink>,
+    pub word_count: usize,
+}
+
+impl Rendered {
+    pub fn summary(&self) -> Option<&str> {
+        self.summary_len.map(|len| &self.html[..len])
+    }
+
+    /// The HTML after the summary (all of it when there is no marker).
+    pub fn more(&self) -> &str {
+        &self.html[self.summary_len.unwrap_or(0)..]
+    }
+
+    pub fn reading_time(&self) -> usize {
+        self.word_count.div_ceil(WORDS_PER_MINUTE)
+    }
+}
+
+/// A heading in the table of contents, with the headings below it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    /// `#id`; the build prefixes the page's permalink.
+    pub permalink: String,
+    pub children: Vec<Heading>,
+}
+
+/// A link to an anchor in another (or the same) document.
+#[derive(Debug, Clone)]
+pub struct AnchorLink {
+    /// The target as `content/`-relative path, e.g. `priorities/05-basic-education.md`.
+    pub target: String,
+    pub anchor: String,
+    /// Where the link is written, for the error if the anchor does not exist.
+    pub diagnostic_span: Range<usize>,
+}
+
+/// Where `@/` links point: `content/`-relative path to permalink.
+pub type LinkTargets = HashMap<String, String>;
+
+/// How to render.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    pub anchor_links: AnchorLinks,
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Renders the body of `source`. Broken `@/` links are errors located in the file.
+pub fn render(source: &Source, targets: &LinkTargets, options: RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
+    let body = source.body();
+    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options())
+        .into_offset_iter()
+        .collect();
+    let mut rendered = Rendered::default();
+    let mut problems = Vec::new();
+    let to_file = |range: &Range<usize>| source.body_start + range.start..source.body_start + range.end;
+
+    let mut flat_toc = Vec::new();
+    let mut ids_used: HashMap<String, usize> = HashMap::new();
+    let mut more_at = None;
+    let mut index = 0;
+    while index < events.len() {
+        match &events[index].0 {
+            Event::Start(Tag::Heading { .. }) => {
+                let end = find_heading_end(&events, index);
+                let heading = name_heading(&mut events, index, end, &mut ids_used);
+                index = insert_anchor_link(&mut events, index, end, &heading, options.anchor_links);
+                rendered.anchors.push(heading.id.clone());
+                flat_toc.push(heading);
+            }
+            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(INTERNAL_PREFIX) => {
+                let span = to_file(&events[index].1);
+                match resolve_link(dest_url, targets, &source.relative) {
+                    Ok((url, anchor)) => {
+                        if let Some(anchor_link) = anchor.map(|(target, anchor)| AnchorLink {
+                            target,
+                            anchor,
+                            diagnostic_span: span,
+                        }) {
+                            rendered.anchor_links.push(anchor_link);
+                        }
+                        if let Event::Start(Tag::Link { dest_url, .. }) = &mut events[index].0 {
+                            *dest_url = url.into();
+                        }
+                    }
+                    Err((message, hint)) => {
+                        problems.push(Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint));
+                    }
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if more_at.is_none() && html.trim() == MORE_MARKER => {
+                more_at = Some(index);
+                events[index].0 = Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"));
+            }
+            Event::Text(text) => rendered.word_count += count_words(text),
+            _ => {}
+        }
+        index += 1;
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    rendered.html.reserve(body.len() * 3 / 2);
+    let mut events = events.into_iter().map(|(event, _)| event);
+    if let Some(more_at) = more_at {
+        pulldown_cmark::html::push_html(&mut rendered.html, events.by_ref().take(more_at));
+        rendered.summary_len = Some(rendered.html.len());
+    }
+    pulldown_cmark::html::push_html(&mut rendered.html, events);
+    rendered.toc = nest(flat_toc);
+    Ok(rendered)
+}
+
+fn find_heading_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
+    events[start..]
+        .iter()
+        .position(|(event, _)| matches!(event, Event::End(TagEnd::Heading(_))))
+        .map_or(events.len() - 1, |offset| start + offset)
+}
+
+/// Gives the heading at `start` its id (written `{#id}` or made from its text) and returns it.
+fn name_heading(
+    events: &mut [(Event<'_>, Range<usize>)],
+    start: usize,
+    end: usize,
+    ids_used: &mut HashMap<String, usize>,
+) -> Heading {
+    let title: String = events[start + 1..end]
+        .iter()
+        .filter_map(|(event, _)| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect();
+    let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start].0 else {
+        unreachable!("name_heading is called on a heading start");
+    };
+    let wanted = match id {
+        Some(written) => written.to_string(),
+        None => match slugify(&title) {
+            slug if slug.is_empty() => "section".to_string(),
+            slug => slug,
+        },
+    };
+    let id_text = unique_id(wanted, ids_used);
+    *id = Some(id_text.clone().into());
+    Heading {
+        level: heading_level(*level),
+        permalink: format!("#{id_text}"),
+        id: id_text,
+        title,
+        children: Vec::new(),
+    }
+}
+
+/// `wanted`, or `wanted-1`, `wanted-2`... when already taken in this document.
+fn unique_id(wanted: String, ids_used: &mut HashMap<String, usize>) -> String {
+    let mut candidate = wanted.clone();
+    while let Some(count) = ids_used.get_mut(&candidate) {
+        *count += 1;
+        candidate = format!("{wanted}-{count}");
+    }
+    ids_used.insert(candidate.clone(), 0);
+    candidate
+}
+
+/// Inserts the `#` link Zola's `insert_anchor_links` asks for; returns the index to go on from.
+fn insert_anchor_link(
+    events: &mut Vec<(Event<'_>, Range<usize>)>,
+    start: usize,
+    end: usize,
+    heading: &Heading,
+    where_: AnchorLinks,
+) -> usize {
+    let link = |text: &str| {
+        let mut label = Vec::new();
+        tera::escape_html(&heading.title, &mut label).expect("writing to a Vec cannot fail");
+        let label = String::from_utf8_lossy(&label);
+        Event::InlineHtml(
+            format!(
+                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: {label}\">{text}</a>",
+                heading.id
+            )
+            .into(),
+        )
+    };
+    let range = events[start].1.clone();
+    match where_ {
+        AnchorLinks::None => end,
+        AnchorLinks::Left => {
+            events.insert(start + 1, (link("#"), range));
+            end + 1
+        }
+        AnchorLinks::Right => {
+            events.insert(end, (link("#"), range));
+            end + 1
+        }
+        AnchorLinks::Heading => {
+            let open = format!("<a class=\"anchor\" href=\"#{}\">", heading.id);
+            events.insert(end, (Event::InlineHtml("</a>".into()), range.clone()));
+            events.insert(start + 1, (Event::InlineHtml(open.into()), range));
+            end + 2
+        }
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+type ResolvedLink = (String, Option<(String, String)>);
+
+/// `@/path.md#anchor` to the target's permalink plus the anchor to check later.
+fn resolve_link(dest: &str, targets: &LinkTargets, from: &str) -> Result<ResolvedLink, (String, String)> {
+    let written = &dest[INTERNAL_PREFIX.len()..];
+    let (path, anchor) = match written.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (written, None),
+    };
+    let path = if path.is_empty() { from } else { path };
+    let Some(permalink) = targets.get(path) else {
+        let hint = match crate::diagnostic::did_you_mean(path, targets.keys().map(String::as_str)) {
+            Some(meant) => format!("did you mean `@/{meant}`?"),
+            None => "`@/` links name a file below `content/`, e.g. `@/priorities/_index.md`".to_string(),
+        };
+        return Err((format!("link to a missing page `{dest}`"), hint));
+    };
+    Ok(match anchor {
+        Some(anchor) => (
+            format!("{permalink}#{anchor}"),
+            Some((path.to_string(), anchor.to_string())),
+        ),
+        None => (permalink.clone(), None),
+    })
+}
+
+/// Words for reading time: runs of letters in spaced scripts, single characters in Han, kana
+/// and other unspaced scripts.
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|word| {
+            let unspaced = word.chars().filter(|c| is_unspaced(*c)).count();
+            let spaced = usize::from(word.chars().any(|c| c.is_alphanumeric() && !is_unspaced(c)));
+            unspaced + spaced
+        })
+        .sum()
+}
+
+fn is_unspaced(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Nests a flat list of headings by level.
+fn nest(flat: Vec<Heading>) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for heading in flat {
+        insert_nested(&mut roots, heading);
+    }
+    roots
+}
+
+fn insert_nested(siblings: &mut Vec<Heading>, heading: Heading) {
+    match siblings.last_mut() {
+        Some(last) if last.level < heading.level => insert_nested(&mut last.children, heading),
+        _ => siblings.push(heading),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn source(body: &str) -> Source {
+        let text = format!("+++\ntitle = \"t\"\n+++\n{body}");
+        Source {
+            path: PathBuf::from("content/a.md"),
+            relative: "a.md".into(),
+            body_start: text.len() - body.len(),
+            text,
+        }
+    }
+
+    fn targets() -> LinkTargets {
+        [("b/page.md", "https://x.org/sub/b/page/"), ("a.md", "https://x.org/sub/a/")]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn render_ok(body: &str) -> Rendered {
+        render(&source(body), &targets(), RenderOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_nest_in_the_toc() {
+        let rendered = render_ok("# Goals\n\n## Tasks\n\n## Tasks\n\n# 基础教育 {#basic}\n");
+        assert!(rendered.html.contains("<h1 id=\"goals\">Goals</h1>"), "{}", rendered.html);
+        assert!(rendered.html.contains("<h2 id=\"tasks-1\">"));
+        assert_eq!(rendered.anchors, ["goals", "tasks", "tasks-1", "basic"]);
+        assert_eq!(rendered.toc.len(), 2);
+        assert_eq!(rendered.toc[0].children.len(), 2);
+        assert_eq!(rendered.toc[1].title, "基础教育");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_anchors_are_kept_for_checking() {
+        let rendered = render_ok("See [B](@/b/page.md#intro) and [me](@/a.md).\n");
+        assert!(rendered.html.contains("href=\"https://x.org/sub/b/page/#intro\""), "{}", rendered.html);
+        assert!(rendered.html.contains("href=\"https://x.org/sub/a/\""));
+        assert_eq!(rendered.anchor_links.len(), 1);
+        assert_eq!(rendered.anchor_links[0].target, "b/page.md");
+    }
+
+    #[test]
+    fn broken_internal_link_is_located_with_a_suggestion() {
+        let problems = render(&source("Intro\n\nSee [B](@/b/pag.md).\n"), &targets(), RenderOptions::default())
+            .unwrap_err();
+        assert_eq!(problems[0].position(), "content/a.md:6:5");
+        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `@/b/page.md`?"));
+    }
+
+    #[test]
+    fn more_marker_splits_the_summary() {
+        let rendered = render_ok("Intro.\n\n<!-- more -->\n\nRest.\n");
+        assert_eq!(rendered.summary(), Some("<p>Intro.</p>\n"));
+        assert!(rendered.more().contains("Rest."));
+        assert!(rendered.html.contains("continue-reading"));
+    }
+
+    #[test]
+    fn anchor_links_follow_the_setting() {
+        let options = RenderOptions {
+            anchor_links: AnchorLinks::Left,
+        };
+        let rendered = render(&source("## Tasks\n"), &targets(), options).unwrap();
+        assert!(
+            rendered.html.starts_with("<h2 id=\"tasks\"><a class=\"anchor\" href=\"#tasks\""),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
+    fn words_are_counted_in_every_script() {
+        assert_eq!(count_words("three plain words"), 3);
+        assert_eq!(count_words("教育 work"), 3);
+    }
+}

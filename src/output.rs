@@ -1,0 +1,213 @@
+//! Rendered files in, a published output folder out, all or nothing.
+//!
+//! A build writes into a fresh staging folder beside the output folder. Only when every file
+//! is written does [`Staging::publish`] swap it in; a failed build drops the staging folder and
+//! the previous output stays exactly as it was. A `.git` inside the output folder is carried
+//! over, so the output can be a checkout of a hosting branch.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+
+/// Folders of the site that the output may never be, contain, or sit in.
+const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+const KEPT: &str = ".git";
+
+/// A staging folder that becomes the output folder on [`Staging::publish`].
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+    target: PathBuf,
+    published: bool,
+}
+
+impl Staging {
+    /// Checks that `target` is safe to replace, then creates an empty staging folder beside it.
+    pub fn create(root: &Path, target: &Path) -> anyhow::Result<Self> {
+        check_target(root, target)?;
+        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        let dir = sibling(target, "staging");
+        if dir.exists() {
+            fs::remove_dir_all(&dir).with_context(|| format!("removing a leftover {}", dir.display()))?;
+        }
+        fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        Ok(Self {
+            dir,
+            target: target.to_path_buf(),
+            published: false,
+        })
+    }
+
+    /// Writes a rendered page: URL path `/a/b/` becomes `a/b/index.html`, `/a/b.xml` stays a file.
+    pub fn write(&self, url_path: &str, bytes: &[u8]) -> io::Result<()> {
+        let file = self.file_for(url_path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&file, bytes)
+    }
+
+    /// Copies `source` to the output at `url_path` (a file path such as `/style.css`).
+    pub fn copy(&self, source: &Path, url_path: &str) -> io::Result<()> {
+        let file = self.file_for(url_path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(source, &file).map(drop)
+    }
+
+    fn file_for(&self, url_path: &str) -> PathBuf {
+        let relative = url_path.trim_start_matches('/');
+        let mut file = self.dir.join(relative);
+        if relative.is_empty() || relative.ends_with('/') {
+            file.push("index.html");
+        }
+        file
+    }
+
+    /// Replaces the output folder with the staging folder.
+    pub fn publish(mut self) -> anyhow::Result<()> {
+        let target = self.target.clone();
+        if target.exists() {
+            let kept = target.join(KEPT);
+            if kept.exists() {
+                fs::rename(&kept, self.dir.join(KEPT)).with_context(|| format!("moving {}", kept.display()))?;
+            }
+            let old = sibling(&target, "old");
+            if old.exists() {
+                fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+            }
+            fs::rename(&target, &old).with_context(|| format!("moving {} aside", target.display()))?;
+            if let Err(error) = fs::rename(&self.dir, &target) {
+                // Put the previous output back before reporting.
+                let _ = fs::rename(&old, &target);
+                return Err(error).with_context(|| format!("moving the new site to {}", target.display()));
+            }
+            self.published = true;
+            fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+        } else {
+            fs::rename(&self.dir, &target).with_context(|| format!("moving the new site to {}", target.display()))?;
+            self.published = true;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+/// `public` -> `.public.staging` beside it.
+fn sibling(target: &Path, suffix: &str) -> PathBuf {
+    let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy());
+    target.with_file_name(format!(".{name}.{suffix}"))
+}
+
+/// The output folder must not be the site, hold it, or lie in a folder the build reads.
+fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
+    let root = absolute(root)?;
+    let target = absolute(target)?;
+    if root.starts_with(&target) {
+        bail!(
+            "refusing to write the site to {}: it holds the site's own files\n\
+             hint: choose a folder of its own, e.g. `--output-dir public`",
+            target.display()
+        );
+    }
+    for dir in SOURCE_DIRS {
+        let source = root.join(dir);
+        if target.starts_with(&source) || source.starts_with(&target) {
+            bail!(
+                "refusing to write the site to {}: the build reads `{dir}/` from there\n\
+                 hint: choose a folder outside `{dir}/`, e.g. `--output-dir public`",
+                target.display()
+            );
+        }
+    }
+    if target.exists() && !target.is_dir() {
+        bail!("the output {} exists and is not a folder", target.display());
+    }
+    Ok(())
+}
+
+/// `path` made absolute, `.` and `..` removed, and symlinks resolved as far as it exists.
+fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+    let joined = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let mut lexical = PathBuf::new();
+    for component in joined.components() {
+        match component {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    let mut existing = lexical.as_path();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        let (Some(parent), Some(name)) = (existing.parent(), existing.file_name()) else {
+            break;
+        };
+        rest.push(name);
+        existing = parent;
+    }
+    let mut resolved = existing
+        .canonicalize()
+        .with_context(|| format!("resolving {}", existing.display()))?;
+    resolved.extend(rest.iter().rev());
+    Ok(resolved)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_the_root_its_parents_and_source_folders() {
+        let site = tempfile::tempdir().unwrap();
+        let root = site.path();
+        fs::create_dir(root.join("content")).unwrap();
+        for bad in [root.to_path_buf(), root.join(".."), root.join("content"), root.join("content/x")] {
+            assert!(check_target(root, &bad).is_err(), "{}", bad.display());
+        }
+        assert!(check_target(root, &root.join("public")).is_ok());
+        assert!(check_target(root, &root.join("out/../public")).is_ok());
+    }
+
+    #[test]
+    fn publish_swaps_and_keeps_git() {
+        let site = tempfile::tempdir().unwrap();
+        let target = site.path().join("public");
+        fs::create_dir_all(target.join(".git")).unwrap();
+        fs::write(target.join(".git/HEAD"), "ref").unwrap();
+        fs::write(target.join("stale.html"), "old").unwrap();
+        let staging = Staging::create(site.path(), &target).unwrap();
+        staging.write("/a/", b"new").unwrap();
+        staging.publish().unwrap();
+        assert_eq!(fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
+        assert!(!target.join("stale.html").exists());
+        assert!(!site.path().join(".public.old").exists());
+    }
+
+    #[test]
+    fn dropping_unpublished_staging_leaves_output_alone() {
+        let site = tempfile::tempdir().unwrap();
+        let target = site.path().join("public");
+        fs::create_dir(&target).unwrap();
+        fs::write(target.join("index.html"), "old").unwrap();
+        let staging = Staging::create(site.path(), &target).unwrap();
+        staging.write("/", b"new").unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "old");
+        assert!(!site.path().join(".public.staging").exists());
+    }
+}
