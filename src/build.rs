@@ -65,12 +65,20 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
         base_url: options.base_url.clone(),
     };
     let config = config::load(&options.root, &options.config_file, &overrides)?;
-    let output = options.output_dir.clone().unwrap_or_else(|| config.root.join("public"));
+    let output = options
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| config.root.join("public"));
     let staging = Staging::create(&config.root, &output)?;
 
     // Template and content problems are independent: report both at once.
     let templates = Templates::load(&config);
-    let content = content::load(&config, LoadOptions { drafts: options.drafts });
+    let content = content::load(
+        &config,
+        LoadOptions {
+            drafts: options.drafts,
+        },
+    );
     let (mut templates, content) = match (templates, content) {
         (Ok(templates), Ok(content)) => (templates, content),
         (templates, content) => return Err(merge_problems([templates.err(), content.err()])),
@@ -143,28 +151,46 @@ fn section_template(content: &Content, index: usize) -> &str {
 /// Every template a document asks for must exist, checked before anything is rendered.
 fn check_templates_exist(templates: &Templates, content: &Content) -> Result<(), Diagnostics> {
     let mut problems = Diagnostics::default();
-    let mut missing = |source: &content::Source, name: &str, written: Option<&toml::Spanned<String>>| {
-        if templates.contains(name) {
-            return;
-        }
-        let message = format!("template `{name}` not found");
-        let hint = format!("add `templates/{name}` to the site or the theme, or name an existing template");
-        problems.push(match written {
-            Some(written) => {
-                let offset = source.text.find('\n').map_or(0, |i| i + 1);
-                let span = written.span();
-                Diagnostic::at(&source.path, &source.text, offset + span.start..offset + span.end, message)
+    let mut missing =
+        |source: &content::Source, name: &str, written: Option<&toml::Spanned<String>>| {
+            if templates.contains(name) {
+                return;
             }
-            None => Diagnostic::file(&source.path, message),
-        }
-        .with_hint(hint));
-    };
+            let message = format!("template `{name}` not found");
+            let hint = format!(
+                "add `templates/{name}` to the site or the theme, or name an existing template"
+            );
+            problems.push(
+                match written {
+                    Some(written) => {
+                        let offset = source.text.find('\n').map_or(0, |i| i + 1);
+                        let span = written.span();
+                        Diagnostic::at(
+                            &source.path,
+                            &source.text,
+                            offset + span.start..offset + span.end,
+                            message,
+                        )
+                    }
+                    None => Diagnostic::file(&source.path, message),
+                }
+                .with_hint(hint),
+            );
+        };
     for page in &content.pages {
-        missing(&page.source, page_template(content, page), page.front.template.as_ref());
+        missing(
+            &page.source,
+            page_template(content, page),
+            page.front.template.as_ref(),
+        );
     }
     for (index, section) in content.sections.iter().enumerate() {
         if section.front.render && section.front.redirect_to.is_none() {
-            missing(&section.source, section_template(content, index), section.front.template.as_ref());
+            missing(
+                &section.source,
+                section_template(content, index),
+                section.front.template.as_ref(),
+            );
         }
     }
     problems.into_result(())
@@ -172,14 +198,20 @@ fn check_templates_exist(templates: &Templates, content: &Content) -> Result<(),
 
 fn link_targets(config: &Config, content: &Content) -> LinkTargets {
     let pages = content.pages.iter().map(|page| (&page.source, &page.path));
-    let sections = content.sections.iter().map(|section| (&section.source, &section.path));
+    let sections = content
+        .sections
+        .iter()
+        .map(|section| (&section.source, &section.path));
     pages
         .chain(sections)
         .map(|(source, path)| (source.relative.clone(), config.base_url.permalink(path)))
         .collect()
 }
 
-fn render_section_markdown(content: &Content, targets: &LinkTargets) -> Result<Vec<Rendered>, Diagnostics> {
+fn render_section_markdown(
+    content: &Content,
+    targets: &LinkTargets,
+) -> Result<Vec<Rendered>, Diagnostics> {
     let results: Vec<_> = content
         .sections
         .par_iter()
@@ -213,16 +245,21 @@ struct Site<'a> {
 
 impl Site<'_> {
     /// Renders and writes every page, section, alias and the 404 page.
-    fn render_all(&self, sections_rendered: &[Rendered]) -> anyhow::Result<HashMap<String, Outcome>> {
+    fn render_all(
+        &self,
+        sections_rendered: &[Rendered],
+    ) -> anyhow::Result<HashMap<String, Outcome>> {
         let pages = (0..self.content.pages.len()).into_par_iter().map(|index| {
             let page = &self.content.pages[index];
             (page.source.relative.clone(), self.render_page(index))
         });
-        let sections = (0..self.content.sections.len()).into_par_iter().map(|index| {
-            let section = &self.content.sections[index];
-            let outcome = self.render_section(index, &sections_rendered[index]);
-            (section.source.relative.clone(), outcome)
-        });
+        let sections = (0..self.content.sections.len())
+            .into_par_iter()
+            .map(|index| {
+                let section = &self.content.sections[index];
+                let outcome = self.render_section(index, &sections_rendered[index]);
+                (section.source.relative.clone(), outcome)
+            });
         let results: Vec<(String, anyhow::Result<Outcome>)> = pages.chain(sections).collect();
         let mut outcomes = HashMap::with_capacity(results.len());
         let mut problems = Diagnostics::default();
@@ -254,7 +291,8 @@ impl Site<'_> {
         let options = RenderOptions {
             anchor_links: section.front.insert_anchor_links,
         };
-        let rendered = markdown::render(&page.source, self.targets, options).map_err(Diagnostics)?;
+        let rendered =
+            markdown::render(&page.source, self.targets, options).map_err(Diagnostics)?;
         let context = self.views.page_context(self.content, index, &rendered);
         self.write_template(page_template(self.content, page), &context, &page.path)?;
         Ok(Outcome {
@@ -270,7 +308,11 @@ impl Site<'_> {
             self.write(&section.path, redirect_page(&url).as_bytes())?;
         } else if section.front.render {
             let context = self.views.section_context(self.content, index);
-            self.write_template(section_template(self.content, index), &context, &section.path)?;
+            self.write_template(
+                section_template(self.content, index),
+                &context,
+                &section.path,
+            )?;
         }
         Ok(Outcome {
             anchors: rendered.anchors.clone(),
@@ -280,13 +322,25 @@ impl Site<'_> {
 
     fn resolve_redirect(&self, target: &str) -> String {
         match target.strip_prefix("@/") {
-            Some(relative) => self.targets.get(relative).cloned().unwrap_or_else(|| target.to_string()),
+            Some(relative) => self
+                .targets
+                .get(relative)
+                .cloned()
+                .unwrap_or_else(|| target.to_string()),
             None if target.contains("://") => target.to_string(),
-            None => self.config.base_url.permalink(&format!("/{}", target.trim_start_matches('/'))),
+            None => self
+                .config
+                .base_url
+                .permalink(&format!("/{}", target.trim_start_matches('/'))),
         }
     }
 
-    fn write_template(&self, template: &str, context: &tera::Context, url_path: &str) -> anyhow::Result<()> {
+    fn write_template(
+        &self,
+        template: &str,
+        context: &tera::Context,
+        url_path: &str,
+    ) -> anyhow::Result<()> {
         let mut html = Vec::with_capacity(16 * 1024);
         self.templates.render(template, context, &mut html)?;
         self.write(url_path, &html)
@@ -300,8 +354,16 @@ impl Site<'_> {
 
     /// Old addresses (`aliases`) get a page that redirects to the new one.
     fn write_aliases(&self) -> anyhow::Result<()> {
-        let pages = self.content.pages.iter().map(|page| (&page.front.aliases, &page.path));
-        let sections = self.content.sections.iter().map(|section| (&section.front.aliases, &section.path));
+        let pages = self
+            .content
+            .pages
+            .iter()
+            .map(|page| (&page.front.aliases, &page.path));
+        let sections = self
+            .content
+            .sections
+            .iter()
+            .map(|section| (&section.front.aliases, &section.path));
         for (aliases, path) in pages.chain(sections) {
             let html = redirect_page(&self.config.base_url.permalink(path));
             for alias in aliases {
@@ -321,14 +383,23 @@ impl Site<'_> {
     fn copy_static(&self) -> anyhow::Result<usize> {
         let mut copied = 0;
         let theme_static = self.config.theme_dir.as_ref().map(|dir| dir.join("static"));
-        for dir in theme_static.iter().chain([&self.config.root.join("static")]) {
+        for dir in theme_static
+            .iter()
+            .chain([&self.config.root.join("static")])
+        {
             if !dir.is_dir() {
                 continue;
             }
             for entry in walkdir::WalkDir::new(dir) {
                 let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
-                if entry.file_type().is_file() && !content::is_ignored(&entry.file_name().to_string_lossy()) {
-                    let relative = entry.path().strip_prefix(dir)?.to_string_lossy().replace('\\', "/");
+                if entry.file_type().is_file()
+                    && !content::is_ignored(&entry.file_name().to_string_lossy())
+                {
+                    let relative = entry
+                        .path()
+                        .strip_prefix(dir)?
+                        .to_string_lossy()
+                        .replace('\\', "/");
                     self.copy(entry.path(), &format!("/{relative}"))?;
                     copied += 1;
                 }
@@ -361,11 +432,18 @@ fn redirect_page(url: &str) -> String {
 }
 
 /// Every `@/page.md#anchor` link must name a heading id of that page.
-fn check_anchors(content: &Content, outcomes: &HashMap<String, Outcome>) -> Result<(), Diagnostics> {
+fn check_anchors(
+    content: &Content,
+    outcomes: &HashMap<String, Outcome>,
+) -> Result<(), Diagnostics> {
     let anchors: HashMap<&str, HashSet<&str>> = outcomes
         .iter()
         .map(|(relative, outcome)| {
-            let ids = outcome.anchors.iter().map(String::as_str).chain(["continue-reading"]);
+            let ids = outcome
+                .anchors
+                .iter()
+                .map(String::as_str)
+                .chain(["continue-reading"]);
             (relative.as_str(), ids.collect())
         })
         .collect();
@@ -389,7 +467,10 @@ fn check_anchors(content: &Content, outcomes: &HashMap<String, Outcome>) -> Resu
             let known = ids.iter().copied().filter(|id| *id != "continue-reading");
             let hint = match crate::diagnostic::did_you_mean(&link.anchor, known) {
                 Some(meant) => format!("did you mean `#{meant}`?"),
-                None => format!("`{}` has no heading with the id `{}`", link.target, link.anchor),
+                None => format!(
+                    "`{}` has no heading with the id `{}`",
+                    link.target, link.anchor
+                ),
             };
             problems.push(
                 Diagnostic::at(

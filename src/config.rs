@@ -89,14 +89,18 @@ impl BaseUrl {
                 .find("://")
                 .ok_or_else(|| format!("`{url}` is not an absolute URL"))?;
             let host_start = scheme_end + 3;
-            let path_start = url[host_start..].find('/').map_or(url.len(), |i| host_start + i);
+            let path_start = url[host_start..]
+                .find('/')
+                .map_or(url.len(), |i| host_start + i);
             if path_start == host_start {
                 return Err(format!("`{url}` has no host"));
             }
             url.split_at(path_start)
         };
         if path.contains(['?', '#', ' ']) {
-            return Err(format!("`{url}` must not contain a query, fragment or space"));
+            return Err(format!(
+                "`{url}` must not contain a query, fragment or space"
+            ));
         }
         Ok(Self {
             origin: origin.to_string(),
@@ -127,30 +131,42 @@ pub fn load(root: &Path, file_name: &str, overrides: &Overrides) -> anyhow::Resu
     let text = std::fs::read_to_string(&path).map_err(|error| {
         let hint = "run `workplan init` to start a new site, or pass `--root` to point at one";
         anyhow::Error::new(Diagnostics::from(
-            Diagnostic::file(file_name, format!("cannot read {file_name}: {error}")).with_hint(hint),
+            Diagnostic::file(file_name, format!("cannot read {file_name}: {error}"))
+                .with_hint(hint),
         ))
     })?;
     resolve(root, Path::new(file_name), &text, overrides).map_err(anyhow::Error::new)
 }
 
-fn resolve(root: &Path, shown_path: &Path, text: &str, overrides: &Overrides) -> Result<Config, Diagnostics> {
-    let raw: SiteToml = toml::from_str(text).map_err(|error| {
-        Diagnostics::from(toml_error::diagnostic(shown_path, text, 0, &error))
-    })?;
+fn resolve(
+    root: &Path,
+    shown_path: &Path,
+    text: &str,
+    overrides: &Overrides,
+) -> Result<Config, Diagnostics> {
+    let raw: SiteToml = toml::from_str(text)
+        .map_err(|error| Diagnostics::from(toml_error::diagnostic(shown_path, text, 0, &error)))?;
     let base_url_text = overrides.base_url.as_deref().unwrap_or(&raw.base_url);
     let base_url = BaseUrl::parse(base_url_text).map_err(|message| {
         let span = value_span(text, "base_url");
         Diagnostic::at(shown_path, text, span, message)
             .with_hint("use the address the site is served from, e.g. `https://example.org/plan/`")
     })?;
-    let theme_dir = raw.theme.as_ref().map(|name| root.join("themes").join(name));
+    let theme_dir = raw
+        .theme
+        .as_ref()
+        .map(|name| root.join("themes").join(name));
     if let (Some(name), Some(dir)) = (&raw.theme, &theme_dir)
         && !dir.is_dir()
     {
         let span = value_span(text, "theme");
-        return Err(Diagnostic::at(shown_path, text, span, format!("theme `{name}` not found"))
-            .with_hint(format!("expected a folder `themes/{name}/` with `templates/` inside"))
-            .into());
+        return Err(
+            Diagnostic::at(shown_path, text, span, format!("theme `{name}` not found"))
+                .with_hint(format!(
+                    "expected a folder `themes/{name}/` with `templates/` inside"
+                ))
+                .into(),
+        );
     }
     Ok(Config {
         root: root.to_path_buf(),
@@ -200,7 +216,10 @@ mod tests {
         let url = BaseUrl::parse("https://example.org/plan/").unwrap();
         assert_eq!(url.origin, "https://example.org");
         assert_eq!(url.prefix, "/plan");
-        assert_eq!(url.permalink("/priorities/"), "https://example.org/plan/priorities/");
+        assert_eq!(
+            url.permalink("/priorities/"),
+            "https://example.org/plan/priorities/"
+        );
         assert_eq!(url.as_str(), "https://example.org/plan");
     }
 
@@ -222,8 +241,13 @@ mod tests {
     #[test]
     fn unknown_key_is_located_with_a_suggestion() {
         let text = "base_url = \"https://x.org\"\ntitle = \"T\"\ntheem = \"default\"\n";
-        let error = resolve(Path::new("/nowhere"), Path::new("site.toml"), text, &Overrides::default())
-            .unwrap_err();
+        let error = resolve(
+            Path::new("/nowhere"),
+            Path::new("site.toml"),
+            text,
+            &Overrides::default(),
+        )
+        .unwrap_err();
         let diagnostic = &error.0[0];
         assert_eq!(diagnostic.position(), "site.toml:3:1");
         assert_eq!(diagnostic.hint.as_deref(), Some("did you mean `theme`?"));

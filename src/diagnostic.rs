@@ -15,7 +15,8 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 pub struct Diagnostic {
     pub message: String,
     pub path: PathBuf,
-    pub location: Option<Location>,
+    /// Boxed: diagnostics travel in `Result`s, and most are never made.
+    pub location: Option<Box<Location>>,
     pub hint: Option<String>,
 }
 
@@ -50,7 +51,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         Self {
-            location: Some(Location::new(source, span)),
+            location: Some(Box::new(Location::new(source, span))),
             ..Self::file(path, message)
         }
     }
@@ -95,7 +96,11 @@ impl Diagnostic {
                 Snippet::source(&at.excerpt)
                     .line_start(at.line)
                     .path(&path)
-                    .annotation(AnnotationKind::Primary.span(at.span.clone()).label(&at.label)),
+                    .annotation(
+                        AnnotationKind::Primary
+                            .span(at.span.clone())
+                            .label(&at.label),
+                    ),
             ),
             None => title.element(annotate_snippets::Origin::path(&path)),
         };
@@ -189,7 +194,10 @@ impl fmt::Display for Diagnostics {
 impl std::error::Error for Diagnostics {}
 
 /// The closest of `candidates` to `typo`, if one is close enough to be a likely meant word.
-pub fn did_you_mean<'a>(typo: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    typo: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(typo, candidate), candidate))

@@ -11,12 +11,30 @@ use anyhow::{Context as _, bail};
 
 /// The default theme's files, relative to `themes/default/`.
 pub const DEFAULT_THEME: &[(&str, &str)] = &[
-    ("templates/404.html", include_str!("../themes/default/templates/404.html")),
-    ("templates/base.html", include_str!("../themes/default/templates/base.html")),
-    ("templates/index.html", include_str!("../themes/default/templates/index.html")),
-    ("templates/page.html", include_str!("../themes/default/templates/page.html")),
-    ("templates/section.html", include_str!("../themes/default/templates/section.html")),
-    ("static/style.css", include_str!("../themes/default/static/style.css")),
+    (
+        "templates/404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+    (
+        "templates/base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "templates/index.html",
+        include_str!("../themes/default/templates/index.html"),
+    ),
+    (
+        "templates/page.html",
+        include_str!("../themes/default/templates/page.html"),
+    ),
+    (
+        "templates/section.html",
+        include_str!("../themes/default/templates/section.html"),
+    ),
+    (
+        "static/style.css",
+        include_str!("../themes/default/static/style.css"),
+    ),
 ];
 
 const SITE_TOML: &str = r#"# The address the site is published at; a sub-path such as https://example.org/plan/ works.
@@ -83,7 +101,8 @@ Describe the area here, in Markdown.
 /// Writes a new site into `dir`, which must be empty or absent unless `force` is set.
 pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
     if dir.exists() {
-        let mut entries = fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
+        let mut entries =
+            fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
         if entries.next().is_some() && !force {
             bail!(
                 "{} is not empty\nhint: choose a new folder, or pass --force to add the site's files to it",
@@ -101,7 +120,11 @@ pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
     let theme = DEFAULT_THEME
         .iter()
         .map(|(path, text)| (format!("themes/default/{path}"), *text));
-    for (path, text) in files.into_iter().map(|(p, t)| (p.to_string(), t)).chain(theme) {
+    for (path, text) in files
+        .into_iter()
+        .map(|(p, t)| (p.to_string(), t))
+        .chain(theme)
+    {
         let path = dir.join(path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
@@ -123,10 +146,20 @@ mod tests {
             .into_iter()
             .map(Result::unwrap)
             .filter(|entry| entry.file_type().is_file())
-            .map(|entry| entry.path().strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|entry| {
+                entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         on_disk.sort();
-        let mut embedded: Vec<String> = DEFAULT_THEME.iter().map(|(path, _)| path.to_string()).collect();
+        let mut embedded: Vec<String> = DEFAULT_THEME
+            .iter()
+            .map(|(path, _)| path.to_string())
+            .collect();
         embedded.sort();
         assert_eq!(embedded, on_disk);
     }

@@ -71,7 +71,11 @@ fn main() -> ExitCode {
             );
         }),
         Command::Init { dir, force } => init::init(&dir, force).map(|()| {
-            println!("Created a new site in {}. Build it with: workplan --root {} build", dir.display(), dir.display());
+            println!(
+                "Created a new site in {}. Build it with: workplan --root {} build",
+                dir.display(),
+                dir.display()
+            );
         }),
     };
     match result {

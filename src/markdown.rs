@@ -88,14 +88,19 @@ fn parser_options() -> Options {
 }
 
 /// Renders the body of `source`. Broken `@/` links are errors located in the file.
-pub fn render(source: &Source, targets: &LinkTargets, options: RenderOptions) -> Result<Rendered, Vec<Diagnostic>> {
+pub fn render(
+    source: &Source,
+    targets: &LinkTargets,
+    options: RenderOptions,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let body = source.body();
     let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options())
         .into_offset_iter()
         .collect();
     let mut rendered = Rendered::default();
     let mut problems = Vec::new();
-    let to_file = |range: &Range<usize>| source.body_start + range.start..source.body_start + range.end;
+    let to_file =
+        |range: &Range<usize>| source.body_start + range.start..source.body_start + range.end;
 
     let mut flat_toc = Vec::new();
     let mut ids_used: HashMap<String, usize> = HashMap::new();
@@ -126,13 +131,19 @@ pub fn render(source: &Source, targets: &LinkTargets, options: RenderOptions) ->
                         }
                     }
                     Err((message, hint)) => {
-                        problems.push(Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint));
+                        problems.push(
+                            Diagnostic::at(&source.path, &source.text, span, message)
+                                .with_hint(hint),
+                        );
                     }
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) if more_at.is_none() && html.trim() == MORE_MARKER => {
+            Event::Html(html) | Event::InlineHtml(html)
+                if more_at.is_none() && html.trim() == MORE_MARKER =>
+            {
                 more_at = Some(index);
-                events[index].0 = Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"));
+                events[index].0 =
+                    Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"));
             }
             Event::Text(text) => rendered.word_count += count_words(text),
             _ => {}
@@ -184,7 +195,7 @@ fn name_heading(
             slug => slug,
         },
     };
-    let id_text = unique_id(wanted, ids_used);
+    let id_text = unique_id(&wanted, ids_used);
     *id = Some(id_text.clone().into());
     Heading {
         level: heading_level(*level),
@@ -196,8 +207,8 @@ fn name_heading(
 }
 
 /// `wanted`, or `wanted-1`, `wanted-2`... when already taken in this document.
-fn unique_id(wanted: String, ids_used: &mut HashMap<String, usize>) -> String {
-    let mut candidate = wanted.clone();
+fn unique_id(wanted: &str, ids_used: &mut HashMap<String, usize>) -> String {
+    let mut candidate = wanted.to_string();
     while let Some(count) = ids_used.get_mut(&candidate) {
         *count += 1;
         candidate = format!("{wanted}-{count}");
@@ -260,7 +271,11 @@ fn heading_level(level: HeadingLevel) -> u8 {
 type ResolvedLink = (String, Option<(String, String)>);
 
 /// `@/path.md#anchor` to the target's permalink plus the anchor to check later.
-fn resolve_link(dest: &str, targets: &LinkTargets, from: &str) -> Result<ResolvedLink, (String, String)> {
+fn resolve_link(
+    dest: &str,
+    targets: &LinkTargets,
+    from: &str,
+) -> Result<ResolvedLink, (String, String)> {
     let written = &dest[INTERNAL_PREFIX.len()..];
     let (path, anchor) = match written.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor)),
@@ -270,7 +285,9 @@ fn resolve_link(dest: &str, targets: &LinkTargets, from: &str) -> Result<Resolve
     let Some(permalink) = targets.get(path) else {
         let hint = match crate::diagnostic::did_you_mean(path, targets.keys().map(String::as_str)) {
             Some(meant) => format!("did you mean `@/{meant}`?"),
-            None => "`@/` links name a file below `content/`, e.g. `@/priorities/_index.md`".to_string(),
+            None => {
+                "`@/` links name a file below `content/`, e.g. `@/priorities/_index.md`".to_string()
+            }
         };
         return Err((format!("link to a missing page `{dest}`"), hint));
     };
@@ -286,6 +303,9 @@ fn resolve_link(dest: &str, targets: &LinkTargets, from: &str) -> Result<Resolve
 /// Words for reading time: runs of letters in spaced scripts, single characters in Han, kana
 /// and other unspaced scripts.
 fn count_words(text: &str) -> usize {
+    if text.is_ascii() {
+        return text.split_ascii_whitespace().count();
+    }
     text.split_whitespace()
         .map(|word| {
             let unspaced = word.chars().filter(|c| is_unspaced(*c)).count();
@@ -331,10 +351,13 @@ mod tests {
     }
 
     fn targets() -> LinkTargets {
-        [("b/page.md", "https://x.org/sub/b/page/"), ("a.md", "https://x.org/sub/a/")]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        [
+            ("b/page.md", "https://x.org/sub/b/page/"),
+            ("a.md", "https://x.org/sub/a/"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
     }
 
     fn render_ok(body: &str) -> Rendered {
@@ -344,7 +367,11 @@ mod tests {
     #[test]
     fn headings_get_unique_ids_and_nest_in_the_toc() {
         let rendered = render_ok("# Goals\n\n## Tasks\n\n## Tasks\n\n# 基础教育 {#basic}\n");
-        assert!(rendered.html.contains("<h1 id=\"goals\">Goals</h1>"), "{}", rendered.html);
+        assert!(
+            rendered.html.contains("<h1 id=\"goals\">Goals</h1>"),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains("<h2 id=\"tasks-1\">"));
         assert_eq!(rendered.anchors, ["goals", "tasks", "tasks-1", "basic"]);
         assert_eq!(rendered.toc.len(), 2);
@@ -355,7 +382,13 @@ mod tests {
     #[test]
     fn internal_links_resolve_and_anchors_are_kept_for_checking() {
         let rendered = render_ok("See [B](@/b/page.md#intro) and [me](@/a.md).\n");
-        assert!(rendered.html.contains("href=\"https://x.org/sub/b/page/#intro\""), "{}", rendered.html);
+        assert!(
+            rendered
+                .html
+                .contains("href=\"https://x.org/sub/b/page/#intro\""),
+            "{}",
+            rendered.html
+        );
         assert!(rendered.html.contains("href=\"https://x.org/sub/a/\""));
         assert_eq!(rendered.anchor_links.len(), 1);
         assert_eq!(rendered.anchor_links[0].target, "b/page.md");
@@ -363,10 +396,17 @@ mod tests {
 
     #[test]
     fn broken_internal_link_is_located_with_a_suggestion() {
-        let problems = render(&source("Intro\n\nSee [B](@/b/pag.md).\n"), &targets(), RenderOptions::default())
-            .unwrap_err();
+        let problems = render(
+            &source("Intro\n\nSee [B](@/b/pag.md).\n"),
+            &targets(),
+            RenderOptions::default(),
+        )
+        .unwrap_err();
         assert_eq!(problems[0].position(), "content/a.md:6:5");
-        assert_eq!(problems[0].hint.as_deref(), Some("did you mean `@/b/page.md`?"));
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("did you mean `@/b/page.md`?")
+        );
     }
 
     #[test]
@@ -384,7 +424,9 @@ mod tests {
         };
         let rendered = render(&source("## Tasks\n"), &targets(), options).unwrap();
         assert!(
-            rendered.html.starts_with("<h2 id=\"tasks\"><a class=\"anchor\" href=\"#tasks\""),
+            rendered
+                .html
+                .starts_with("<h2 id=\"tasks\"><a class=\"anchor\" href=\"#tasks\""),
             "{}",
             rendered.html
         );

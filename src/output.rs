@@ -27,11 +27,15 @@ impl Staging {
     /// Checks that `target` is safe to replace, then creates an empty staging folder beside it.
     pub fn create(root: &Path, target: &Path) -> anyhow::Result<Self> {
         check_target(root, target)?;
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         let dir = sibling(target, "staging");
         if dir.exists() {
-            fs::remove_dir_all(&dir).with_context(|| format!("removing a leftover {}", dir.display()))?;
+            fs::remove_dir_all(&dir)
+                .with_context(|| format!("removing a leftover {}", dir.display()))?;
         }
         fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
         Ok(Self {
@@ -74,22 +78,26 @@ impl Staging {
         if target.exists() {
             let kept = target.join(KEPT);
             if kept.exists() {
-                fs::rename(&kept, self.dir.join(KEPT)).with_context(|| format!("moving {}", kept.display()))?;
+                fs::rename(&kept, self.dir.join(KEPT))
+                    .with_context(|| format!("moving {}", kept.display()))?;
             }
             let old = sibling(&target, "old");
             if old.exists() {
                 fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
             }
-            fs::rename(&target, &old).with_context(|| format!("moving {} aside", target.display()))?;
+            fs::rename(&target, &old)
+                .with_context(|| format!("moving {} aside", target.display()))?;
             if let Err(error) = fs::rename(&self.dir, &target) {
                 // Put the previous output back before reporting.
                 let _ = fs::rename(&old, &target);
-                return Err(error).with_context(|| format!("moving the new site to {}", target.display()));
+                return Err(error)
+                    .with_context(|| format!("moving the new site to {}", target.display()));
             }
             self.published = true;
             fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
         } else {
-            fs::rename(&self.dir, &target).with_context(|| format!("moving the new site to {}", target.display()))?;
+            fs::rename(&self.dir, &target)
+                .with_context(|| format!("moving the new site to {}", target.display()))?;
             self.published = true;
         }
         Ok(())
@@ -106,7 +114,9 @@ impl Drop for Staging {
 
 /// `public` -> `.public.staging` beside it.
 fn sibling(target: &Path, suffix: &str) -> PathBuf {
-    let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy());
+    let name = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy());
     target.with_file_name(format!(".{name}.{suffix}"))
 }
 
@@ -139,7 +149,8 @@ fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
 
 /// `path` made absolute, `.` and `..` removed, and symlinks resolved as far as it exists.
 fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
-    let joined = std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
+    let joined =
+        std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
     let mut lexical = PathBuf::new();
     for component in joined.components() {
         match component {
@@ -175,7 +186,12 @@ mod tests {
         let site = tempfile::tempdir().unwrap();
         let root = site.path();
         fs::create_dir(root.join("content")).unwrap();
-        for bad in [root.to_path_buf(), root.join(".."), root.join("content"), root.join("content/x")] {
+        for bad in [
+            root.to_path_buf(),
+            root.join(".."),
+            root.join("content"),
+            root.join("content/x"),
+        ] {
             assert!(check_target(root, &bad).is_err(), "{}", bad.display());
         }
         assert!(check_target(root, &root.join("public")).is_ok());
@@ -192,7 +208,10 @@ mod tests {
         let staging = Staging::create(site.path(), &target).unwrap();
         staging.write("/a/", b"new").unwrap();
         staging.publish().unwrap();
-        assert_eq!(fs::read_to_string(target.join("a/index.html")).unwrap(), "new");
+        assert_eq!(
+            fs::read_to_string(target.join("a/index.html")).unwrap(),
+            "new"
+        );
         assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
         assert!(!target.join("stale.html").exists());
         assert!(!site.path().join(".public.old").exists());
@@ -207,7 +226,10 @@ mod tests {
         let staging = Staging::create(site.path(), &target).unwrap();
         staging.write("/", b"new").unwrap();
         drop(staging);
-        assert_eq!(fs::read_to_string(target.join("index.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "old"
+        );
         assert!(!site.path().join(".public.staging").exists());
     }
 }

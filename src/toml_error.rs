@@ -9,9 +9,9 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 /// Turns `error`, raised while parsing the TOML that starts at byte `offset` of `source`, into
 /// a diagnostic pointing at the offending key or value.
 pub fn diagnostic(path: &Path, source: &str, offset: usize, error: &toml::de::Error) -> Diagnostic {
-    let span = error
-        .span()
-        .map_or(offset..offset, |span| offset + span.start..offset + span.end);
+    let span = error.span().map_or(offset..offset, |span| {
+        offset + span.start..offset + span.end
+    });
     let message = error.message().trim_end_matches('\n');
     let (message, hint) = explain(message, &source[span.clone()]);
     Diagnostic::at(path, source, span, message).with_hint_opt(hint)
@@ -67,7 +67,11 @@ fn backticked(text: &str) -> Vec<&str> {
 }
 
 fn list(items: &[&str]) -> String {
-    items.iter().map(|item| format!("`{item}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|item| format!("`{item}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Serde's type names in words a site author knows.
@@ -97,13 +101,22 @@ mod tests {
 
     #[test]
     fn unknown_field_far_from_all_lists_them() {
-        let (_, hint) = explain("unknown field `colour`, expected `title` or `date`", "colour");
-        assert_eq!(hint.as_deref(), Some("the keys allowed here are `title`, `date`"));
+        let (_, hint) = explain(
+            "unknown field `colour`, expected `title` or `date`",
+            "colour",
+        );
+        assert_eq!(
+            hint.as_deref(),
+            Some("the keys allowed here are `title`, `date`")
+        );
     }
 
     #[test]
     fn wrong_type_names_the_expected_shape() {
         let (_, hint) = explain("invalid type: string \"high\", expected usize", "\"high\"");
-        assert_eq!(hint.as_deref(), Some("expected a whole number, like `3`, found `\"high\"`"));
+        assert_eq!(
+            hint.as_deref(),
+            Some("expected a whole number, like `3`, found `\"high\"`")
+        );
     }
 }

@@ -186,7 +186,11 @@ impl Date {
         }
         text.parse::<jiff::civil::DateTime>()
             .map(Self::Local)
-            .map_err(|_| format!("`{text}` is not a date; expected e.g. `2024-03-01` or `2024-03-01T09:30:00Z`"))
+            .map_err(|_| {
+                format!(
+                    "`{text}` is not a date; expected e.g. `2024-03-01` or `2024-03-01T09:30:00Z`"
+                )
+            })
     }
 
     /// A civil date-time for ordering pages; instants are taken in UTC.
@@ -244,9 +248,11 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         } else {
             "start the file with a `+++` line, then TOML such as `title = \"...\"`, then `+++`"
         };
-        return Err(Diagnostic::at(path, text, 0..opening.len(), "missing front matter")
-            .with_label("expected `+++` here")
-            .with_hint(hint));
+        return Err(
+            Diagnostic::at(path, text, 0..opening.len(), "missing front matter")
+                .with_label("expected `+++` here")
+                .with_hint(hint),
+        );
     }
     let front_matter_start = opening.len() + line_ending_len(&text[opening.len()..]);
     let mut offset = front_matter_start;
@@ -260,9 +266,14 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::at(path, text, 0..DELIMITER.len(), "front matter is never closed")
-        .with_label("opened here")
-        .with_hint("add a line with only `+++` after the last front matter key"))
+    Err(Diagnostic::at(
+        path,
+        text,
+        0..DELIMITER.len(),
+        "front matter is never closed",
+    )
+    .with_label("opened here")
+    .with_hint("add a line with only `+++` after the last front matter key"))
 }
 
 fn line_ending_len(rest: &str) -> usize {
@@ -274,7 +285,11 @@ fn line_ending_len(rest: &str) -> usize {
 }
 
 /// Parses the front matter of a split file as `T`, locating any error in the file.
-pub fn parse<T: for<'de> Deserialize<'de>>(path: &Path, text: &str, split: &Split<'_>) -> Result<T, Diagnostic> {
+pub fn parse<T: for<'de> Deserialize<'de>>(
+    path: &Path,
+    text: &str,
+    split: &Split<'_>,
+) -> Result<T, Diagnostic> {
     toml::from_str(split.front_matter)
         .map_err(|error| toml_error::diagnostic(path, text, split.front_matter_start, &error))
 }

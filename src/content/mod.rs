@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::slug::slugify;
-use front_matter::{PageFrontMatter, SectionFrontMatter, SortBy, Split};
+use front_matter::{PageFrontMatter, SectionFrontMatter, SortBy};
 pub use plan::{Area, Progress, Task};
 
 /// The folder, under the site root, that holds the Markdown.
@@ -93,9 +93,15 @@ pub struct LoadOptions {
     pub drafts: bool,
 }
 
-enum Document {
-    Page(Source, PageFrontMatter),
-    Section(Source, SectionFrontMatter),
+/// A Markdown file read and its front matter parsed, before it knows its place in the site.
+struct Document {
+    source: Source,
+    front: FrontMatter,
+}
+
+enum FrontMatter {
+    Page(PageFrontMatter),
+    Section(SectionFrontMatter),
 }
 
 /// Reads and resolves `content/`.
@@ -109,7 +115,8 @@ pub fn load(config: &Config, options: LoadOptions) -> anyhow::Result<Content> {
             Ok(document) => rayon::iter::Either::Left(document),
             Err(diagnostic) => rayon::iter::Either::Right(diagnostic),
         });
-    let mut content = Resolver::new(config, options).resolve(documents, &files.assets, &mut problems);
+    let mut content =
+        Resolver::new(config, options).resolve(documents, &files.assets, &mut problems);
     content.assets.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Diagnostics(problems).into_result(content)?)
 }
@@ -133,7 +140,9 @@ fn discover(root: &Path) -> anyhow::Result<Files> {
     let walker = walkdir::WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_ignored(&entry.file_name().to_string_lossy()));
+        .filter_entry(|entry| {
+            entry.depth() == 0 || !is_ignored(&entry.file_name().to_string_lossy())
+        });
     for entry in walker {
         let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
         if !entry.file_type().is_file() {
@@ -159,7 +168,9 @@ pub fn is_ignored(file_name: &str) -> bool {
     file_name.starts_with('.')
         || file_name.ends_with('~')
         || file_name.starts_with('#')
-        || [".swp", ".swx", ".tmp", ".bak"].iter().any(|ext| file_name.ends_with(ext))
+        || [".swp", ".swx", ".tmp", ".bak"]
+            .iter()
+            .any(|ext| file_name.ends_with(ext))
 }
 
 fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
@@ -174,19 +185,18 @@ fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
             .with_hint("save the file as UTF-8")
     })?;
     let split = front_matter::split(&path, &text)?;
-    let source = |split: &Split<'_>| Source {
-        path: path.clone(),
-        relative: relative.to_string(),
-        body_start: split.body_start,
-        text: text.clone(),
-    };
-    if relative.rsplit('/').next() == Some(SECTION_FILE) {
-        let front = front_matter::parse(&path, &text, &split)?;
-        Ok(Document::Section(source(&split), front))
+    let front = if relative.rsplit('/').next() == Some(SECTION_FILE) {
+        FrontMatter::Section(front_matter::parse(&path, &text, &split)?)
     } else {
-        let front = front_matter::parse(&path, &text, &split)?;
-        Ok(Document::Page(source(&split), front))
-    }
+        FrontMatter::Page(front_matter::parse(&path, &text, &split)?)
+    };
+    let source = Source {
+        body_start: split.body_start,
+        path,
+        relative: relative.to_string(),
+        text,
+    };
+    Ok(Document { source, front })
 }
 
 /// The folder part of a `/`-separated relative path (`""` at the top).
@@ -234,12 +244,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn resolve(mut self, documents: Vec<Document>, assets: &[String], problems: &mut Vec<Diagnostic>) -> Content {
+    fn resolve(
+        mut self,
+        documents: Vec<Document>,
+        assets: &[String],
+        problems: &mut Vec<Diagnostic>,
+    ) -> Content {
         let (mut pages, mut sections) = (Vec::new(), Vec::new());
-        for document in documents {
-            match document {
-                Document::Page(source, front) => pages.push((source, front)),
-                Document::Section(source, front) => sections.push((source, front)),
+        for Document { source, front } in documents {
+            match front {
+                FrontMatter::Page(front) => pages.push((source, front)),
+                FrontMatter::Section(front) => sections.push((source, front)),
             }
         }
         self.add_sections(sections);
@@ -258,8 +273,16 @@ impl<'a> Resolver<'a> {
 
     fn add_sections(&mut self, mut sections: Vec<(Source, SectionFrontMatter)>) {
         // Parents before children: sort by depth, the root first.
-        sections.sort_by_key(|(source, _)| (source.relative.matches('/').count(), source.relative.clone()));
-        if sections.first().is_none_or(|(source, _)| source.relative != SECTION_FILE) {
+        sections.sort_by_key(|(source, _)| {
+            (
+                source.relative.matches('/').count(),
+                source.relative.clone(),
+            )
+        });
+        if sections
+            .first()
+            .is_none_or(|(source, _)| source.relative != SECTION_FILE)
+        {
             let root = Source {
                 path: Path::new(CONTENT_DIR).join(SECTION_FILE),
                 relative: SECTION_FILE.to_string(),
@@ -324,21 +347,34 @@ impl<'a> Resolver<'a> {
             Some(slug) => {
                 let slugged = slugify(slug.get_ref());
                 if slugged.is_empty() {
-                    return Err(Diagnostic::at(&source.path, &source.text, shift(slug.span(), &source), "empty slug")
-                        .with_hint("a slug needs at least one letter or digit"));
+                    return Err(Diagnostic::at(
+                        &source.path,
+                        &source.text,
+                        shift(slug.span(), &source),
+                        "empty slug",
+                    )
+                    .with_hint("a slug needs at least one letter or digit"));
                 }
                 slugged
             }
             None if default_slug.is_empty() => {
-                return Err(Diagnostic::file(&source.path, "cannot make a URL from this file name")
-                    .with_hint("rename the file, or set `slug = \"...\"` in its front matter"));
+                return Err(Diagnostic::file(
+                    &source.path,
+                    "cannot make a URL from this file name",
+                )
+                .with_hint("rename the file, or set `slug = \"...\"` in its front matter"));
             }
             None => default_slug,
         };
         let path = match &front.path {
             Some(path) => explicit_path(path.get_ref()).map_err(|message| {
-                Diagnostic::at(&source.path, &source.text, shift(path.span(), &source), message)
-                    .with_hint("write a path below the site root, like `path = \"about/team\"`")
+                Diagnostic::at(
+                    &source.path,
+                    &source.text,
+                    shift(path.span(), &source),
+                    message,
+                )
+                .with_hint("write a path below the site root, like `path = \"about/team\"`")
             })?,
             None => format!("{}{slug}/", folder_path(folder)),
         };
@@ -360,13 +396,27 @@ impl<'a> Resolver<'a> {
     }
 
     /// Checks what one area can check alone and remembers where its number is written.
-    fn resolve_area(&mut self, source: &Source, written: front_matter::AreaFrontMatter) -> Result<Area, Diagnostic> {
-        if let Some(task) = written.tasks.iter().find(|task| task.title.get_ref().trim().is_empty()) {
-            return Err(Diagnostic::at(&source.path, &source.text, shift(task.title.span(), source), "empty task title")
-                .with_hint("say in `title` what is to be done"));
+    fn resolve_area(
+        &mut self,
+        source: &Source,
+        written: front_matter::AreaFrontMatter,
+    ) -> Result<Area, Diagnostic> {
+        if let Some(task) = written
+            .tasks
+            .iter()
+            .find(|task| task.title.get_ref().trim().is_empty())
+        {
+            return Err(Diagnostic::at(
+                &source.path,
+                &source.text,
+                shift(task.title.span(), source),
+                "empty task title",
+            )
+            .with_hint("say in `title` what is to be done"));
         }
         let number_span = shift(written.number.span(), source);
-        self.area_numbers.push((self.content.pages.len(), number_span));
+        self.area_numbers
+            .push((self.content.pages.len(), number_span));
         Ok(Area::new(written))
     }
 
@@ -398,14 +448,25 @@ impl<'a> Resolver<'a> {
     fn check_unique_paths(&self) -> Vec<Diagnostic> {
         let mut owners: HashMap<String, &Source> = HashMap::new();
         let mut problems = Vec::new();
-        let sections = self.content.sections.iter().filter(|s| s.front.render).map(|s| (&s.source, &s.path, &s.front.aliases));
-        let pages = self.content.pages.iter().map(|p| (&p.source, &p.path, &p.front.aliases));
+        let sections = self
+            .content
+            .sections
+            .iter()
+            .filter(|s| s.front.render)
+            .map(|s| (&s.source, &s.path, &s.front.aliases));
+        let pages = self
+            .content
+            .pages
+            .iter()
+            .map(|p| (&p.source, &p.path, &p.front.aliases));
         for (source, path, aliases) in sections.chain(pages) {
-            let claims = std::iter::once((normalize(path), None)).chain(
-                aliases
-                    .iter()
-                    .map(|alias| (normalize(alias.get_ref()), Some(shift(alias.span(), source)))),
-            );
+            let claims =
+                std::iter::once((normalize(path), None)).chain(aliases.iter().map(|alias| {
+                    (
+                        normalize(alias.get_ref()),
+                        Some(shift(alias.span(), source)),
+                    )
+                }));
             for (claimed, span) in claims {
                 if let Some(first) = owners.get(&claimed) {
                     let message = format!("two pages would be written to `{claimed}`");
@@ -432,17 +493,26 @@ impl<'a> Resolver<'a> {
         let mut seen: HashMap<u32, &Page> = HashMap::new();
         for (index, span) in &self.area_numbers {
             let page = &self.content.pages[*index];
-            let (source, number) = (&page.source, page.area.as_ref().map_or(0, |area| area.number));
+            let (source, number) = (
+                &page.source,
+                page.area.as_ref().map_or(0, |area| area.number),
+            );
             if number == 0 {
                 problems.push(
-                    Diagnostic::at(&source.path, &source.text, span.clone(), "area numbers start at 1")
-                        .with_hint("number the areas 1, 2, 3, ... in the order the plan gives them"),
+                    Diagnostic::at(
+                        &source.path,
+                        &source.text,
+                        span.clone(),
+                        "area numbers start at 1",
+                    )
+                    .with_hint("number the areas 1, 2, 3, ... in the order the plan gives them"),
                 );
             } else if let Some(first) = seen.get(&number) {
                 let message = format!("area number {number} is used twice");
                 problems.push(
-                    Diagnostic::at(&source.path, &source.text, span.clone(), message)
-                        .with_hint(format!("`{}` is area {number} too", first.source.path.display())),
+                    Diagnostic::at(&source.path, &source.text, span.clone(), message).with_hint(
+                        format!("`{}` is area {number} too", first.source.path.display()),
+                    ),
                 );
             } else {
                 seen.insert(number, page);
@@ -452,7 +522,12 @@ impl<'a> Resolver<'a> {
     }
 
     fn check_taxonomies(&self) -> Vec<Diagnostic> {
-        let declared: Vec<&str> = self.config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+        let declared: Vec<&str> = self
+            .config
+            .taxonomies
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
         let mut problems = Vec::new();
         for page in &self.content.pages {
             for name in page.front.taxonomies.keys() {
@@ -494,7 +569,11 @@ impl<'a> Resolver<'a> {
             // `lower` is the page before in weight or title order, but after in newest-first order.
             for pair in pages.windows(2) {
                 let (before, after) = (pair[0], pair[1]);
-                let (lower, higher) = if sort_by == SortBy::Date { (after, before) } else { (before, after) };
+                let (lower, higher) = if sort_by == SortBy::Date {
+                    (after, before)
+                } else {
+                    (before, after)
+                };
                 content.pages[higher].lower = Some(lower);
                 content.pages[lower].higher = Some(higher);
             }
@@ -502,7 +581,10 @@ impl<'a> Resolver<'a> {
         }
         // Transparent sections also list their pages in their parent, after its own.
         for section in 0..content.sections.len() {
-            if let (true, Some(parent)) = (content.sections[section].front.transparent, content.sections[section].parent) {
+            if let (true, Some(parent)) = (
+                content.sections[section].front.transparent,
+                content.sections[section].parent,
+            ) {
                 let pages = content.sections[section].pages.clone();
                 content.sections[parent].pages.extend(pages);
             }
@@ -512,7 +594,12 @@ impl<'a> Resolver<'a> {
 
 fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
     let date = |page: &Page| page.front.date.map(front_matter::Date::sort_key);
-    let by_title = || a.front.title.to_lowercase().cmp(&b.front.title.to_lowercase());
+    let by_title = || {
+        a.front
+            .title
+            .to_lowercase()
+            .cmp(&b.front.title.to_lowercase())
+    };
     let by_file = || a.source.relative.cmp(&b.source.relative);
     match sort_by {
         SortBy::Weight => (a.front.weight.is_none(), a.front.weight, date(a))
@@ -542,7 +629,10 @@ fn explicit_path(written: &str) -> Result<String, String> {
     if trimmed.is_empty() {
         return Err("`path` is empty; the home page is `content/_index.md`".to_string());
     }
-    if trimmed.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+    if trimmed
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
         return Err(format!("`{written}` has an empty, `.` or `..` part"));
     }
     Ok(format!("/{trimmed}/"))
@@ -552,7 +642,10 @@ fn explicit_path(written: &str) -> Result<String, String> {
 /// are one.
 fn normalize(path: &str) -> String {
     let trimmed = path.trim_matches('/');
-    let trimmed = trimmed.strip_suffix("index.html").unwrap_or(trimmed).trim_end_matches('/');
+    let trimmed = trimmed
+        .strip_suffix("index.html")
+        .unwrap_or(trimmed)
+        .trim_end_matches('/');
     if trimmed.is_empty() {
         "/".to_string()
     } else if Path::new(trimmed).extension().is_some() {
@@ -576,7 +669,10 @@ mod tests {
     #[test]
     fn folder_paths_are_slugged_per_part() {
         assert_eq!(folder_path(""), "/");
-        assert_eq!(folder_path("Priorities/Sub Folder"), "/priorities/sub-folder/");
+        assert_eq!(
+            folder_path("Priorities/Sub Folder"),
+            "/priorities/sub-folder/"
+        );
     }
 
     #[test]

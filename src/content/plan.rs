@@ -48,7 +48,9 @@ impl Progress {
                 Status::AtRisk => &mut progress.at_risk,
             } += 1;
         }
-        progress.percent = (progress.done * 100).checked_div(progress.total).unwrap_or(0);
+        progress.percent = (progress.done * 100)
+            .checked_div(progress.total)
+            .unwrap_or(0);
         progress
     }
 }

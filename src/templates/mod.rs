@@ -40,7 +40,10 @@ impl Templates {
     pub fn load(config: &Config) -> anyhow::Result<Self> {
         let mut files = HashMap::new();
         let theme_templates = config.theme_dir.as_ref().map(|dir| dir.join(TEMPLATES_DIR));
-        for dir in theme_templates.iter().chain([&config.root.join(TEMPLATES_DIR)]) {
+        for dir in theme_templates
+            .iter()
+            .chain([&config.root.join(TEMPLATES_DIR)])
+        {
             read_templates(&config.root, dir, &mut files)?;
         }
         let lookup = Arc::new(OnceLock::new());
@@ -59,7 +62,8 @@ impl Templates {
         let added = tera.add_raw_templates(sources);
         templates.files = files;
         added.map_err(|error| templates.diagnostics(&error))?;
-        tera.global_context().insert("config", &view::config(config));
+        tera.global_context()
+            .insert("config", &view::config(config));
         templates.tera = tera;
         Ok(templates)
     }
@@ -70,13 +74,20 @@ impl Templates {
 
     /// Gives the template functions the resolved content, and templates the plan.
     pub fn set_lookup(&mut self, lookup: Lookup) {
-        self.tera.global_context().insert_value("plan", lookup.plan.clone());
+        self.tera
+            .global_context()
+            .insert_value("plan", lookup.plan.clone());
         // A fresh `Templates` is loaded for every build, so the lock is always empty here.
         let _ = self.lookup.set(lookup);
     }
 
     /// Renders `name` into `out`; a failure names the template file and line.
-    pub fn render(&self, name: &str, context: &tera::Context, out: &mut Vec<u8>) -> Result<(), Diagnostics> {
+    pub fn render(
+        &self,
+        name: &str,
+        context: &tera::Context,
+        out: &mut Vec<u8>,
+    ) -> Result<(), Diagnostics> {
         self.tera
             .render_to(name, context, out)
             .map_err(|error| self.diagnostics(&error))
@@ -92,7 +103,9 @@ impl Templates {
                     None => Diagnostic::file(report.filename(), report.message()),
                 };
                 let cause = std::error::Error::source(error).map(ToString::to_string);
-                diagnostic.with_hint(cause.unwrap_or_else(|| hint_for(report.message()))).into()
+                diagnostic
+                    .with_hint(cause.unwrap_or_else(|| hint_for(report.message())))
+                    .into()
             }
             tera::ErrorKind::TemplateNotFound(name) => {
                 Diagnostic::file(TEMPLATES_DIR, format!("template `{name}` not found"))
@@ -136,24 +149,39 @@ impl Templates {
         let column: usize = parts.next()?.parse().ok()?;
         let line: usize = parts.next()?.parse().ok()?;
         let file = self.files.get(parts.next()?)?;
-        let line_start: usize = file.text.split_inclusive('\n').take(line - 1).map(str::len).sum();
+        let line_start: usize = file
+            .text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
         let offset = file.text[line_start..]
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(line_start, |(i, _)| line_start + i);
-        Some(Diagnostic::at(&file.path, &file.text, offset..offset + 1, String::new()))
+        Some(Diagnostic::at(
+            &file.path,
+            &file.text,
+            offset..offset + 1,
+            String::new(),
+        ))
     }
 }
 
 fn hint_for(message: &str) -> String {
     if message.contains("not found in context") || message.contains("Undefined") {
-        "check the variable's name; `{{ page.x | default(value=\"\") }}` allows a missing one".to_string()
+        "check the variable's name; `{{ page.x | default(value=\"\") }}` allows a missing one"
+            .to_string()
     } else {
         "see the template syntax at https://keats.github.io/tera/".to_string()
     }
 }
 
-fn read_templates(root: &Path, dir: &Path, files: &mut HashMap<String, TemplateFile>) -> anyhow::Result<()> {
+fn read_templates(
+    root: &Path,
+    dir: &Path,
+    files: &mut HashMap<String, TemplateFile>,
+) -> anyhow::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
@@ -164,7 +192,8 @@ fn read_templates(root: &Path, dir: &Path, files: &mut HashMap<String, TemplateF
             continue;
         }
         let path = entry.path();
-        let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         let name = path
             .strip_prefix(dir)?
             .components()
@@ -179,32 +208,56 @@ fn read_templates(root: &Path, dir: &Path, files: &mut HashMap<String, TemplateF
 
 fn register_functions(tera: &mut Tera, lookup: &Arc<OnceLock<Lookup>>) {
     let lock = Arc::clone(lookup);
-    tera.register_function("get_url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        loaded(&lock)?.url(kwargs.must_get("path")?).map_err(tera::Error::message)
-    });
+    tera.register_function(
+        "get_url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            loaded(&lock)?
+                .url(kwargs.must_get("path")?)
+                .map_err(tera::Error::message)
+        },
+    );
     let lock = Arc::clone(lookup);
-    tera.register_function("get_page", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        loaded(&lock)?.page(kwargs.must_get("path")?).map_err(tera::Error::message)
-    });
+    tera.register_function(
+        "get_page",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            loaded(&lock)?
+                .page(kwargs.must_get("path")?)
+                .map_err(tera::Error::message)
+        },
+    );
     let lock = Arc::clone(lookup);
-    tera.register_function("get_section", move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-        loaded(&lock)?.section(kwargs.must_get("path")?).map_err(tera::Error::message)
-    });
+    tera.register_function(
+        "get_section",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            loaded(&lock)?
+                .section(kwargs.must_get("path")?)
+                .map_err(tera::Error::message)
+        },
+    );
     tera.register_filter("date", format_date);
 }
 
 fn loaded(lock: &OnceLock<Lookup>) -> TeraResult<&Lookup> {
-    lock.get().ok_or_else(|| tera::Error::message("content is not loaded yet"))
+    lock.get()
+        .ok_or_else(|| tera::Error::message("content is not loaded yet"))
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}`; the format defaults to `%Y-%m-%d`.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes filter arguments by value"
+)]
 fn format_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let format: String = kwargs.get("format")?.unwrap_or_else(|| "%Y-%m-%d".to_string());
+    let format: String = kwargs
+        .get("format")?
+        .unwrap_or_else(|| "%Y-%m-%d".to_string());
     let date = Date::parse(value).map_err(tera::Error::message)?;
     let formatted = match date {
         Date::Day(day) => jiff::fmt::strtime::format(&format, day),
         Date::Instant(instant) => jiff::fmt::strtime::format(&format, instant),
         Date::Local(local) => jiff::fmt::strtime::format(&format, local),
     };
-    formatted.map_err(|error| tera::Error::message(format!("cannot format `{value}` with `{format}`: {error}")))
+    formatted.map_err(|error| {
+        tera::Error::message(format!("cannot format `{value}` with `{format}`: {error}"))
+    })
 }

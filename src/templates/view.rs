@@ -145,7 +145,11 @@ fn page_summary(page: &Page, content: &Content, base: &BaseUrl) -> Value {
         section: &content.sections[page.section].source.relative,
         weight: front.weight,
         draft: front.draft,
-        aliases: front.aliases.iter().map(|alias| alias.get_ref().as_str()).collect(),
+        aliases: front
+            .aliases
+            .iter()
+            .map(|alias| alias.get_ref().as_str())
+            .collect(),
         authors: &front.authors,
         taxonomies: front
             .taxonomies
@@ -164,7 +168,9 @@ fn plan(content: &Content, base: &BaseUrl) -> Value {
         .filter_map(|page| Some((page, page.area.as_ref()?)))
         .collect();
     areas.sort_by_key(|(_, area)| area.number);
-    let statuses = areas.iter().flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
+    let statuses = areas
+        .iter()
+        .flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
     Value::from_serializable(&PlanView {
         progress: Progress::of(statuses),
         areas: areas
@@ -182,8 +188,18 @@ fn plan(content: &Content, base: &BaseUrl) -> Value {
     })
 }
 
-fn section_value(section: &Section, rendered: &Rendered, content: &Content, pages: &[Value], base: &BaseUrl) -> Value {
-    let listing: Vec<Value> = section.pages.iter().map(|&page| pages[page].clone()).collect();
+fn section_value(
+    section: &Section,
+    rendered: &Rendered,
+    content: &Content,
+    pages: &[Value],
+    base: &BaseUrl,
+) -> Value {
+    let listing: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|&page| pages[page].clone())
+        .collect();
     let view = Value::from_serializable(&SectionView {
         title: &section.front.title,
         description: &section.front.description,
@@ -234,7 +250,9 @@ impl Lookup {
     /// `@/x.md` to its permalink; any other path to the URL of that file in the output.
     pub fn url(&self, path: &str) -> Result<String, String> {
         if let Some(relative) = path.strip_prefix("@/") {
-            let (file, anchor) = relative.split_once('#').map_or((relative, None), |(f, a)| (f, Some(a)));
+            let (file, anchor) = relative
+                .split_once('#')
+                .map_or((relative, None), |(f, a)| (f, Some(a)));
             let permalink = self
                 .permalinks
                 .get(file)
@@ -244,7 +262,9 @@ impl Lookup {
                 None => permalink.clone(),
             });
         }
-        Ok(self.base.permalink(&format!("/{}", path.trim_start_matches('/'))))
+        Ok(self
+            .base
+            .permalink(&format!("/{}", path.trim_start_matches('/'))))
     }
 
     pub fn page(&self, path: &str) -> Result<Value, String> {
@@ -271,7 +291,11 @@ pub struct Views {
 
 impl Views {
     /// `sections_rendered[i]` is the Markdown of `content.sections[i]`.
-    pub fn new(config: &Config, content: &Content, sections_rendered: &[Rendered]) -> (Self, Lookup) {
+    pub fn new(
+        config: &Config,
+        content: &Content,
+        sections_rendered: &[Rendered],
+    ) -> (Self, Lookup) {
         let base = &config.base_url;
         let pages: Vec<Value> = content
             .pages
@@ -288,7 +312,12 @@ impl Views {
             .pages
             .iter()
             .map(|page| (&page.source, &page.path))
-            .chain(content.sections.iter().map(|section| (&section.source, &section.path)))
+            .chain(
+                content
+                    .sections
+                    .iter()
+                    .map(|section| (&section.source, &section.path)),
+            )
             .map(|(source, path)| (source.relative.clone(), base.permalink(path)))
             .collect();
         let by_relative = |values: &[Value], sources: Vec<&str>| {
@@ -301,8 +330,22 @@ impl Views {
         let lookup = Lookup {
             base: base.clone(),
             permalinks,
-            pages: by_relative(&pages, content.pages.iter().map(|p| p.source.relative.as_str()).collect()),
-            sections: by_relative(&sections, content.sections.iter().map(|s| s.source.relative.as_str()).collect()),
+            pages: by_relative(
+                &pages,
+                content
+                    .pages
+                    .iter()
+                    .map(|p| p.source.relative.as_str())
+                    .collect(),
+            ),
+            sections: by_relative(
+                &sections,
+                content
+                    .sections
+                    .iter()
+                    .map(|s| s.source.relative.as_str())
+                    .collect(),
+            ),
             plan: plan(content, base),
         };
         let views = Self {
@@ -316,15 +359,26 @@ impl Views {
     /// The context of a page's template.
     pub fn page_context(&self, content: &Content, index: usize, rendered: &Rendered) -> Context {
         let page = &content.pages[index];
-        let neighbour = |other: Option<usize>| other.map_or_else(Value::none, |other| self.pages[other].clone());
+        let neighbour = |other: Option<usize>| {
+            other.map_or_else(Value::none, |other| self.pages[other].clone())
+        };
         let permalink = self.base.permalink(&page.path);
         let toc_base = permalink.clone();
-        let toc: Vec<Heading> = rendered.toc.iter().map(|h| absolute(h, &toc_base)).collect();
+        let toc: Vec<Heading> = rendered
+            .toc
+            .iter()
+            .map(|h| absolute(h, &toc_base))
+            .collect();
         let value = with_fields(
             &self.pages[index],
             [
                 ("content", Value::safe_string(&rendered.html)),
-                ("summary", rendered.summary().map_or_else(Value::none, Value::safe_string)),
+                (
+                    "summary",
+                    rendered
+                        .summary()
+                        .map_or_else(Value::none, Value::safe_string),
+                ),
                 ("toc", Value::from_serializable(&toc)),
                 ("word_count", Value::from(rendered.word_count)),
                 ("reading_time", Value::from(rendered.reading_time())),
@@ -354,7 +408,11 @@ impl Views {
 fn absolute(heading: &Heading, page_url: &str) -> Heading {
     Heading {
         permalink: format!("{page_url}{}", heading.permalink),
-        children: heading.children.iter().map(|child| absolute(child, page_url)).collect(),
+        children: heading
+            .children
+            .iter()
+            .map(|child| absolute(child, page_url))
+            .collect(),
         ..heading.clone()
     }
 }
