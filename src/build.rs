@@ -148,9 +148,37 @@ fn section_template(content: &Content, index: usize) -> &str {
     }
 }
 
+/// A taxonomy's list and term templates: `<name>/list.html` and `<name>/single.html` where the
+/// theme has them (Zola's layout), else `taxonomy_list.html` and `taxonomy_single.html`.
+fn taxonomy_templates(templates: &Templates, name: &str) -> [String; 2] {
+    ["list", "single"].map(|kind| {
+        let own = format!("{name}/{kind}.html");
+        if templates.contains(&own) {
+            own
+        } else {
+            format!("taxonomy_{kind}.html")
+        }
+    })
+}
+
 /// Every template a document asks for must exist, checked before anything is rendered.
 fn check_templates_exist(templates: &Templates, content: &Content) -> Result<(), Diagnostics> {
     let mut problems = Diagnostics::default();
+    for taxonomy in &content.taxonomies {
+        for name in taxonomy_templates(templates, &taxonomy.name) {
+            if !templates.contains(&name) {
+                problems.push(
+                    Diagnostic::file(config::FILE_NAME, format!("template `{name}` not found"))
+                        .with_hint(format!(
+                            "taxonomy `{}` needs `templates/{name}` or `templates/{}/{}`",
+                            taxonomy.name,
+                            taxonomy.name,
+                            name.trim_start_matches("taxonomy_")
+                        )),
+                );
+            }
+        }
+    }
     let mut missing =
         |source: &content::Source, name: &str, written: Option<&toml::Spanned<String>>| {
             if templates.contains(name) {
@@ -263,10 +291,21 @@ impl Site<'_> {
         let results: Vec<(String, anyhow::Result<Outcome>)> = pages.chain(sections).collect();
         let mut outcomes = HashMap::with_capacity(results.len());
         let mut problems = Diagnostics::default();
+        let taxonomy_results = self.render_taxonomies();
+        let results = results
+            .into_iter()
+            .map(|(relative, result)| (Some(relative), result))
+            .chain(
+                taxonomy_results
+                    .into_iter()
+                    .map(|result| (None, result.map(|()| Outcome::default()))),
+            );
         for (relative, result) in results {
             match result {
                 Ok(outcome) => {
-                    outcomes.insert(relative, outcome);
+                    if let Some(relative) = relative {
+                        outcomes.insert(relative, outcome);
+                    }
                 }
                 Err(error) => match error.downcast::<Diagnostics>() {
                     Ok(found) => problems.extend(found.0),
@@ -307,17 +346,55 @@ impl Site<'_> {
             let url = self.resolve_redirect(target);
             self.write(&section.path, redirect_page(&url).as_bytes())?;
         } else if section.front.render {
-            let context = self.views.section_context(self.content, index);
-            self.write_template(
-                section_template(self.content, index),
-                &context,
-                &section.path,
-            )?;
+            let template = section_template(self.content, index);
+            let pagers = self.views.section_pagers(self.content, index);
+            if pagers.len() > 1 {
+                let paginate_path = section.front.paginate_path.as_deref().unwrap_or("page");
+                let first = self.config.base_url.permalink(&section.path);
+                let path = format!("{}{paginate_path}/1/", section.path);
+                self.write(&path, redirect_page(&first).as_bytes())?;
+            }
+            for pager in pagers {
+                self.write_template(template, &pager.context, &pager.path)?;
+            }
         }
         Ok(Outcome {
             anchors: rendered.anchors.clone(),
             anchor_links: rendered.anchor_links.clone(),
         })
+    }
+
+    /// Each taxonomy's list page and its terms' pages, in parallel.
+    fn render_taxonomies(&self) -> Vec<anyhow::Result<()>> {
+        let jobs: Vec<(usize, Option<usize>)> = self
+            .content
+            .taxonomies
+            .iter()
+            .enumerate()
+            .flat_map(|(index, taxonomy)| {
+                std::iter::once((index, None))
+                    .chain((0..taxonomy.terms.len()).map(move |term| (index, Some(term))))
+            })
+            .collect();
+        jobs.into_par_iter()
+            .map(|(index, term)| {
+                let name = &self.content.taxonomies[index].name;
+                let [list, single] = taxonomy_templates(self.templates, name);
+                match term {
+                    None => {
+                        let pager = self.views.taxonomy_context(self.content, index);
+                        self.write_template(&list, &pager.context, &pager.path)
+                    }
+                    Some(term) => self
+                        .views
+                        .term_pagers(self.content, index, term)
+                        .into_iter()
+                        .try_for_each(|pager| {
+                            self.write_template(&single, &pager.context, &pager.path)
+                        }),
+                }
+            })
+            .collect()
     }
 
     fn resolve_redirect(&self, target: &str) -> String {

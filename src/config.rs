@@ -1,6 +1,6 @@
 //! `site.toml` in, a validated [`Config`] out.
 //!
-//! The file is parsed as written ([`SiteToml`], unknown keys rejected) and then resolved once:
+//! The file is parsed as written (`SiteToml`, unknown keys rejected) and then resolved once:
 //! the base URL is split into origin and sub-path, command-line overrides are applied, and the
 //! theme folder is located.
 

@@ -283,7 +283,7 @@ fn resolve_link(
     };
     let path = if path.is_empty() { from } else { path };
     let Some(permalink) = targets.get(path) else {
-        let hint = match crate::diagnostic::did_you_mean(path, targets.keys().map(String::as_str)) {
+        let hint = match similar_path(path, targets) {
             Some(meant) => format!("did you mean `@/{meant}`?"),
             None => {
                 "`@/` links name a file below `content/`, e.g. `@/priorities/_index.md`".to_string()
@@ -298,6 +298,21 @@ fn resolve_link(
         ),
         None => (permalink.clone(), None),
     })
+}
+
+/// A file in the same folder whose name is close to the one written.
+fn similar_path<'a>(written: &str, targets: &'a LinkTargets) -> Option<&'a str> {
+    let (folder, name) = written.rsplit_once('/').unwrap_or(("", written));
+    let siblings: HashMap<&str, &str> = targets
+        .keys()
+        .filter_map(|candidate| {
+            let (candidate_folder, candidate_name) =
+                candidate.rsplit_once('/').unwrap_or(("", candidate));
+            (candidate_folder == folder).then_some((candidate_name, candidate.as_str()))
+        })
+        .collect();
+    let meant = crate::diagnostic::did_you_mean(name, siblings.keys().copied())?;
+    siblings.get(meant).copied()
 }
 
 /// Words for reading time: runs of letters in spaced scripts, single characters in Han, kana

@@ -6,6 +6,7 @@
 
 pub mod front_matter;
 pub mod plan;
+pub mod taxonomy;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +33,8 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Files other than Markdown, copied next to the page or section they sit beside.
     pub assets: Vec<Asset>,
+    /// The taxonomies declared in `site.toml`, with the terms pages use.
+    pub taxonomies: Vec<taxonomy::Taxonomy>,
 }
 
 /// A Markdown file as read.
@@ -268,6 +271,7 @@ impl<'a> Resolver<'a> {
         problems.extend(self.check_areas());
         problems.extend(self.check_taxonomies());
         self.order_pages();
+        self.content.taxonomies = taxonomy::collect(&self.config.taxonomies, &self.content.pages);
         self.content
     }
 

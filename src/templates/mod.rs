@@ -16,7 +16,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::Config;
 use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-pub use view::{Lookup, Views};
+pub use view::{Lookup, Pager, Views};
 
 const TEMPLATES_DIR: &str = "templates";
 
@@ -231,6 +231,25 @@ fn register_functions(tera: &mut Tera, lookup: &Arc<OnceLock<Lookup>>) {
         move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             loaded(&lock)?
                 .section(kwargs.must_get("path")?)
+                .map_err(tera::Error::message)
+        },
+    );
+    let lock = Arc::clone(lookup);
+    tera.register_function(
+        "get_taxonomy",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            loaded(&lock)?
+                .taxonomy(kwargs.must_get("kind")?)
+                .map_err(tera::Error::message)
+        },
+    );
+    let lock = Arc::clone(lookup);
+    tera.register_function(
+        "get_taxonomy_url",
+        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let lookup = loaded(&lock)?;
+            lookup
+                .term_url(kwargs.must_get("kind")?, kwargs.must_get("name")?)
                 .map_err(tera::Error::message)
         },
     );

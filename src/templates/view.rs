@@ -11,6 +11,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::{BaseUrl, Config};
+use crate::content::taxonomy::{Taxonomy, Term};
 use crate::content::{Area, Content, Page, Progress, Section};
 use crate::markdown::{Heading, Rendered};
 
@@ -107,6 +108,49 @@ struct SectionView<'a> {
     subsections: Vec<&'a str>,
     weight: Option<i64>,
     extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    path: &'a str,
+    permalink: String,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+struct TaxonomyView<'a> {
+    name: &'a str,
+    path: &'a str,
+    permalink: String,
+}
+
+/// `paginator` in a paginated listing (Zola's fields).
+#[derive(Serialize)]
+struct PaginatorView {
+    paginate_by: usize,
+    base_url: String,
+    number_pagers: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    current_index: usize,
+    total_pages: usize,
+}
+
+/// One page of a listing: where it is written and what its template is given.
+pub struct Pager {
+    pub path: String,
+    pub context: Context,
+}
+
+/// How a listing is split: `by` items a page, extra pages at `<path><paginate_path>/<n>/`.
+struct Pagination<'a> {
+    by: Option<usize>,
+    paginate_path: &'a str,
+    reversed: bool,
 }
 
 fn area_view(area: &Area) -> AreaView<'_> {
@@ -223,6 +267,69 @@ fn section_value(
     with_fields(&view, [("pages", Value::from(listing))])
 }
 
+fn term_value(term: &Term, pages: &[Value], base: &BaseUrl) -> Value {
+    let view = Value::from_serializable(&TermView {
+        name: &term.name,
+        slug: &term.slug,
+        path: &term.path,
+        permalink: base.permalink(&term.path),
+        page_count: term.pages.len(),
+    });
+    let listing: Vec<Value> = term.pages.iter().map(|&page| pages[page].clone()).collect();
+    with_fields(&view, [("pages", Value::from(listing))])
+}
+
+fn taxonomy_value(taxonomy: &Taxonomy, terms: Vec<Value>, base: &BaseUrl) -> Value {
+    let view = Value::from_serializable(&TaxonomyView {
+        name: &taxonomy.name,
+        path: &taxonomy.path,
+        permalink: base.permalink(&taxonomy.path),
+    });
+    with_fields(&view, [("items", Value::from(terms))])
+}
+
+/// Splits a listing into pagers. Without `by`, one pager holds everything and has no
+/// `paginator`.
+fn paginate(
+    listing: &Value,
+    path: &str,
+    pagination: &Pagination<'_>,
+    base: &BaseUrl,
+) -> Vec<(String, Option<Value>)> {
+    let mut items: Vec<Value> = listing.as_array().unwrap_or_default().to_vec();
+    if pagination.reversed {
+        items.reverse();
+    }
+    let Some(by) = pagination.by.filter(|by| *by > 0 && !items.is_empty()) else {
+        return vec![(path.to_string(), None)];
+    };
+    let pager_path = |index: usize| match index {
+        1 => path.to_string(),
+        n => format!("{path}{}/{n}/", pagination.paginate_path),
+    };
+    let count = items.len().div_ceil(by);
+    items
+        .chunks(by)
+        .enumerate()
+        .map(|(zero_based, chunk)| {
+            let index = zero_based + 1;
+            let paginator = Value::from_serializable(&PaginatorView {
+                paginate_by: by,
+                base_url: base.permalink(&format!("{path}{}/", pagination.paginate_path)),
+                number_pagers: count,
+                first: base.permalink(path),
+                last: base.permalink(&pager_path(count)),
+                previous: (index > 1).then(|| base.permalink(&pager_path(index - 1))),
+                next: (index < count).then(|| base.permalink(&pager_path(index + 1))),
+                current_index: index,
+                total_pages: items.len(),
+            });
+            let paginator = with_fields(&paginator, [("pages", Value::from(chunk))]);
+            (pager_path(index), Some(paginator))
+        })
+        .collect()
+}
+
 /// A copy of the map `base` with `fields` added; the values inside stay shared.
 fn with_fields<const N: usize>(base: &Value, fields: [(&'static str, Value); N]) -> Value {
     let mut map: BTreeMap<tera::value::Key<'static>, Value> = base
@@ -243,6 +350,10 @@ pub struct Lookup {
     permalinks: HashMap<String, String>,
     pages: HashMap<String, Value>,
     sections: HashMap<String, Value>,
+    /// Taxonomy name to its value (with `items`, the terms).
+    taxonomies: HashMap<String, Value>,
+    /// (taxonomy, term name) to the term's permalink.
+    term_urls: HashMap<(String, String), String>,
     pub(super) plan: Value,
 }
 
@@ -274,6 +385,25 @@ impl Lookup {
             .ok_or_else(|| format!("get_page: no page `{path}` in content/"))
     }
 
+    pub fn taxonomy(&self, kind: &str) -> Result<Value, String> {
+        self.taxonomies
+            .get(kind)
+            .cloned()
+            .ok_or_else(|| format!("get_taxonomy: no taxonomy `{kind}` in site.toml"))
+    }
+
+    pub fn term_url(&self, kind: &str, name: &str) -> Result<String, String> {
+        if !self.taxonomies.contains_key(kind) {
+            return Err(format!(
+                "get_taxonomy_url: no taxonomy `{kind}` in site.toml"
+            ));
+        }
+        self.term_urls
+            .get(&(kind.to_string(), name.to_string()))
+            .cloned()
+            .ok_or_else(|| format!("get_taxonomy_url: no page has the {kind} term `{name}`"))
+    }
+
     pub fn section(&self, path: &str) -> Result<Value, String> {
         self.sections
             .get(path.trim_start_matches("@/"))
@@ -287,6 +417,8 @@ pub struct Views {
     base: BaseUrl,
     pages: Vec<Value>,
     sections: Vec<Value>,
+    /// Per taxonomy: its value and its terms' values.
+    taxonomies: Vec<(Value, Vec<Value>)>,
 }
 
 impl Views {
@@ -327,8 +459,45 @@ impl Views {
                 .map(|(relative, value)| (relative.to_string(), value))
                 .collect()
         };
+        let taxonomies: Vec<(Value, Vec<Value>)> = content
+            .taxonomies
+            .iter()
+            .map(|taxonomy| {
+                let terms: Vec<Value> = taxonomy
+                    .terms
+                    .iter()
+                    .map(|term| term_value(term, &pages, base))
+                    .collect();
+                (taxonomy_value(taxonomy, terms.clone(), base), terms)
+            })
+            .collect();
+        let term_urls = content
+            .taxonomies
+            .iter()
+            .flat_map(|taxonomy| {
+                let page_terms = content.pages.iter().flat_map(|page| {
+                    let written = page
+                        .front
+                        .taxonomies
+                        .iter()
+                        .find(|(name, _)| name.get_ref() == &taxonomy.name);
+                    written.into_iter().flat_map(|(_, terms)| terms.iter())
+                });
+                page_terms.map(|name| {
+                    let path = format!("{}{}/", taxonomy.path, crate::slug::slugify(name));
+                    ((taxonomy.name.clone(), name.clone()), base.permalink(&path))
+                })
+            })
+            .collect();
         let lookup = Lookup {
             base: base.clone(),
+            taxonomies: content
+                .taxonomies
+                .iter()
+                .zip(&taxonomies)
+                .map(|(taxonomy, (value, _))| (taxonomy.name.clone(), value.clone()))
+                .collect(),
+            term_urls,
             permalinks,
             pages: by_relative(
                 &pages,
@@ -352,6 +521,7 @@ impl Views {
             base: base.clone(),
             pages,
             sections,
+            taxonomies,
         };
         (views, lookup)
     }
@@ -393,14 +563,74 @@ impl Views {
         context
     }
 
-    /// The context of a section's template.
-    pub fn section_context(&self, content: &Content, index: usize) -> Context {
+    /// The pagers of a section: one, or one per `paginate_by` pages.
+    pub fn section_pagers(&self, content: &Content, index: usize) -> Vec<Pager> {
         let section = &content.sections[index];
+        let front = &section.front;
+        let value = &self.sections[index];
+        let pagination = Pagination {
+            by: front.paginate_by,
+            paginate_path: front.paginate_path.as_deref().unwrap_or("page"),
+            reversed: front.paginate_reversed,
+        };
+        let listing = value
+            .get_from_path("pages")
+            .cloned()
+            .unwrap_or_else(Value::none);
+        paginate(&listing, &section.path, &pagination, &self.base)
+            .into_iter()
+            .map(|(path, paginator)| {
+                let mut context = Context::new();
+                context.insert_value("section", value.clone());
+                if let Some(paginator) = paginator {
+                    context.insert_value("paginator", paginator);
+                }
+                self.pager(path, context)
+            })
+            .collect()
+    }
+
+    /// The list page of taxonomy `index`: `taxonomy` and `terms`.
+    pub fn taxonomy_context(&self, content: &Content, index: usize) -> Pager {
+        let (taxonomy, terms) = &self.taxonomies[index];
         let mut context = Context::new();
-        context.insert_value("section", self.sections[index].clone());
-        context.insert("current_path", &section.path);
-        context.insert("current_url", &self.base.permalink(&section.path));
-        context
+        context.insert_value("taxonomy", taxonomy.clone());
+        context.insert_value("terms", Value::from(terms.clone()));
+        self.pager(content.taxonomies[index].path.clone(), context)
+    }
+
+    /// The pagers of one term of taxonomy `index`: `taxonomy`, `term` and maybe `paginator`.
+    pub fn term_pagers(&self, content: &Content, index: usize, term: usize) -> Vec<Pager> {
+        let (taxonomy, terms) = &self.taxonomies[index];
+        let term_value = &terms[term];
+        let pagination = Pagination {
+            by: content.taxonomies[index].paginate_by,
+            paginate_path: "page",
+            reversed: false,
+        };
+        let listing = term_value
+            .get_from_path("pages")
+            .cloned()
+            .unwrap_or_else(Value::none);
+        let path = &content.taxonomies[index].terms[term].path;
+        paginate(&listing, path, &pagination, &self.base)
+            .into_iter()
+            .map(|(path, paginator)| {
+                let mut context = Context::new();
+                context.insert_value("taxonomy", taxonomy.clone());
+                context.insert_value("term", term_value.clone());
+                if let Some(paginator) = paginator {
+                    context.insert_value("paginator", paginator);
+                }
+                self.pager(path, context)
+            })
+            .collect()
+    }
+
+    fn pager(&self, path: String, mut context: Context) -> Pager {
+        context.insert("current_url", &self.base.permalink(&path));
+        context.insert("current_path", &path);
+        Pager { path, context }
     }
 }
 

@@ -1,0 +1,81 @@
+//! Pages' `[taxonomies]` in, each declared taxonomy's terms with their pages out.
+//!
+//! Zola's model: `taxonomies = [{ name = "topics" }]` in `site.toml` gives a list page at
+//! `/topics/` and a page per term at `/topics/<term-slug>/`. Terms whose names slug alike
+//! (`Teachers`, `teachers`) are one term, named as first written.
+
+use std::collections::BTreeMap;
+
+use crate::config::Taxonomy as Declared;
+use crate::slug::slugify;
+
+use super::Page;
+
+/// A taxonomy with the terms its pages use, terms in name order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taxonomy {
+    pub name: String,
+    pub path: String,
+    pub terms: Vec<Term>,
+    pub paginate_by: Option<usize>,
+}
+
+/// One term and its pages, newest first (then by title).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub path: String,
+    pub pages: Vec<usize>,
+}
+
+/// Groups `pages` by the terms of each declared taxonomy.
+pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
+    declared
+        .iter()
+        .map(|taxonomy| {
+            let path = format!("/{}/", slugify(&taxonomy.name));
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (index, page) in pages.iter().enumerate() {
+                let written = page
+                    .front
+                    .taxonomies
+                    .iter()
+                    .find(|(name, _)| name.get_ref() == &taxonomy.name)
+                    .map_or(&[][..], |(_, terms)| terms.as_slice());
+                for name in written {
+                    let slug = slugify(name);
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        path: format!("{path}{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if term.pages.last() != Some(&index) {
+                        term.pages.push(index);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                term.pages
+                    .sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+            }
+            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            Taxonomy {
+                name: taxonomy.name.clone(),
+                path,
+                terms,
+                paginate_by: taxonomy.paginate_by,
+            }
+        })
+        .collect()
+}
+
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    let date = |page: &Page| page.front.date.map(super::front_matter::Date::sort_key);
+    date(b)
+        .cmp(&date(a))
+        .then_with(|| a.front.title.cmp(&b.front.title))
+        .then_with(|| a.source.relative.cmp(&b.source.relative))
+}
