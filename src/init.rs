@@ -30,6 +30,14 @@ pub const DEFAULT_THEME: &[(&str, &str)] = &[
     (
         "templates/section.html",
         include_str!("../themes/default/templates/section.html"),
+        (
+            "templates/taxonomy_list.html",
+            include_str!("../themes/default/templates/taxonomy_list.html"),
+        ),
+        (
+            "templates/taxonomy_single.html",
+            include_str!("../themes/default/templates/taxonomy_single.html"),
+        ),
     ),
     (
         "static/style.css",

@@ -61,7 +61,7 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                 term.pages
                     .sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
             }
-            terms.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+            terms.sort_by_key(|term| term.name.to_lowercase());
             Taxonomy {
                 name: taxonomy.name.clone(),
                 path,
