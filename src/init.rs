@@ -9,40 +9,23 @@ use std::path::Path;
 
 use anyhow::{Context as _, bail};
 
+/// Embeds files of `themes/default/` as `(path, text)` pairs.
+macro_rules! theme_files {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_str!(concat!("../themes/default/", $path)))),*]
+    };
+}
+
 /// The default theme's files, relative to `themes/default/`.
-pub const DEFAULT_THEME: &[(&str, &str)] = &[
-    (
-        "templates/404.html",
-        include_str!("../themes/default/templates/404.html"),
-    ),
-    (
-        "templates/base.html",
-        include_str!("../themes/default/templates/base.html"),
-    ),
-    (
-        "templates/index.html",
-        include_str!("../themes/default/templates/index.html"),
-    ),
-    (
-        "templates/page.html",
-        include_str!("../themes/default/templates/page.html"),
-    ),
-    (
-        "templates/section.html",
-        include_str!("../themes/default/templates/section.html"),
-        (
-            "templates/taxonomy_list.html",
-            include_str!("../themes/default/templates/taxonomy_list.html"),
-        ),
-        (
-            "templates/taxonomy_single.html",
-            include_str!("../themes/default/templates/taxonomy_single.html"),
-        ),
-    ),
-    (
-        "static/style.css",
-        include_str!("../themes/default/static/style.css"),
-    ),
+pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
+    "templates/404.html",
+    "templates/base.html",
+    "templates/index.html",
+    "templates/page.html",
+    "templates/section.html",
+    "templates/taxonomy_list.html",
+    "templates/taxonomy_single.html",
+    "static/style.css",
 ];
 
 const SITE_TOML: &str = r#"# The address the site is published at; a sub-path such as https://example.org/plan/ works.
