@@ -1,0 +1,330 @@
+//! A fixture site copied to a temp folder, the real `workplan` binary run on it, and the
+//! assertions the tests make on what it printed and wrote.
+
+use std::collections::BTreeMap;
+use std::ffi::OsStr;
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const REPO: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A site in a temp folder of its own. The site root is `<temp>/site`, so a test can see what
+/// a command writes beside the root too.
+pub struct SiteTest {
+    temp: TempDir,
+    root: PathBuf,
+}
+
+impl SiteTest {
+    /// A copy of `tests/sites/<fixture>/`.
+    pub fn new(fixture: &str) -> Self {
+        let site = Self::empty();
+        copy_dir(
+            &Path::new(REPO).join("tests/sites").join(fixture),
+            &site.root,
+        );
+        site
+    }
+
+    /// A copy of the site this repository ships: `site.toml`, `content/` and `themes/`.
+    pub fn shipped() -> Self {
+        let site = Self::empty();
+        fs::copy(
+            Path::new(REPO).join("site.toml"),
+            site.root.join("site.toml"),
+        )
+        .unwrap();
+        for dir in ["content", "themes"] {
+            copy_dir(&Path::new(REPO).join(dir), &site.root.join(dir));
+        }
+        site
+    }
+
+    /// An empty site root.
+    pub fn empty() -> Self {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("site");
+        fs::create_dir(&root).unwrap();
+        Self { temp, root }
+    }
+
+    /// The same temp folder with the root moved to `relative` (e.g. a folder `init` made).
+    #[must_use]
+    pub fn within(mut self, relative: &str) -> Self {
+        self.root = self.root.join(relative);
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The temp folder that holds the root.
+    pub fn outside(&self) -> &Path {
+        self.temp.path()
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.root.join(relative)
+    }
+
+    /// Runs `workplan --root <root> ARGS` from the root, with nothing in the environment but PATH.
+    pub fn run<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let args: Vec<_> = args
+            .into_iter()
+            .map(|arg| arg.as_ref().to_os_string())
+            .collect();
+        let output = Command::new(env!("CARGO_BIN_EXE_workplan"))
+            .arg("--root")
+            .arg(&self.root)
+            .args(&args)
+            .current_dir(&self.root)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .expect("running workplan");
+        Run {
+            output,
+            root: self.root.clone(),
+            command: format!("workplan {}", args.join(OsStr::new(" ")).to_string_lossy()),
+        }
+    }
+
+    pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.path(relative);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+        self
+    }
+
+    /// Replaces `from` with `to` in a file; `from` must be there, so a test cannot pass by
+    /// changing nothing.
+    pub fn replace(&self, relative: &str, from: &str, to: &str) -> &Self {
+        let text = self.file(relative);
+        assert!(
+            text.contains(from),
+            "`{from}` is not in {relative}:\n{text}"
+        );
+        self.write(relative, text.replacen(from, to, 1))
+    }
+
+    /// The text of a file under the root.
+    pub fn file(&self, relative: &str) -> String {
+        read(&self.path(relative))
+    }
+
+    pub fn exists(&self, relative: &str) -> bool {
+        self.path(relative).exists()
+    }
+
+    /// Every file and folder under `relative` with the bytes of each file.
+    pub fn tree(&self, relative: &str) -> Tree {
+        let mut tree = Tree::default();
+        tree.add(&self.path(relative), Path::new(""));
+        tree
+    }
+}
+
+/// A finished run of the binary.
+pub struct Run {
+    output: Output,
+    root: PathBuf,
+    command: String,
+}
+
+impl Run {
+    pub fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.output.stdout).into_owned()
+    }
+
+    pub fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.output.stderr).into_owned()
+    }
+
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        assert!(
+            self.output.status.success(),
+            "`{}` failed: {}",
+            self.command,
+            self.report()
+        );
+        self
+    }
+
+    /// Failed the way a user's mistake should: exit code 1, no panic.
+    #[track_caller]
+    pub fn failure(&self) -> &Self {
+        assert_eq!(
+            self.output.status.code(),
+            Some(1),
+            "`{}` should fail: {}",
+            self.command,
+            self.report()
+        );
+        assert!(
+            !self.stderr().contains("panicked"),
+            "`{}` panicked: {}",
+            self.command,
+            self.report()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stdout_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.stdout().contains(text),
+            "stdout lacks `{text}`: {}",
+            self.report()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.stderr().contains(text),
+            "stderr lacks `{text}`: {}",
+            self.report()
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn stderr_lacks(&self, text: &str) -> &Self {
+        assert!(
+            !self.stderr().contains(text),
+            "stderr has `{text}`: {}",
+            self.report()
+        );
+        self
+    }
+
+    /// The report points at `path:line:column` (rustc's ` --> ` line).
+    #[track_caller]
+    pub fn at(&self, position: &str) -> &Self {
+        self.stderr_contains(&format!("--> {position}\n"))
+    }
+
+    /// The report points at some `line:column` of `path`.
+    #[track_caller]
+    pub fn at_some_line_of(&self, path: &str) -> &Self {
+        let prefix = format!("--> {path}:");
+        let found = self.stderr().lines().any(|line| {
+            line.trim_start()
+                .strip_prefix(&prefix)
+                .is_some_and(|place| {
+                    let mut parts = place.split(':');
+                    parts.next().is_some_and(|l| l.parse::<usize>().is_ok())
+                        && parts.next().is_some_and(|c| c.parse::<usize>().is_ok())
+                })
+        });
+        assert!(found, "no `{prefix}LINE:COLUMN`: {}", self.report());
+        self
+    }
+
+    /// The report ends with a `help:` line containing `hint`.
+    #[track_caller]
+    pub fn help(&self, hint: &str) -> &Self {
+        let found = self
+            .stderr()
+            .lines()
+            .any(|line| line.starts_with("help: ") && line.contains(hint));
+        assert!(found, "no `help:` line with `{hint}`: {}", self.report());
+        self
+    }
+
+    /// The closing count of a diagnostics report.
+    #[track_caller]
+    pub fn problems(&self, count: usize) -> &Self {
+        let plural = if count == 1 { "" } else { "s" };
+        self.stderr_contains(&format!(
+            "error: the site has {count} problem{plural} to fix"
+        ))
+    }
+
+    /// The text of a file under the site root.
+    pub fn file(&self, relative: &str) -> String {
+        read(&self.root.join(relative))
+    }
+
+    fn report(&self) -> String {
+        format!(
+            "exit {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.output.status.code(),
+            self.stdout(),
+            self.stderr()
+        )
+    }
+}
+
+/// The files (with their bytes) and folders under a folder, to compare before and after.
+#[derive(Default, PartialEq, Eq)]
+pub struct Tree(BTreeMap<String, Option<Vec<u8>>>);
+
+impl Tree {
+    fn add(&mut self, dir: &Path, relative: &Path) {
+        for entry in
+            fs::read_dir(dir).unwrap_or_else(|error| panic!("listing {}: {error}", dir.display()))
+        {
+            let entry = entry.unwrap();
+            let name = relative.join(entry.file_name());
+            let key = name.to_string_lossy().replace('\\', "/");
+            if entry.file_type().unwrap().is_dir() {
+                self.0.insert(format!("{key}/"), None);
+                self.add(&entry.path(), &name);
+            } else {
+                self.0.insert(key, Some(fs::read(entry.path()).unwrap()));
+            }
+        }
+    }
+
+    pub fn contains(&self, relative: &str) -> bool {
+        self.0.contains_key(relative)
+    }
+
+    /// Panics listing what was added, removed or changed since `self`.
+    #[track_caller]
+    pub fn assert_unchanged(&self, now: &Self) {
+        let mut changes = String::new();
+        for (path, before) in &self.0 {
+            match now.0.get(path) {
+                None => writeln!(changes, "  removed {path}").unwrap(),
+                Some(after) if after != before => writeln!(changes, "  changed {path}").unwrap(),
+                Some(_) => {}
+            }
+        }
+        for path in now.0.keys().filter(|path| !self.0.contains_key(*path)) {
+            writeln!(changes, "  added {path}").unwrap();
+        }
+        assert!(changes.is_empty(), "the folder changed:\n{changes}");
+    }
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|error| panic!("reading {}: {error}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in
+        fs::read_dir(from).unwrap_or_else(|error| panic!("listing {}: {error}", from.display()))
+    {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
