@@ -86,7 +86,12 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
     check_templates_exist(&templates, &content)?;
 
     let targets = link_targets(&config, &content);
-    let sections_rendered = render_section_markdown(&content, &targets)?;
+    let sections_rendered =
+        render_section_markdown(&content, &targets).map_err(|mut problems| {
+            // Report the pages' broken links too, not only the sections'.
+            problems.extend(check_page_links(&content, &targets));
+            problems
+        })?;
     let (views, lookup) = Views::new(&config, &content, &sections_rendered);
     templates.set_lookup(lookup);
     let site = Site {
@@ -259,6 +264,16 @@ fn render_section_markdown(
         }
     }
     problems.into_result(rendered)
+}
+
+/// The link problems of every page, found by rendering their Markdown only.
+fn check_page_links(content: &Content, targets: &LinkTargets) -> Vec<Diagnostic> {
+    content
+        .pages
+        .par_iter()
+        .filter_map(|page| markdown::render(&page.source, targets, RenderOptions::default()).err())
+        .flatten()
+        .collect()
 }
 
 /// Everything the rendering of one document needs.
@@ -435,22 +450,16 @@ impl Site<'_> {
             .content
             .pages
             .iter()
-            .map(|page| (&page.front.aliases, &page.path));
+            .map(|page| (&page.aliases, &page.path));
         let sections = self
             .content
             .sections
             .iter()
-            .map(|section| (&section.front.aliases, &section.path));
+            .map(|section| (&section.aliases, &section.path));
         for (aliases, path) in pages.chain(sections) {
             let html = redirect_page(&self.config.base_url.permalink(path));
             for alias in aliases {
-                let alias = alias.get_ref();
-                let url_path = if Path::new(alias).extension().is_some() {
-                    format!("/{}", alias.trim_matches('/'))
-                } else {
-                    format!("/{}/", alias.trim_matches('/'))
-                };
-                self.write(&url_path, html.as_bytes())?;
+                self.write(alias, html.as_bytes())?;
             }
         }
         Ok(())

@@ -128,14 +128,15 @@ pub struct Overrides {
 /// Reads and resolves `<root>/<file_name>`.
 pub fn load(root: &Path, file_name: &str, overrides: &Overrides) -> anyhow::Result<Config> {
     let path = root.join(file_name);
-    let text = std::fs::read_to_string(&path).map_err(|error| {
+    let bytes = std::fs::read(&path).map_err(|error| {
         let hint = "run `workplan init` to start a new site, or pass `--root` to point at one";
-        anyhow::Error::new(Diagnostics::from(
+        Diagnostics::from(
             Diagnostic::file(file_name, format!("cannot read {file_name}: {error}"))
                 .with_hint(hint),
-        ))
+        )
     })?;
-    resolve(root, Path::new(file_name), &text, overrides).map_err(anyhow::Error::new)
+    let text = crate::diagnostic::utf8(Path::new(file_name), bytes).map_err(Diagnostics::from)?;
+    Ok(resolve(root, Path::new(file_name), &text, overrides)?)
 }
 
 fn resolve(
@@ -146,6 +147,12 @@ fn resolve(
 ) -> Result<Config, Diagnostics> {
     let raw: SiteToml = toml::from_str(text)
         .map_err(|error| Diagnostics::from(toml_error::diagnostic(shown_path, text, 0, &error)))?;
+    if let Some(flag) = &overrides.base_url {
+        BaseUrl::parse(flag).map_err(|message| {
+            Diagnostic::file("--base-url", message)
+                .with_hint("pass the address the site is served from, e.g. `--base-url https://example.org/plan/`")
+        })?;
+    }
     let base_url_text = overrides.base_url.as_deref().unwrap_or(&raw.base_url);
     let base_url = BaseUrl::parse(base_url_text).map_err(|message| {
         let span = value_span(text, "base_url");

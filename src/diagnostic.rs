@@ -143,6 +143,17 @@ fn floor_char_boundary(text: &str, mut index: usize) -> usize {
     index
 }
 
+/// The text of a file read as `bytes`, or a diagnostic at its first byte that is not UTF-8.
+pub fn utf8(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|error| {
+        let at = error.utf8_error().valid_up_to();
+        let lossy = String::from_utf8_lossy(error.as_bytes());
+        Diagnostic::at(path, &lossy, at..at + 1, "file is not valid UTF-8")
+            .with_label("invalid byte here")
+            .with_hint("save the file as UTF-8")
+    })
+}
+
 /// Every problem a stage found; the error type of stages that read the user's files.
 #[derive(Debug, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);

@@ -96,7 +96,7 @@ pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
             fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
         if entries.next().is_some() && !force {
             bail!(
-                "{} is not empty\nhint: choose a new folder, or pass --force to add the site's files to it",
+                "{} is not empty\nhelp: choose a new folder, or pass --force to add the site's files to it",
                 dir.display()
             );
         }

@@ -127,7 +127,7 @@ fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
     if root.starts_with(&target) {
         bail!(
             "refusing to write the site to {}: it holds the site's own files\n\
-             hint: choose a folder of its own, e.g. `--output-dir public`",
+             help: choose a folder of its own, e.g. `--output-dir public`",
             target.display()
         );
     }
@@ -136,7 +136,7 @@ fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
         if target.starts_with(&source) || source.starts_with(&target) {
             bail!(
                 "refusing to write the site to {}: the build reads `{dir}/` from there\n\
-                 hint: choose a folder outside `{dir}/`, e.g. `--output-dir public`",
+                 help: choose a folder outside `{dir}/`, e.g. `--output-dir public`",
                 target.display()
             );
         }

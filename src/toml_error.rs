@@ -59,7 +59,14 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
         let hint = format!("expected {}, found `{spanned}`", plain_type(expected));
         return (message.to_string(), Some(hint));
     }
-    (message.to_string(), None)
+    if message.contains("is not a date") {
+        let hint = "write a date as `2024-03-01`, or a time as `2024-03-01T09:30:00Z`";
+        return (message.to_string(), Some(hint.to_string()));
+    }
+    // Anything else is TOML syntax.
+    let hint = "front matter is TOML: `key = value`, text in double quotes, lists in `[...]`, \
+                tables under `[name]` headers";
+    (message.to_string(), Some(hint.to_string()))
 }
 
 fn backticked(text: &str) -> Vec<&str> {

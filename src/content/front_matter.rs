@@ -186,11 +186,7 @@ impl Date {
         }
         text.parse::<jiff::civil::DateTime>()
             .map(Self::Local)
-            .map_err(|_| {
-                format!(
-                    "`{text}` is not a date; expected e.g. `2024-03-01` or `2024-03-01T09:30:00Z`"
-                )
-            })
+            .map_err(|_| format!("`{text}` is not a date"))
     }
 
     /// A civil date-time for ordering pages; instants are taken in UTC.

@@ -19,11 +19,13 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::slug::slugify;
 use front_matter::{PageFrontMatter, SectionFrontMatter, SortBy};
 pub use plan::{Area, Progress, Task};
+use toml::Spanned;
 
 /// The folder, under the site root, that holds the Markdown.
 pub const CONTENT_DIR: &str = "content";
 const SECTION_FILE: &str = "_index.md";
 const BUNDLE_FILE: &str = "index.md";
+const BYTE_ORDER_MARK: char = '\u{feff}';
 
 /// Everything `content/` holds, resolved.
 #[derive(Debug, Default)]
@@ -68,6 +70,8 @@ pub struct Page {
     pub lower: Option<usize>,
     pub higher: Option<usize>,
     pub area: Option<Area>,
+    /// URL paths of the redirect pages that `aliases` asks for.
+    pub aliases: Vec<String>,
 }
 
 /// A section: a folder with an `_index.md`.
@@ -80,6 +84,8 @@ pub struct Section {
     /// Pages in display order (including those of transparent subsections).
     pub pages: Vec<usize>,
     pub subsections: Vec<usize>,
+    /// URL paths of the redirect pages that `aliases` asks for.
+    pub aliases: Vec<String>,
 }
 
 /// A file copied as it is.
@@ -180,13 +186,11 @@ fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
     let path = Path::new(CONTENT_DIR).join(relative);
     let bytes = std::fs::read(root.join(&path))
         .map_err(|error| Diagnostic::file(&path, format!("cannot read file: {error}")))?;
-    let text = String::from_utf8(bytes).map_err(|error| {
-        let at = error.utf8_error().valid_up_to();
-        let lossy = String::from_utf8_lossy(error.as_bytes());
-        Diagnostic::at(&path, &lossy, at..at + 1, "file is not valid UTF-8")
-            .with_label("invalid byte here")
-            .with_hint("save the file as UTF-8")
-    })?;
+    let mut text = crate::diagnostic::utf8(&path, bytes)?;
+    if text.starts_with(BYTE_ORDER_MARK) {
+        // Some Windows editors start UTF-8 files with one; it is not part of the text.
+        text.drain(..BYTE_ORDER_MARK.len_utf8());
+    }
     let split = front_matter::split(&path, &text)?;
     let front = if relative.rsplit('/').next() == Some(SECTION_FILE) {
         FrontMatter::Section(front_matter::parse(&path, &text, &split)?)
@@ -234,6 +238,9 @@ struct Resolver<'a> {
     section_at: HashMap<String, Option<usize>>,
     /// Pages that are priority areas, with where their number is written.
     area_numbers: Vec<(usize, std::ops::Range<usize>)>,
+    /// Folders of page bundles left out as drafts: their files stay unpublished too.
+    draft_bundles: Vec<String>,
+    problems: Vec<Diagnostic>,
 }
 
 impl<'a> Resolver<'a> {
@@ -244,6 +251,8 @@ impl<'a> Resolver<'a> {
             content: Content::default(),
             section_at: HashMap::new(),
             area_numbers: Vec::new(),
+            draft_bundles: Vec::new(),
+            problems: Vec::new(),
         }
     }
 
@@ -267,6 +276,7 @@ impl<'a> Resolver<'a> {
             }
         }
         self.add_assets(assets);
+        problems.append(&mut self.problems);
         problems.extend(self.check_unique_paths());
         problems.extend(self.check_areas());
         problems.extend(self.check_taxonomies());
@@ -305,7 +315,9 @@ impl<'a> Resolver<'a> {
             if let Some(parent) = parent {
                 self.content.sections[parent].subsections.push(index);
             }
+            let aliases = self.resolve_aliases(&source, &front.aliases);
             self.content.sections.push(Section {
+                aliases,
                 path: folder_path(&folder),
                 source,
                 front,
@@ -333,6 +345,10 @@ impl<'a> Resolver<'a> {
 
     fn add_page(&mut self, source: Source, mut front: PageFrontMatter) -> Result<(), Diagnostic> {
         if front.draft && !self.options.drafts {
+            if source.relative.ends_with(&format!("/{BUNDLE_FILE}")) {
+                self.draft_bundles
+                    .push(folder_of(&source.relative).to_string());
+            }
             return Ok(());
         }
         let file_name = source.relative.rsplit('/').next().unwrap_or_default();
@@ -386,7 +402,9 @@ impl<'a> Resolver<'a> {
             Some(written) => Some(self.resolve_area(&source, written.into_inner())?),
             None => None,
         };
+        let aliases = self.resolve_aliases(&source, &front.aliases);
         self.content.pages.push(Page {
+            aliases,
             source,
             front,
             slug,
@@ -397,6 +415,28 @@ impl<'a> Resolver<'a> {
             area,
         });
         Ok(())
+    }
+
+    /// Each alias as the URL path of its redirect page; ones that would leave the site are
+    /// reported and dropped.
+    fn resolve_aliases(&mut self, source: &Source, written: &[Spanned<String>]) -> Vec<String> {
+        let mut aliases = Vec::with_capacity(written.len());
+        for alias in written {
+            let text = alias.get_ref();
+            let bad_part = text.split('/').enumerate().any(|(index, part)| {
+                let inner = index > 0 && index + 1 < text.split('/').count();
+                part == "." || part == ".." || part.contains('\\') || (inner && part.is_empty())
+            });
+            if bad_part || text.trim_matches('/').is_empty() {
+                self.problems.push(
+                    Diagnostic::at(&source.path, &source.text, shift(alias.span(), source), "alias outside the site")
+                        .with_hint("an alias is a path below the site root, like `old/name` or `old/name.html`"),
+                );
+            } else {
+                aliases.push(normalize(text));
+            }
+        }
+        aliases
     }
 
     /// Checks what one area can check alone and remembers where its number is written.
@@ -435,11 +475,18 @@ impl<'a> Resolver<'a> {
         for relative in assets {
             let folder = folder_of(relative);
             let file_name = relative.rsplit('/').next().unwrap_or_default();
+            let in_draft = self.nearest_section(folder).is_none()
+                || self
+                    .draft_bundles
+                    .iter()
+                    .any(|bundle| folder == bundle || folder.starts_with(&format!("{bundle}/")));
+            if in_draft {
+                continue;
+            }
             let folder_url = match (pages_by_bundle.get(folder), self.section_at.get(folder)) {
                 (Some(page_path), _) => (*page_path).to_string(),
                 (None, Some(Some(section))) => self.content.sections[*section].path.clone(),
-                (None, Some(None)) => continue,
-                (None, None) => folder_path(folder),
+                (None, _) => folder_path(folder),
             };
             self.content.assets.push(Asset {
                 source: self.config.root.join(CONTENT_DIR).join(relative),
@@ -457,32 +504,28 @@ impl<'a> Resolver<'a> {
             .sections
             .iter()
             .filter(|s| s.front.render)
-            .map(|s| (&s.source, &s.path, &s.front.aliases));
-        let pages = self
-            .content
-            .pages
-            .iter()
-            .map(|p| (&p.source, &p.path, &p.front.aliases));
-        for (source, path, aliases) in sections.chain(pages) {
-            let claims =
-                std::iter::once((normalize(path), None)).chain(aliases.iter().map(|alias| {
-                    (
-                        normalize(alias.get_ref()),
-                        Some(shift(alias.span(), source)),
-                    )
-                }));
-            for (claimed, span) in claims {
+            .map(|s| (&s.source, &s.path, None, &s.aliases, &s.front.aliases));
+        let pages = self.content.pages.iter().map(|p| {
+            let written = p.front.path.as_ref().or(p.front.slug.as_ref());
+            (&p.source, &p.path, written, &p.aliases, &p.front.aliases)
+        });
+        for (source, path, written, aliases, written_aliases) in sections.chain(pages) {
+            let own = (normalize(path), written.map(|w| shift(w.span(), source)));
+            let alias_claims = aliases
+                .iter()
+                .zip(written_aliases)
+                .map(|(alias, written)| (alias.clone(), Some(shift(written.span(), source))));
+            for (claimed, span) in std::iter::once(own).chain(alias_claims) {
                 if let Some(first) = owners.get(&claimed) {
                     let message = format!("two pages would be written to `{claimed}`");
                     let hint = format!(
                         "`{}` is written there too; give one of them another `slug` or `path`",
                         first.path.display()
                     );
-                    let diagnostic = match span {
-                        Some(span) => Diagnostic::at(&source.path, &source.text, span, message),
-                        None => Diagnostic::at(&source.path, &source.text, 0..0, message),
-                    };
-                    problems.push(diagnostic.with_hint(hint));
+                    let span = span.unwrap_or(0..0);
+                    problems.push(
+                        Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint),
+                    );
                 } else {
                     owners.insert(claimed, source);
                 }

@@ -169,7 +169,7 @@ impl Templates {
 }
 
 fn hint_for(message: &str) -> String {
-    if message.contains("not found in context") || message.contains("Undefined") {
+    if message.contains("is not defined") {
         "check the variable's name; `{{ page.x | default(value=\"\") }}` allows a missing one"
             .to_string()
     } else {
@@ -192,15 +192,15 @@ fn read_templates(
             continue;
         }
         let path = entry.path();
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        let text = crate::diagnostic::utf8(&shown, bytes).map_err(Diagnostics::from)?;
         let name = path
             .strip_prefix(dir)?
             .components()
             .map(|part| part.as_os_str().to_string_lossy())
             .collect::<Vec<_>>()
             .join("/");
-        let shown = path.strip_prefix(root).unwrap_or(path).to_path_buf();
         files.insert(name, TemplateFile { path: shown, text });
     }
     Ok(())
