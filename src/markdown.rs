@@ -31,6 +31,8 @@ pub struct Rendered {
     pub anchors: Vec<String>,
     /// `@/page.md#anchor` links, to check once every page is rendered.
     pub anchor_links: Vec<AnchorLink>,
+    /// Every page or section an `@/` link points at, by `content/`-relative path.
+    pub links: Vec<String>,
     pub word_count: usize,
 }
 
@@ -118,7 +120,8 @@ pub fn render(
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(INTERNAL_PREFIX) => {
                 let span = to_file(&events[index].1);
                 match resolve_link(dest_url, targets, &source.relative) {
-                    Ok((url, anchor)) => {
+                    Ok((url, target, anchor)) => {
+                        rendered.links.push(target);
                         if let Some(anchor_link) = anchor.map(|(target, anchor)| AnchorLink {
                             target,
                             anchor,
@@ -268,7 +271,8 @@ fn heading_level(level: HeadingLevel) -> u8 {
     }
 }
 
-type ResolvedLink = (String, Option<(String, String)>);
+/// The URL, the target's path and the anchor to check, if any.
+type ResolvedLink = (String, String, Option<(String, String)>);
 
 /// `@/path.md#anchor` to the target's permalink plus the anchor to check later.
 fn resolve_link(
@@ -294,9 +298,10 @@ fn resolve_link(
     Ok(match anchor {
         Some(anchor) => (
             format!("{permalink}#{anchor}"),
+            path.to_string(),
             Some((path.to_string(), anchor.to_string())),
         ),
-        None => (permalink.clone(), None),
+        None => (permalink.clone(), path.to_string(), None),
     })
 }
 

@@ -45,31 +45,9 @@ impl Staging {
         })
     }
 
-    /// Writes a rendered page: URL path `/a/b/` becomes `a/b/index.html`, `/a/b.xml` stays a file.
-    pub fn write(&self, url_path: &str, bytes: &[u8]) -> io::Result<()> {
-        let file = self.file_for(url_path);
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&file, bytes)
-    }
-
-    /// Copies `source` to the output at `url_path` (a file path such as `/style.css`).
-    pub fn copy(&self, source: &Path, url_path: &str) -> io::Result<()> {
-        let file = self.file_for(url_path);
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::copy(source, &file).map(drop)
-    }
-
-    fn file_for(&self, url_path: &str) -> PathBuf {
-        let relative = url_path.trim_start_matches('/');
-        let mut file = self.dir.join(relative);
-        if relative.is_empty() || relative.ends_with('/') {
-            file.push("index.html");
-        }
-        file
+    /// The folder being filled.
+    pub fn path(&self) -> &Path {
+        &self.dir
     }
 
     /// Replaces the output folder with the staging folder.
@@ -110,6 +88,60 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// The file of URL path `url_path` in `dir`: `/a/b/` is `a/b/index.html`, `/a/b.xml` stays.
+pub fn file_for(dir: &Path, url_path: &str) -> PathBuf {
+    let relative = url_path.trim_start_matches('/');
+    let mut file = dir.join(relative);
+    if relative.is_empty() || relative.ends_with('/') {
+        file.push("index.html");
+    }
+    file
+}
+
+/// Writes the file of `url_path` in `dir`, creating folders as needed.
+pub fn write(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<()> {
+    let file = file_for(dir, url_path);
+    if let Some(parent) = file.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    fs::write(&file, bytes)
+}
+
+/// Replaces the file of `url_path` in `dir` with `bytes` unless it holds them already; the new
+/// file is written beside and renamed over, so a reader sees the old or the new file, never
+/// half. Returns whether it wrote.
+pub fn write_if_changed(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<bool> {
+    let file = file_for(dir, url_path);
+    if fs::read(&file).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    if let Some(parent) = file.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut temporary = file.clone().into_os_string();
+    temporary.push(".workplan-new");
+    fs::write(&temporary, bytes)?;
+    fs::rename(&temporary, &file)?;
+    Ok(true)
+}
+
+/// Removes the file of `url_path` from `dir`, and the folders it leaves empty.
+pub fn remove(dir: &Path, url_path: &str) -> io::Result<()> {
+    let file = file_for(dir, url_path);
+    match fs::remove_file(&file) {
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    let mut folder = file.parent();
+    while let Some(current) = folder.filter(|f| f.starts_with(dir) && *f != dir) {
+        if fs::remove_dir(current).is_err() {
+            break; // not empty
+        }
+        folder = current.parent();
+    }
+    Ok(())
 }
 
 /// `public` -> `.public.staging` beside it.
@@ -206,7 +238,7 @@ mod tests {
         fs::write(target.join(".git/HEAD"), "ref").unwrap();
         fs::write(target.join("stale.html"), "old").unwrap();
         let staging = Staging::create(site.path(), &target).unwrap();
-        staging.write("/a/", b"new").unwrap();
+        write(staging.path(), "/a/", b"new").unwrap();
         staging.publish().unwrap();
         assert_eq!(
             fs::read_to_string(target.join("a/index.html")).unwrap(),
@@ -218,13 +250,25 @@ mod tests {
     }
 
     #[test]
+    fn write_if_changed_skips_equal_bytes_and_remove_prunes_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_if_changed(dir.path(), "/a/b/", b"x").unwrap());
+        assert!(!write_if_changed(dir.path(), "/a/b/", b"x").unwrap());
+        assert!(write_if_changed(dir.path(), "/a/b/", b"y").unwrap());
+        assert_eq!(fs::read(dir.path().join("a/b/index.html")).unwrap(), b"y");
+        remove(dir.path(), "/a/b/").unwrap();
+        assert!(!dir.path().join("a").exists());
+        assert!(dir.path().exists());
+    }
+
+    #[test]
     fn dropping_unpublished_staging_leaves_output_alone() {
         let site = tempfile::tempdir().unwrap();
         let target = site.path().join("public");
         fs::create_dir(&target).unwrap();
         fs::write(target.join("index.html"), "old").unwrap();
         let staging = Staging::create(site.path(), &target).unwrap();
-        staging.write("/", b"new").unwrap();
+        write(staging.path(), "/", b"new").unwrap();
         drop(staging);
         assert_eq!(
             fs::read_to_string(target.join("index.html")).unwrap(),

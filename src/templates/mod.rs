@@ -1,14 +1,17 @@
 //! Theme and site template files in, a ready [`Templates`] set out.
 //!
-//! Templates load before the content, so that template mistakes and content mistakes are
-//! reported together; the functions that look content up (`get_url`, `get_page`,
-//! `get_section`) read a [`Lookup`] that the build supplies once the content is resolved.
+//! Templates load before and apart from the content, so that template mistakes and content
+//! mistakes are reported together, and so that one parsed set serves every rebuild of a live
+//! preview. Each render is given the [`Lookup`] that the functions (`get_url`, `get_page`,
+//! `get_section`, ...) search, and returns what those functions read: the live preview uses it
+//! to re-render exactly the outputs a change can alter.
 
 mod view;
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
@@ -18,6 +21,39 @@ use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 pub use view::{Lookup, Pager, Views};
 
+/// Something a render read besides its own context, which a change can alter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Read {
+    /// A page's summary (`get_page`), by `content/`-relative path.
+    Page(String),
+    /// A section with its page listing (`get_section`).
+    Section(String),
+    /// A section without its pages (`get_section(..., metadata_only=true)`).
+    SectionMeta(String),
+    /// A taxonomy and its terms (`get_taxonomy`, `get_taxonomy_url`).
+    Taxonomy(String),
+    /// The URL of a page or section (`get_url`, `@/` links).
+    Url(String),
+    /// `plan`, every area with its tasks.
+    Plan,
+}
+
+thread_local! {
+    /// The lookup of the render running on this thread and what it has read so far.
+    static SCOPE: RefCell<Option<(Arc<Lookup>, Vec<Read>)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's render lookup, recording `read`.
+fn with_lookup<T>(read: Read, f: impl FnOnce(&Lookup) -> Result<T, String>) -> TeraResult<T> {
+    SCOPE.with_borrow_mut(|scope| {
+        let (lookup, reads) = scope
+            .as_mut()
+            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
+        reads.push(read);
+        f(lookup).map_err(tera::Error::message)
+    })
+}
+
 const TEMPLATES_DIR: &str = "templates";
 
 /// The parsed templates with the functions and filters the theme may use.
@@ -25,7 +61,8 @@ pub struct Templates {
     tera: Tera,
     /// Template name to the file it came from, for messages.
     files: HashMap<String, TemplateFile>,
-    lookup: Arc<OnceLock<Lookup>>,
+    /// Templates that read `plan` (themselves or through a parent or include).
+    plan_readers: std::collections::HashSet<String>,
 }
 
 struct TemplateFile {
@@ -46,25 +83,33 @@ impl Templates {
         {
             read_templates(&config.root, dir, &mut files)?;
         }
-        let lookup = Arc::new(OnceLock::new());
         let mut tera = Tera::new();
         tera.autoescape_on(vec![".html", ".htm", ".xml", ".svg"]);
-        register_functions(&mut tera, &lookup);
+        register_functions(&mut tera);
         let sources: Vec<(&str, &str)> = files
             .iter()
             .map(|(name, file)| (name.as_str(), file.text.as_str()))
             .collect();
-        let mut templates = Self {
-            tera: Tera::new(),
-            files: HashMap::new(),
-            lookup,
-        };
         let added = tera.add_raw_templates(sources);
-        templates.files = files;
+        let mut templates = Self {
+            tera,
+            files,
+            plan_readers: std::collections::HashSet::new(),
+        };
         added.map_err(|error| templates.diagnostics(&error))?;
-        tera.global_context()
+        templates.plan_readers = templates
+            .files
+            .keys()
+            .filter(|name| {
+                let variables = templates.tera.get_template_variables(name);
+                variables.is_ok_and(|variables| variables.contains("plan"))
+            })
+            .cloned()
+            .collect();
+        templates
+            .tera
+            .global_context()
             .insert("config", &view::config(config));
-        templates.tera = tera;
         Ok(templates)
     }
 
@@ -72,25 +117,24 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    /// Gives the template functions the resolved content, and templates the plan.
-    pub fn set_lookup(&mut self, lookup: Lookup) {
-        self.tera
-            .global_context()
-            .insert_value("plan", lookup.plan.clone());
-        // A fresh `Templates` is loaded for every build, so the lock is always empty here.
-        let _ = self.lookup.set(lookup);
-    }
-
-    /// Renders `name` into `out`; a failure names the template file and line.
+    /// Renders `name` into `out` with `lookup` for the functions; returns what it read.
+    /// A failure names the template file and line.
     pub fn render(
         &self,
         name: &str,
-        context: &tera::Context,
+        mut context: tera::Context,
+        lookup: &Arc<Lookup>,
         out: &mut Vec<u8>,
-    ) -> Result<(), Diagnostics> {
-        self.tera
-            .render_to(name, context, out)
-            .map_err(|error| self.diagnostics(&error))
+    ) -> Result<Vec<Read>, Diagnostics> {
+        context.insert_value("plan", lookup.plan.clone());
+        SCOPE.set(Some((Arc::clone(lookup), Vec::new())));
+        let rendered = self.tera.render_to(name, &context, out);
+        let mut reads = SCOPE.take().map(|(_, reads)| reads).unwrap_or_default();
+        rendered.map_err(|error| self.diagnostics(&error))?;
+        if self.plan_readers.contains(name) {
+            reads.push(Read::Plan);
+        }
+        Ok(reads)
     }
 
     /// Turns a tera error into diagnostics located in the template files.
@@ -206,59 +250,63 @@ fn read_templates(
     Ok(())
 }
 
-fn register_functions(tera: &mut Tera, lookup: &Arc<OnceLock<Lookup>>) {
-    let lock = Arc::clone(lookup);
+fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_url",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            loaded(&lock)?
-                .url(kwargs.must_get("path")?)
-                .map_err(tera::Error::message)
+        |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let path: String = kwargs.must_get("path")?;
+            let read = Read::Url(
+                path.trim_start_matches("@/")
+                    .split('#')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+            with_lookup(read, |lookup| lookup.url(&path))
         },
     );
-    let lock = Arc::clone(lookup);
     tera.register_function(
         "get_page",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            loaded(&lock)?
-                .page(kwargs.must_get("path")?)
-                .map_err(tera::Error::message)
+        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let read = Read::Page(path.trim_start_matches("@/").to_string());
+            with_lookup(read, |lookup| lookup.page(&path))
         },
     );
-    let lock = Arc::clone(lookup);
     tera.register_function(
         "get_section",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            loaded(&lock)?
-                .section(kwargs.must_get("path")?)
-                .map_err(tera::Error::message)
+        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let path: String = kwargs.must_get("path")?;
+            let relative = path.trim_start_matches("@/").to_string();
+            if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
+                with_lookup(Read::SectionMeta(relative), |lookup| {
+                    lookup.section_meta(&path)
+                })
+            } else {
+                with_lookup(Read::Section(relative), |lookup| lookup.section(&path))
+            }
         },
     );
-    let lock = Arc::clone(lookup);
     tera.register_function(
         "get_taxonomy",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            loaded(&lock)?
-                .taxonomy(kwargs.must_get("kind")?)
-                .map_err(tera::Error::message)
+        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+            let kind: String = kwargs.must_get("kind")?;
+            with_lookup(Read::Taxonomy(kind.clone()), |lookup| {
+                lookup.taxonomy(&kind)
+            })
         },
     );
-    let lock = Arc::clone(lookup);
     tera.register_function(
         "get_taxonomy_url",
-        move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let lookup = loaded(&lock)?;
-            lookup
-                .term_url(kwargs.must_get("kind")?, kwargs.must_get("name")?)
-                .map_err(tera::Error::message)
+        |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let kind: String = kwargs.must_get("kind")?;
+            let name: String = kwargs.must_get("name")?;
+            with_lookup(Read::Taxonomy(kind.clone()), |lookup| {
+                lookup.term_url(&kind, &name)
+            })
         },
     );
     tera.register_filter("date", format_date);
-}
-
-fn loaded(lock: &OnceLock<Lookup>) -> TeraResult<&Lookup> {
-    lock.get()
-        .ok_or_else(|| tera::Error::message("content is not loaded yet"))
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}`; the format defaults to `%Y-%m-%d`.

@@ -4,7 +4,8 @@
 //! reference-counted), so a listing of 1,000 pages costs 1,000 summaries for the whole build,
 //! not per page that shows it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -14,6 +15,8 @@ use crate::config::{BaseUrl, Config};
 use crate::content::taxonomy::{Taxonomy, Term};
 use crate::content::{Area, Content, Page, Progress, Section};
 use crate::markdown::{Heading, Rendered};
+
+use super::Read;
 
 /// What `config` holds in templates.
 #[derive(Serialize)]
@@ -232,13 +235,14 @@ fn plan(content: &Content, base: &BaseUrl) -> Value {
     })
 }
 
+/// A section's value without and with its `pages`.
 fn section_value(
     section: &Section,
     rendered: &Rendered,
     content: &Content,
     pages: &[Value],
     base: &BaseUrl,
-) -> Value {
+) -> (Value, Value) {
     let listing: Vec<Value> = section
         .pages
         .iter()
@@ -264,7 +268,8 @@ fn section_value(
         weight: section.front.weight,
         extra: &section.front.extra,
     });
-    with_fields(&view, [("pages", Value::from(listing))])
+    let full = with_fields(&view, [("pages", Value::from(listing))]);
+    (view, full)
 }
 
 fn term_value(term: &Term, pages: &[Value], base: &BaseUrl) -> Value {
@@ -349,7 +354,9 @@ pub struct Lookup {
     base: BaseUrl,
     permalinks: HashMap<String, String>,
     pages: HashMap<String, Value>,
+    /// Sections with and without their pages.
     sections: HashMap<String, Value>,
+    sections_meta: HashMap<String, Value>,
     /// Taxonomy name to its value (with `items`, the terms).
     taxonomies: HashMap<String, Value>,
     /// (taxonomy, term name) to the term's permalink.
@@ -404,6 +411,48 @@ impl Lookup {
             .ok_or_else(|| format!("get_taxonomy_url: no page has the {kind} term `{name}`"))
     }
 
+    pub fn section_meta(&self, path: &str) -> Result<Value, String> {
+        self.sections_meta
+            .get(path.trim_start_matches("@/"))
+            .cloned()
+            .ok_or_else(|| format!("get_section: no section `{path}` in content/"))
+    }
+
+    /// Everything that differs between `self` (before a change) and `after`, as the reads
+    /// that would see the difference.
+    pub fn changes(&self, after: &Lookup) -> HashSet<Read> {
+        fn differing<'a>(
+            before: &'a HashMap<String, Value>,
+            after: &'a HashMap<String, Value>,
+        ) -> impl Iterator<Item = String> + 'a {
+            let changed = before
+                .iter()
+                .filter(move |(key, value)| after.get(*key) != Some(value));
+            let added = after.keys().filter(move |key| !before.contains_key(*key));
+            changed.map(|(key, _)| key).chain(added).cloned()
+        }
+        let mut reads: HashSet<Read> = HashSet::new();
+        reads.extend(differing(&self.pages, &after.pages).map(Read::Page));
+        reads.extend(differing(&self.sections, &after.sections).map(Read::Section));
+        reads.extend(differing(&self.sections_meta, &after.sections_meta).map(Read::SectionMeta));
+        reads.extend(differing(&self.taxonomies, &after.taxonomies).map(Read::Taxonomy));
+        let urls_before: HashMap<String, Value> = self
+            .permalinks
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
+        let urls_after: HashMap<String, Value> = after
+            .permalinks
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .collect();
+        reads.extend(differing(&urls_before, &urls_after).map(Read::Url));
+        if self.plan != after.plan {
+            reads.insert(Read::Plan);
+        }
+        reads
+    }
+
     pub fn section(&self, path: &str) -> Result<Value, String> {
         self.sections
             .get(path.trim_start_matches("@/"))
@@ -419,27 +468,24 @@ pub struct Views {
     sections: Vec<Value>,
     /// Per taxonomy: its value and its terms' values.
     taxonomies: Vec<(Value, Vec<Value>)>,
+    lookup: Arc<Lookup>,
 }
 
 impl Views {
     /// `sections_rendered[i]` is the Markdown of `content.sections[i]`.
-    pub fn new(
-        config: &Config,
-        content: &Content,
-        sections_rendered: &[Rendered],
-    ) -> (Self, Lookup) {
+    pub fn new(config: &Config, content: &Content, sections_rendered: &[Rendered]) -> Self {
         let base = &config.base_url;
         let pages: Vec<Value> = content
             .pages
             .par_iter()
             .map(|page| page_summary(page, content, base))
             .collect();
-        let sections: Vec<Value> = content
+        let (sections_meta, sections): (Vec<Value>, Vec<Value>) = content
             .sections
             .iter()
             .zip(sections_rendered)
             .map(|(section, rendered)| section_value(section, rendered, content, &pages, base))
-            .collect();
+            .unzip();
         let permalinks = content
             .pages
             .iter()
@@ -515,15 +561,28 @@ impl Views {
                     .map(|s| s.source.relative.as_str())
                     .collect(),
             ),
+            sections_meta: by_relative(
+                &sections_meta,
+                content
+                    .sections
+                    .iter()
+                    .map(|s| s.source.relative.as_str())
+                    .collect(),
+            ),
             plan: plan(content, base),
         };
-        let views = Self {
+        Self {
             base: base.clone(),
             pages,
             sections,
             taxonomies,
-        };
-        (views, lookup)
+            lookup: Arc::new(lookup),
+        }
+    }
+
+    /// What the template functions search, shared by every render of this build.
+    pub fn lookup(&self) -> &Arc<Lookup> {
+        &self.lookup
     }
 
     /// The context of a page's template.
@@ -627,9 +686,7 @@ impl Views {
             .collect()
     }
 
-    fn pager(&self, path: String, mut context: Context) -> Pager {
-        context.insert("current_url", &self.base.permalink(&path));
-        context.insert("current_path", &path);
+    fn pager(&self, path: String, context: Context) -> Pager {
         Pager { path, context }
     }
 }

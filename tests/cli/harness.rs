@@ -5,8 +5,13 @@ use std::collections::BTreeMap;
 use std::ffi::OsStr;
 use std::fmt::Write as _;
 use std::fs;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
 
@@ -78,24 +83,87 @@ impl SiteTest {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        let (mut command, line) = self.command(args);
+        let output = command.output().expect("running workplan");
+        Run {
+            output,
+            root: self.root.clone(),
+            command: line,
+        }
+    }
+
+    /// Starts `workplan --root <root> ARGS` as `run` does, but in the background, and waits
+    /// until it prints an `http://` address (a server ready for requests). Killed when dropped.
+    pub fn spawn<I, S>(&self, args: I) -> Spawned
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let (mut command, line) = self.command(args);
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting workplan");
+        // Threads drain both pipes, so that a chatty server never blocks on a full one.
+        let output = Arc::new(Mutex::new(String::new()));
+        let (lines, printed) = mpsc::channel();
+        drain(child.stdout.take().unwrap(), &output, Some(lines));
+        drain(child.stderr.take().unwrap(), &output, None);
+        let mut spawned = Spawned {
+            child,
+            command: line,
+            url: String::new(),
+            output,
+        };
+        let patience = Duration::from_secs(30);
+        let deadline = Instant::now() + patience;
+        spawned.url = loop {
+            match printed.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(line) => {
+                    if let Some(at) = line.find("http://") {
+                        break line[at..].split_whitespace().next().unwrap().to_owned();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!(
+                        "`{line}` printed no address in {patience:?}:\n{}",
+                        spawned.output()
+                    );
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let status = spawned.child.wait().unwrap();
+                    panic!(
+                        "`{line}` ended ({status}) before printing an address:\n{}",
+                        spawned.output()
+                    );
+                }
+            }
+        };
+        spawned
+    }
+
+    /// `workplan --root <root> ARGS` from the root, with nothing in the environment but PATH;
+    /// and the command as a test reports it.
+    fn command<I, S>(&self, args: I) -> (Command, String)
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
         let args: Vec<_> = args
             .into_iter()
             .map(|arg| arg.as_ref().to_os_string())
             .collect();
-        let output = Command::new(env!("CARGO_BIN_EXE_workplan"))
+        let mut command = Command::new(env!("CARGO_BIN_EXE_workplan"));
+        command
             .arg("--root")
             .arg(&self.root)
             .args(&args)
             .current_dir(&self.root)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .output()
-            .expect("running workplan");
-        Run {
-            output,
-            root: self.root.clone(),
-            command: format!("workplan {}", args.join(OsStr::new(" ")).to_string_lossy()),
-        }
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        let line = format!("workplan {}", args.join(OsStr::new(" ")).to_string_lossy());
+        (command, line)
     }
 
     pub fn write(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
@@ -267,6 +335,37 @@ impl Run {
     }
 }
 
+/// A `workplan` running in the background (a server), killed when dropped; if the test is
+/// failing then, what it printed goes to the test's output.
+pub struct Spawned {
+    child: Child,
+    command: String,
+    url: String,
+    output: Arc<Mutex<String>>,
+}
+
+impl Spawned {
+    /// The first `http://` address it printed.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// All it has printed so far, stdout and stderr interleaved as the lines came.
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Spawned {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if thread::panicking() {
+            eprintln!("--- `{}` printed:\n{}", self.command, self.output());
+        }
+    }
+}
+
 /// The files (with their bytes) and folders under a folder, to compare before and after.
 #[derive(Default, PartialEq, Eq)]
 pub struct Tree(BTreeMap<String, Option<Vec<u8>>>);
@@ -308,6 +407,23 @@ impl Tree {
         }
         assert!(changes.is_empty(), "the folder changed:\n{changes}");
     }
+}
+
+/// Copies the lines of a child's pipe into `output` (and to `lines`, if given) as they come.
+fn drain(
+    pipe: impl Read + Send + 'static,
+    output: &Arc<Mutex<String>>,
+    lines: Option<Sender<String>>,
+) {
+    let output = Arc::clone(output);
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            writeln!(output.lock().unwrap(), "{line}").unwrap();
+            if let Some(lines) = &lines {
+                let _ = lines.send(line);
+            }
+        }
+    });
 }
 
 fn read(path: &Path) -> String {

@@ -1,0 +1,84 @@
+//! Building the site: a site folder in, an output folder out.
+//!
+//! [`state`] loads the site (config -> templates and content, problems from both reported
+//! together -> section Markdown -> template values) and lists its outputs; [`session`] renders
+//! them in parallel, each written as soon as it is made so the rendered site is never held in
+//! memory, checks anchors across pages, copies static files, and keeps what it learned so a live
+//! preview can re-render only what a change alters. [`build`] is the `build` command: a session
+//! into a staging folder that replaces the output folder only when everything succeeded.
+
+mod check;
+mod session;
+mod state;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::config;
+use crate::output::Staging;
+pub use session::{Session, Update};
+
+/// What `workplan build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub config_file: String,
+    /// Defaults to `<root>/public`.
+    pub output_dir: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        Self {
+            root: PathBuf::from("."),
+            config_file: config::FILE_NAME.to_string(),
+            output_dir: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+}
+
+impl BuildOptions {
+    /// The output folder: `--output-dir`, or `public/` in the site.
+    pub fn output(&self) -> PathBuf {
+        self.output_dir
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub sections: usize,
+    pub files_copied: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+/// Builds the site described by `options` and publishes it.
+pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
+    build_session(options).map(|(_, summary)| summary)
+}
+
+/// Builds and publishes like [`build`], and keeps the session for updates of the output.
+pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSummary)> {
+    let started = Instant::now();
+    let output = options.output();
+    let staging = Staging::create(&options.root, &output)?;
+    let mut session = Session::open(options, staging.path())?;
+    staging.publish()?;
+    session.set_dir(output.clone());
+    let summary = BuildSummary {
+        pages: session.page_count(),
+        sections: session.section_count(),
+        files_copied: session.copy_count(),
+        output,
+        elapsed: started.elapsed(),
+    };
+    Ok((session, summary))
+}

@@ -1,0 +1,444 @@
+//! A built site kept in memory so that a change re-renders only what it can alter.
+//!
+//! [`Session::open`] builds everything into a folder; [`Session::update`] takes the paths that
+//! changed, works out which outputs can differ (from what each output's rendering read), renders
+//! those, and writes the files whose bytes changed. An update that fails writes nothing: the
+//! folder keeps the last good site. After any sequence of updates the folder holds exactly what
+//! a clean build of the same files produces.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use super::BuildOptions;
+use super::check::{self, Anchors};
+use super::state::{Job, Output, OutputKind, State};
+use crate::config;
+use crate::content::{CONTENT_DIR, Source};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::output;
+use crate::templates::Read;
+
+/// A site built into `dir`, ready for updates.
+pub struct Session {
+    options: BuildOptions,
+    dir: PathBuf,
+    state: State,
+    /// Every rendered output by URL path: what it is and what its rendering read.
+    outputs: HashMap<String, Written>,
+    /// Heading ids and anchor links of every page and section, by `content/`-relative path.
+    anchors: HashMap<String, Anchors>,
+    /// Files copied as they are, by URL path.
+    copies: BTreeMap<String, PathBuf>,
+    /// Paths of updates that failed: the next update takes them up again.
+    pending: Vec<PathBuf>,
+}
+
+struct Written {
+    kind: OutputKind,
+    reads: Vec<Read>,
+}
+
+/// What an update did.
+#[derive(Debug, Default)]
+pub struct Update {
+    /// URL paths of the files whose bytes changed, were added or were removed.
+    pub changed: Vec<String>,
+    /// How many outputs were rendered to find them.
+    pub rendered: usize,
+    pub elapsed: Duration,
+}
+
+/// What a changed path is to the site.
+#[derive(Debug, Default)]
+struct Changes {
+    config: bool,
+    templates: bool,
+    copies: bool,
+    /// Changed Markdown files, `content/`-relative.
+    markdown: Vec<String>,
+}
+
+impl Session {
+    /// Builds the whole site into `dir`, which must be empty or absent.
+    pub fn open(options: &BuildOptions, dir: &Path) -> anyhow::Result<Self> {
+        let state = State::load(options)?;
+        let jobs = state.jobs();
+        let results: Vec<(Job, Result<Output, Diagnostics>)> = jobs
+            .into_par_iter()
+            .map(|job| {
+                let result = state.render(&job, None).and_then(|mut output| {
+                    let bytes = std::mem::take(&mut output.bytes);
+                    write_new(dir, &job.path, &bytes).map_err(Diagnostics::from)?;
+                    Ok(output)
+                });
+                (job, result)
+            })
+            .collect();
+        let mut session = Self {
+            options: options.clone(),
+            dir: dir.to_path_buf(),
+            anchors: state.section_anchors().collect(),
+            outputs: HashMap::with_capacity(results.len()),
+            copies: BTreeMap::new(),
+            pending: Vec::new(),
+            state,
+        };
+        let mut problems = Diagnostics::default();
+        for (job, result) in results {
+            match result {
+                Ok(output) => session.record(job, output),
+                Err(found) => problems.extend(found.0),
+            }
+        }
+        problems.into_result(())?;
+        check::anchors(&session.state.content, &session.anchors)?;
+        session.sync_copies()?;
+        Ok(session)
+    }
+
+    /// The folder the site is written to.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Moves the site's folder, e.g. once a staging folder has been published.
+    pub fn set_dir(&mut self, dir: PathBuf) {
+        self.dir = dir;
+    }
+
+    pub fn page_count(&self) -> usize {
+        self.state.content.pages.len()
+    }
+
+    pub fn section_count(&self) -> usize {
+        self.state.content.sections.len()
+    }
+
+    pub fn copy_count(&self) -> usize {
+        self.copies.len()
+    }
+
+    /// Applies the changes of `paths` (files added, changed or removed anywhere in the site).
+    /// When it fails, the folder is left as it was and the paths are kept for the next update.
+    pub fn update(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
+        let mut all = std::mem::take(&mut self.pending);
+        all.extend_from_slice(paths);
+        let result = self.apply(&all);
+        if result.is_err() {
+            self.pending = all;
+        }
+        result
+    }
+
+    fn apply(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
+        let started = Instant::now();
+        let changes = self.classify(paths);
+        let mut update = if changes.config || changes.templates {
+            let state = if changes.config {
+                State::load(&self.options)?
+            } else {
+                self.state.reload_templates(&self.options)?
+            };
+            self.replace_state(state, None)?
+        } else if !changes.markdown.is_empty() {
+            match self.body_only_edits(&changes.markdown)? {
+                Some(sources) => self.update_bodies(sources)?,
+                None => {
+                    let state = self.state.reload_content(&self.options)?;
+                    let changed_sources: HashSet<String> =
+                        changes.markdown.iter().cloned().collect();
+                    self.replace_state(state, Some(&changed_sources))?
+                }
+            }
+        } else {
+            Update::default()
+        };
+        if changes.copies || changes.config || !changes.markdown.is_empty() {
+            update.changed.extend(self.sync_copies()?);
+        }
+        update.changed.sort();
+        update.changed.dedup();
+        update.elapsed = started.elapsed();
+        Ok(update)
+    }
+
+    fn classify(&self, paths: &[PathBuf]) -> Changes {
+        let root = &self.state.config.root;
+        let theme = self.state.config.theme_dir.as_deref();
+        let mut changes = Changes::default();
+        for path in paths {
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            let in_theme =
+                |folder: &str| theme.is_some_and(|theme| path.starts_with(theme.join(folder)));
+            if relative == Path::new(&self.options.config_file)
+                || relative == Path::new(config::FILE_NAME)
+            {
+                changes.config = true;
+            } else if relative.starts_with("templates") || in_theme("templates") {
+                changes.templates = true;
+            } else if relative.starts_with("static") || in_theme("static") {
+                changes.copies = true;
+            } else if let Ok(inside) = relative.strip_prefix(CONTENT_DIR) {
+                let name = inside.to_string_lossy().replace('\\', "/");
+                if name.ends_with(".md") {
+                    changes.markdown.push(name);
+                } else {
+                    // An asset, or a folder: folders hold Markdown too.
+                    changes.copies = true;
+                    if path.is_dir() || path.extension().is_none() {
+                        changes.markdown.push(name);
+                    }
+                }
+            }
+        }
+        changes
+    }
+
+    /// When every changed file is an existing page whose front matter is unchanged, their new
+    /// sources; nothing but those pages can then differ.
+    fn body_only_edits(&self, changed: &[String]) -> anyhow::Result<Option<Vec<(usize, Source)>>> {
+        let content = &self.state.content;
+        let mut sources = Vec::with_capacity(changed.len());
+        for relative in changed {
+            let Some(index) = content
+                .pages
+                .iter()
+                .position(|page| &page.source.relative == relative)
+            else {
+                return Ok(None);
+            };
+            let old = &content.pages[index].source;
+            let Ok(bytes) = std::fs::read(self.state.config.root.join(&old.path)) else {
+                return Ok(None);
+            };
+            let Ok(text) = String::from_utf8(bytes) else {
+                return Ok(None);
+            };
+            let front_matter = &old.text[..old.body_start];
+            if !text.starts_with(front_matter) {
+                return Ok(None);
+            }
+            let source = Source {
+                path: old.path.clone(),
+                relative: old.relative.clone(),
+                body_start: old.body_start,
+                text,
+            };
+            sources.push((index, source));
+        }
+        Ok(Some(sources))
+    }
+
+    /// Re-renders pages whose body alone changed.
+    fn update_bodies(&mut self, sources: Vec<(usize, Source)>) -> anyhow::Result<Update> {
+        let jobs = self.state.jobs();
+        let work: Vec<(&Job, &Source)> = sources
+            .iter()
+            .filter_map(|(index, source)| {
+                let path = &self.state.content.pages[*index].path;
+                jobs.iter()
+                    .find(|job| &job.path == path)
+                    .map(|job| (job, source))
+            })
+            .collect();
+        let rendered: Vec<_> = work
+            .par_iter()
+            .map(|(job, source)| (*job, self.state.render(job, Some(source))))
+            .collect();
+        let (outputs, anchors) = self.collect(rendered)?;
+        let changed = self.write_changed(&outputs)?;
+        let count = outputs.len();
+        for (index, source) in sources {
+            self.state.content.pages[index].source = source;
+        }
+        self.anchors.extend(anchors);
+        for (job, output) in outputs {
+            self.outputs.insert(
+                job.path.clone(),
+                Written {
+                    kind: job.kind.clone(),
+                    reads: output.reads,
+                },
+            );
+        }
+        Ok(Update {
+            changed,
+            rendered: count,
+            elapsed: Duration::ZERO,
+        })
+    }
+
+    /// Moves to `state`, re-rendering the outputs that read something that changed. With
+    /// `changed_sources`, only those pages' own text changed besides what the values show;
+    /// without, everything is re-rendered (new templates or configuration).
+    fn replace_state(
+        &mut self,
+        state: State,
+        changed_sources: Option<&HashSet<String>>,
+    ) -> anyhow::Result<Update> {
+        let jobs = state.jobs();
+        let dirty: Vec<&Job> = match changed_sources {
+            None => jobs.iter().collect(),
+            Some(sources) => {
+                let changed = self.state.views.lookup().changes(state.views.lookup());
+                jobs.iter()
+                    .filter(|job| self.is_dirty(job, &changed, sources))
+                    .collect()
+            }
+        };
+        let rendered: Vec<_> = dirty
+            .par_iter()
+            .map(|job| (*job, state.render(job, None)))
+            .collect();
+        let (outputs, page_anchors) = self.collect(rendered)?;
+
+        // Check anchors against the new site before writing anything.
+        let live: HashSet<&str> = state
+            .content
+            .pages
+            .iter()
+            .map(|page| page.source.relative.as_str())
+            .collect();
+        let mut anchors: HashMap<String, Anchors> = self
+            .anchors
+            .iter()
+            .filter(|(relative, _)| live.contains(relative.as_str()))
+            .map(|(relative, anchors)| (relative.clone(), anchors.clone()))
+            .collect();
+        anchors.extend(state.section_anchors());
+        anchors.extend(page_anchors);
+        check::anchors(&state.content, &anchors)?;
+
+        let mut changed = self.write_changed(&outputs)?;
+        let expected: HashSet<&str> = jobs.iter().map(|job| job.path.as_str()).collect();
+        let gone: Vec<String> = self
+            .outputs
+            .keys()
+            .filter(|path| !expected.contains(path.as_str()))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.outputs.remove(&path);
+            output::remove(&self.dir, &path).with_context(|| format!("removing {path}"))?;
+            changed.push(path);
+        }
+        let count = outputs.len();
+        for (job, output) in outputs {
+            self.outputs.insert(
+                job.path.clone(),
+                Written {
+                    kind: job.kind.clone(),
+                    reads: output.reads,
+                },
+            );
+        }
+        self.anchors = anchors;
+        self.state = state;
+        Ok(Update {
+            changed,
+            rendered: count,
+            elapsed: Duration::ZERO,
+        })
+    }
+
+    /// Whether `job` can render differently now: it is new, it is another kind of output
+    /// than before at that path, its page's text changed, or it read something that changed.
+    fn is_dirty(&self, job: &Job, changed: &HashSet<Read>, sources: &HashSet<String>) -> bool {
+        let Some(before) = self.outputs.get(&job.path) else {
+            return true;
+        };
+        if before.kind != job.kind {
+            return true;
+        }
+        if let OutputKind::Page { relative, .. } = &job.kind
+            && sources.contains(relative)
+        {
+            return true;
+        }
+        before.reads.iter().any(|read| changed.contains(read))
+    }
+
+    /// Splits rendered outputs into successes and problems; any problem fails the update.
+    #[allow(clippy::type_complexity)]
+    fn collect<'j>(
+        &self,
+        rendered: Vec<(&'j Job, Result<Output, Diagnostics>)>,
+    ) -> Result<(Vec<(&'j Job, Output)>, Vec<(String, Anchors)>), Diagnostics> {
+        let mut problems = Diagnostics::default();
+        let mut outputs = Vec::with_capacity(rendered.len());
+        let mut anchors = Vec::new();
+        for (job, result) in rendered {
+            match result {
+                Ok(mut output) => {
+                    anchors.extend(output.anchors.take());
+                    outputs.push((job, output));
+                }
+                Err(found) => problems.extend(found.0),
+            }
+        }
+        problems.into_result((outputs, anchors))
+    }
+
+    /// Writes the outputs whose bytes differ from the files in the folder.
+    fn write_changed(&self, outputs: &[(&Job, Output)]) -> anyhow::Result<Vec<String>> {
+        let changed: Vec<anyhow::Result<Option<String>>> = outputs
+            .par_iter()
+            .map(|(job, output)| {
+                let wrote = output::write_if_changed(&self.dir, &job.path, &output.bytes)
+                    .with_context(|| format!("writing {}", job.path))?;
+                Ok(wrote.then(|| job.path.clone()))
+            })
+            .collect();
+        changed.into_iter().filter_map(Result::transpose).collect()
+    }
+
+    /// Copies static files and assets whose bytes changed, removes those gone.
+    fn sync_copies(&mut self) -> anyhow::Result<Vec<String>> {
+        let copies = self.state.copies()?;
+        let mut changed = Vec::new();
+        for (path, source) in &copies {
+            let bytes =
+                std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
+            if output::write_if_changed(&self.dir, path, &bytes)
+                .with_context(|| format!("writing {path}"))?
+            {
+                changed.push(path.clone());
+            }
+        }
+        for path in self.copies.keys() {
+            if !copies.contains_key(path) && !self.outputs.contains_key(path) {
+                output::remove(&self.dir, path).with_context(|| format!("removing {path}"))?;
+                changed.push(path.clone());
+            }
+        }
+        self.copies = copies;
+        Ok(changed)
+    }
+
+    fn record(&mut self, job: Job, mut output: Output) {
+        if let Some((relative, anchors)) = output.anchors.take() {
+            self.anchors.insert(relative, anchors);
+        }
+        self.outputs.insert(
+            job.path,
+            Written {
+                kind: job.kind,
+                reads: output.reads,
+            },
+        );
+    }
+}
+
+/// Writes a file into a folder being filled for the first time.
+fn write_new(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+    output::write(dir, path, bytes).map_err(|error| {
+        Diagnostic::file(
+            path.trim_start_matches('/'),
+            format!("cannot write: {error}"),
+        )
+    })
+}

@@ -1,0 +1,471 @@
+//! A site loaded and resolved, ready to render: the input of every output.
+//!
+//! [`State::load`] runs the stages up to the template values; [`State::jobs`] lists every file
+//! the site consists of, and [`State::render`] makes one of them. A clean build renders all
+//! jobs; a live preview renders only those a change can alter.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use super::BuildOptions;
+use super::check::{self, Anchors};
+use crate::config::{self, Config};
+use crate::content::{self, Content, LoadOptions, Source};
+use crate::diagnostic::Diagnostics;
+use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
+use crate::templates::{Read, Templates, Views};
+
+/// The site, loaded: configuration, templates, content and the values templates read.
+pub struct State {
+    pub config: Arc<Config>,
+    pub templates: Arc<Templates>,
+    pub content: Content,
+    pub targets: LinkTargets,
+    pub sections_rendered: Vec<Rendered>,
+    pub views: Views,
+}
+
+/// One file of the site to render, and how.
+pub struct Job {
+    /// URL path below the base URL: `/a/b/` (written as `a/b/index.html`) or `/404.html`.
+    pub path: String,
+    pub kind: OutputKind,
+    work: Work,
+}
+
+/// What an output is, for telling whether a change concerns it. Two jobs of equal kind make
+/// the same output from the same inputs, but for what their reads name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OutputKind {
+    /// A page, with its neighbours (whose summaries it shows).
+    Page {
+        relative: String,
+        lower: Option<String>,
+        higher: Option<String>,
+    },
+    /// One pager of a section.
+    Section {
+        relative: String,
+        pager: usize,
+    },
+    TaxonomyList {
+        taxonomy: String,
+    },
+    Term {
+        taxonomy: String,
+        slug: String,
+        pager: usize,
+    },
+    NotFound,
+    /// A page that sends the browser on to `target`.
+    Redirect {
+        target: String,
+    },
+}
+
+enum Work {
+    Page(usize),
+    Template {
+        name: String,
+        context: tera::Context,
+        reads: Vec<Read>,
+    },
+    Redirect(String),
+}
+
+/// A rendered output and what its rendering read.
+pub struct Output {
+    pub bytes: Vec<u8>,
+    pub reads: Vec<Read>,
+    /// For a page: its `content/`-relative path and anchors.
+    pub anchors: Option<(String, Anchors)>,
+}
+
+impl State {
+    /// Loads and resolves the whole site. Template and content problems are reported together.
+    pub fn load(options: &BuildOptions) -> anyhow::Result<Self> {
+        let overrides = config::Overrides {
+            base_url: options.base_url.clone(),
+        };
+        let config = Arc::new(config::load(
+            &options.root,
+            &options.config_file,
+            &overrides,
+        )?);
+        let templates = Templates::load(&config);
+        let content = content::load(&config, load_options(options));
+        match (templates, content) {
+            (Ok(templates), Ok(content)) => Self::resolve(config, Arc::new(templates), content),
+            (templates, content) => Err(merge_problems([templates.err(), content.err()])),
+        }
+    }
+
+    /// Reloads the content only, keeping configuration and templates.
+    pub fn reload_content(&self, options: &BuildOptions) -> anyhow::Result<Self> {
+        let content = content::load(&self.config, load_options(options))?;
+        Self::resolve(
+            Arc::clone(&self.config),
+            Arc::clone(&self.templates),
+            content,
+        )
+    }
+
+    /// Reloads the templates only, keeping configuration and content.
+    pub fn reload_templates(&self, options: &BuildOptions) -> anyhow::Result<Self> {
+        let templates = Arc::new(Templates::load(&self.config)?);
+        // The content is cheap to load again and has no `Clone`: a template change is rare.
+        let content = content::load(&self.config, load_options(options))?;
+        Self::resolve(Arc::clone(&self.config), templates, content)
+    }
+
+    fn resolve(
+        config: Arc<Config>,
+        templates: Arc<Templates>,
+        content: Content,
+    ) -> anyhow::Result<Self> {
+        check::templates_exist(&templates, &content)?;
+        let targets = link_targets(&config, &content);
+        let sections_rendered =
+            render_section_markdown(&content, &targets).map_err(|mut problems| {
+                // Report the pages' broken links too, not only the sections'.
+                problems.extend(check::page_links(&content, &targets));
+                problems
+            })?;
+        let views = Views::new(&config, &content, &sections_rendered);
+        Ok(Self {
+            config,
+            templates,
+            content,
+            targets,
+            sections_rendered,
+            views,
+        })
+    }
+
+    /// Every output of the site: pages, section pagers, taxonomy pages, 404, redirects.
+    pub fn jobs(&self) -> Vec<Job> {
+        let content = &self.content;
+        let mut jobs: Vec<Job> = content
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(index, page)| {
+                let relative_of = |other: Option<usize>| {
+                    other.map(|other| content.pages[other].source.relative.clone())
+                };
+                Job {
+                    path: page.path.clone(),
+                    kind: OutputKind::Page {
+                        relative: page.source.relative.clone(),
+                        lower: relative_of(page.lower),
+                        higher: relative_of(page.higher),
+                    },
+                    work: Work::Page(index),
+                }
+            })
+            .collect();
+        for (index, section) in content.sections.iter().enumerate() {
+            self.section_jobs(index, section, &mut jobs);
+        }
+        self.taxonomy_jobs(&mut jobs);
+        if self.templates.contains("404.html") {
+            jobs.push(Job {
+                path: "/404.html".to_string(),
+                kind: OutputKind::NotFound,
+                work: self.template_work("404.html", "/404.html", tera::Context::new(), Vec::new()),
+            });
+        }
+        let pages = content.pages.iter().map(|page| (&page.aliases, &page.path));
+        let sections = content
+            .sections
+            .iter()
+            .map(|section| (&section.aliases, &section.path));
+        for (aliases, path) in pages.chain(sections) {
+            for alias in aliases {
+                jobs.push(self.redirect_job(alias.clone(), self.config.base_url.permalink(path)));
+            }
+        }
+        jobs
+    }
+
+    fn section_jobs(&self, index: usize, section: &content::Section, jobs: &mut Vec<Job>) {
+        let relative = &section.source.relative;
+        if let Some(target) = &section.front.redirect_to {
+            jobs.push(self.redirect_job(section.path.clone(), self.resolve_redirect(target)));
+            return;
+        }
+        if !section.front.render {
+            return;
+        }
+        let template = check::section_template(&self.content, index);
+        let pagers = self.views.section_pagers(&self.content, index);
+        if pagers.len() > 1 {
+            let paginate_path = section.front.paginate_path.as_deref().unwrap_or("page");
+            let first = self.config.base_url.permalink(&section.path);
+            jobs.push(self.redirect_job(format!("{}{paginate_path}/1/", section.path), first));
+        }
+        for (pager, view) in pagers.into_iter().enumerate() {
+            let reads = vec![Read::Section(relative.clone())];
+            jobs.push(Job {
+                kind: OutputKind::Section {
+                    relative: relative.clone(),
+                    pager,
+                },
+                work: self.template_work(template, &view.path, view.context, reads),
+                path: view.path,
+            });
+        }
+    }
+
+    fn taxonomy_jobs(&self, jobs: &mut Vec<Job>) {
+        for (index, taxonomy) in self.content.taxonomies.iter().enumerate() {
+            let [list, single] = check::taxonomy_templates(&self.templates, &taxonomy.name);
+            let reads = || vec![Read::Taxonomy(taxonomy.name.clone())];
+            let view = self.views.taxonomy_context(&self.content, index);
+            jobs.push(Job {
+                kind: OutputKind::TaxonomyList {
+                    taxonomy: taxonomy.name.clone(),
+                },
+                work: self.template_work(&list, &view.path, view.context, reads()),
+                path: view.path,
+            });
+            for (term_index, term) in taxonomy.terms.iter().enumerate() {
+                let pagers = self.views.term_pagers(&self.content, index, term_index);
+                for (pager, view) in pagers.into_iter().enumerate() {
+                    jobs.push(Job {
+                        kind: OutputKind::Term {
+                            taxonomy: taxonomy.name.clone(),
+                            slug: term.slug.clone(),
+                            pager,
+                        },
+                        work: self.template_work(&single, &view.path, view.context, reads()),
+                        path: view.path,
+                    });
+                }
+            }
+        }
+    }
+
+    fn template_work(
+        &self,
+        name: &str,
+        path: &str,
+        mut context: tera::Context,
+        reads: Vec<Read>,
+    ) -> Work {
+        context.insert("current_path", path);
+        context.insert("current_url", &self.config.base_url.permalink(path));
+        Work::Template {
+            name: name.to_string(),
+            context,
+            reads,
+        }
+    }
+
+    fn redirect_job(&self, path: String, target: String) -> Job {
+        Job {
+            path,
+            kind: OutputKind::Redirect {
+                target: target.clone(),
+            },
+            work: Work::Redirect(target),
+        }
+    }
+
+    fn resolve_redirect(&self, target: &str) -> String {
+        match target.strip_prefix("@/") {
+            Some(relative) => self
+                .targets
+                .get(relative)
+                .cloned()
+                .unwrap_or_else(|| target.to_string()),
+            None if target.contains("://") => target.to_string(),
+            None => self
+                .config
+                .base_url
+                .permalink(&format!("/{}", target.trim_start_matches('/'))),
+        }
+    }
+
+    /// Renders one job. `source` replaces the page's own source when given (a body-only edit).
+    pub fn render(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
+        let lookup = self.views.lookup();
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        match &job.work {
+            Work::Page(index) => {
+                let page = &self.content.pages[*index];
+                let source = source.unwrap_or(&page.source);
+                let options = RenderOptions {
+                    anchor_links: self.content.sections[page.section]
+                        .front
+                        .insert_anchor_links,
+                };
+                let rendered =
+                    markdown::render(source, &self.targets, options).map_err(Diagnostics)?;
+                let context = self.views.page_context(&self.content, *index, &rendered);
+                let template = check::page_template(&self.content, page);
+                let mut reads = self
+                    .templates
+                    .render(template, context, lookup, &mut bytes)?;
+                let shown = [Some(*index), page.lower, page.higher];
+                let pages = shown
+                    .into_iter()
+                    .flatten()
+                    .map(|index| &self.content.pages[index]);
+                reads.extend(pages.map(|page| Read::Page(page.source.relative.clone())));
+                reads.extend(rendered.links.iter().cloned().map(Read::Url));
+                let anchors = Anchors {
+                    ids: rendered.anchors,
+                    links: rendered.anchor_links,
+                };
+                Ok(Output {
+                    bytes,
+                    reads,
+                    anchors: Some((page.source.relative.clone(), anchors)),
+                })
+            }
+            Work::Template {
+                name,
+                context,
+                reads,
+            } => {
+                let mut all = self
+                    .templates
+                    .render(name, context.clone(), lookup, &mut bytes)?;
+                all.extend(reads.iter().cloned());
+                Ok(Output {
+                    bytes,
+                    reads: all,
+                    anchors: None,
+                })
+            }
+            Work::Redirect(url) => Ok(Output {
+                bytes: redirect_page(url).into_bytes(),
+                reads: Vec::new(),
+                anchors: None,
+            }),
+        }
+    }
+
+    /// Heading ids and anchor links of the sections (pages report theirs when rendered).
+    pub fn section_anchors(&self) -> impl Iterator<Item = (String, Anchors)> + '_ {
+        self.content
+            .sections
+            .iter()
+            .zip(&self.sections_rendered)
+            .map(|(section, rendered)| {
+                let anchors = Anchors {
+                    ids: rendered.anchors.clone(),
+                    links: rendered.anchor_links.clone(),
+                };
+                (section.source.relative.clone(), anchors)
+            })
+    }
+
+    /// Files copied as they are, by URL path: the theme's `static/`, then the site's (which
+    /// wins), then the files beside content.
+    pub fn copies(&self) -> anyhow::Result<BTreeMap<String, PathBuf>> {
+        let mut copies = BTreeMap::new();
+        let theme_static = self.config.theme_dir.as_ref().map(|dir| dir.join("static"));
+        for dir in theme_static
+            .iter()
+            .chain([&self.config.root.join("static")])
+        {
+            list_static(dir, &mut copies)?;
+        }
+        for asset in &self.content.assets {
+            copies.insert(asset.path.clone(), asset.source.clone());
+        }
+        Ok(copies)
+    }
+}
+
+fn load_options(options: &BuildOptions) -> LoadOptions {
+    LoadOptions {
+        drafts: options.drafts,
+    }
+}
+
+fn list_static(dir: &Path, copies: &mut BTreeMap<String, PathBuf>) -> anyhow::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && !content::is_ignored(&name) {
+            let relative = entry
+                .path()
+                .strip_prefix(dir)?
+                .to_string_lossy()
+                .replace('\\', "/");
+            copies.insert(format!("/{relative}"), entry.path().to_path_buf());
+        }
+    }
+    Ok(())
+}
+
+/// Joins the diagnostics of failed stages; other errors pass through as they are.
+fn merge_problems<const N: usize>(errors: [Option<anyhow::Error>; N]) -> anyhow::Error {
+    let mut merged = Diagnostics::default();
+    for error in errors.into_iter().flatten() {
+        match error.downcast::<Diagnostics>() {
+            Ok(diagnostics) => merged.extend(diagnostics.0),
+            Err(other) => return other,
+        }
+    }
+    anyhow::Error::new(merged)
+}
+
+fn link_targets(config: &Config, content: &Content) -> LinkTargets {
+    let pages = content.pages.iter().map(|page| (&page.source, &page.path));
+    let sections = content
+        .sections
+        .iter()
+        .map(|section| (&section.source, &section.path));
+    pages
+        .chain(sections)
+        .map(|(source, path)| (source.relative.clone(), config.base_url.permalink(path)))
+        .collect()
+}
+
+fn render_section_markdown(
+    content: &Content,
+    targets: &LinkTargets,
+) -> Result<Vec<Rendered>, Diagnostics> {
+    let results: Vec<_> = content
+        .sections
+        .par_iter()
+        .map(|section| {
+            let options = RenderOptions {
+                anchor_links: section.front.insert_anchor_links,
+            };
+            markdown::render(&section.source, targets, options)
+        })
+        .collect();
+    let mut problems = Diagnostics::default();
+    let mut rendered = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(section) => rendered.push(section),
+            Err(found) => problems.extend(found),
+        }
+    }
+    problems.into_result(rendered)
+}
+
+/// A page that sends the browser on to `url`.
+fn redirect_page(url: &str) -> String {
+    let mut escaped = Vec::new();
+    tera::escape_html(url, &mut escaped).expect("writing to a Vec cannot fail");
+    let url = String::from_utf8_lossy(&escaped);
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
+         <link rel=\"canonical\" href=\"{url}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n\
+         </head>\n<body>\n<p><a href=\"{url}\">Go to {url}</a></p>\n</body>\n</html>\n"
+    )
+}

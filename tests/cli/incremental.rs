@@ -1,0 +1,325 @@
+//! The live preview's incremental updates against clean builds: after every edit of a seeded
+//! random sequence (bodies, front matter, task statuses, new, deleted and renamed pages,
+//! sections, templates, static files, site.toml, and mistakes that are later fixed), the
+//! updated folder must hold exactly what a clean build of the same files writes, or both must
+//! fail and the updated folder must still hold the last good site.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use workplan::build::{BuildOptions, Session, build};
+
+use crate::harness::SiteTest;
+
+#[test]
+fn random_edits_of_the_shipped_site_match_clean_builds() {
+    for seed in [1, 2, 5, 6] {
+        check_random_edits(&SiteTest::shipped(), seed, 50);
+    }
+}
+
+#[test]
+fn random_edits_of_the_minimal_site_match_clean_builds() {
+    for seed in [3, 4, 7, 8] {
+        check_random_edits(&SiteTest::new("minimal"), seed, 50);
+    }
+}
+
+/// Exactness alone would allow re-rendering everything: an edit must re-render what shows it.
+#[test]
+fn edits_re_render_only_what_shows_them() {
+    let site = SiteTest::shipped();
+    let options = BuildOptions {
+        root: site.root().to_path_buf(),
+        ..BuildOptions::default()
+    };
+    let mut session = Session::open(&options, &site.outside().join("live")).unwrap();
+    let page = site.path("content/priorities/07-teachers.md");
+
+    append(&page, "\nMore words.\n");
+    let update = session.update(std::slice::from_ref(&page)).unwrap();
+    assert_eq!(update.rendered, 1, "a body edit renders its page alone");
+    assert_eq!(update.changed, ["/priorities/teachers/"]);
+
+    set_key(&page, "description", "\"A new description.\"");
+    let update = session.update(std::slice::from_ref(&page)).unwrap();
+    // The page, its two neighbours, the priorities listing, and the home page (the plan).
+    assert_eq!(update.rendered, 5, "{:?}", update.changed);
+
+    let update = session
+        .update(&[site.path("themes/default/static/style.css")])
+        .unwrap();
+    assert_eq!(update.rendered, 0);
+    assert!(
+        update.changed.is_empty(),
+        "an unchanged file changes nothing"
+    );
+}
+
+fn check_random_edits(site: &SiteTest, seed: u64, steps: usize) {
+    let root = site.root().to_path_buf();
+    let live = site.outside().join(format!("live-{seed}"));
+    let clean = site.outside().join(format!("clean-{seed}"));
+    let options = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let mut session = Session::open(&options, &live).expect("the fixture builds");
+    let mut last_good = tree(&live);
+    let mut random = Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    for step in 0..steps {
+        let (edit, touched) = edit(&root, &mut random, step);
+        let updated = session.update(&touched);
+        let clean_options = BuildOptions {
+            output_dir: Some(clean.clone()),
+            ..options.clone()
+        };
+        match build(&clean_options) {
+            Ok(_) => {
+                if let Err(error) = &updated {
+                    panic!(
+                        "seed {seed} step {step} ({edit}): the update failed, a clean build did not:\n{error:#}"
+                    );
+                }
+                let now = tree(&live);
+                assert_same(
+                    &now,
+                    &tree(&clean),
+                    &format!("seed {seed} step {step} ({edit})"),
+                );
+                last_good = now;
+            }
+            Err(clean_error) => {
+                assert!(
+                    updated.is_err(),
+                    "seed {seed} step {step} ({edit}): a clean build failed, the update did not:\n{clean_error:#}"
+                );
+                assert_same(
+                    &tree(&live),
+                    &last_good,
+                    &format!("seed {seed} step {step} ({edit}), failed"),
+                );
+            }
+        }
+    }
+}
+
+fn assert_same(live: &BTreeMap<String, Vec<u8>>, clean: &BTreeMap<String, Vec<u8>>, what: &str) {
+    let only_live: Vec<_> = live.keys().filter(|k| !clean.contains_key(*k)).collect();
+    let only_clean: Vec<_> = clean.keys().filter(|k| !live.contains_key(*k)).collect();
+    let differ: Vec<_> = live
+        .iter()
+        .filter(|(k, v)| clean.get(*k).is_some_and(|c| c != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        only_live.is_empty() && only_clean.is_empty() && differ.is_empty(),
+        "{what}: only in the live folder {only_live:?}, only in the clean build {only_clean:?}, different {differ:?}"
+    );
+}
+
+/// Every file below `dir` with its bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walk(dir)
+        .into_iter()
+        .map(|file| {
+            let relative = file
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (relative, fs::read(&file).unwrap())
+        })
+        .collect()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(entries) = fs::read_dir(dir) else {
+        return files;
+    };
+    for entry in entries.map(Result::unwrap) {
+        let path = entry.path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files.sort();
+    files
+}
+
+/// A small seeded generator, so that a failure names a sequence that can be replayed.
+struct Random(u64);
+
+impl Random {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+/// Makes one random edit; returns what it did and the paths it touched.
+fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>) {
+    let content = root.join("content");
+    let markdown: Vec<PathBuf> = walk(&content)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let pages: Vec<PathBuf> = markdown
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+        .cloned()
+        .collect();
+    let sections: Vec<PathBuf> = markdown
+        .iter()
+        .filter(|p| !pages.contains(p))
+        .cloned()
+        .collect();
+    let page = random.pick(&pages).clone();
+    let shown = |path: &Path| path.strip_prefix(root).unwrap().display().to_string();
+    match random.below(13) {
+        0 | 1 => {
+            append(&page, &format!("\nA paragraph added in step {step}.\n"));
+            (format!("body of {}", shown(&page)), vec![page])
+        }
+        2 => {
+            set_key(&page, "title", &format!("\"Retitled in step {step}\""));
+            (format!("title of {}", shown(&page)), vec![page])
+        }
+        3 => {
+            set_key(&page, "weight", &random.below(20).to_string());
+            (format!("weight of {}", shown(&page)), vec![page])
+        }
+        4 => {
+            let text = fs::read_to_string(&page).unwrap();
+            let statuses = ["planned", "in-progress", "done", "at-risk"];
+            let status = random.pick(&statuses);
+            let edited =
+                text.replacen("status = \"planned\"", &format!("status = \"{status}\""), 1);
+            fs::write(&page, edited).unwrap();
+            (format!("a task status of {}", shown(&page)), vec![page])
+        }
+        5 => {
+            let section = random.pick(&sections).parent().unwrap().to_path_buf();
+            let target = random
+                .pick(&pages)
+                .strip_prefix(&content)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let new = section.join(format!("new-{step}.md"));
+            let text = format!(
+                "+++\ntitle = \"New in step {step}\"\nweight = {}\n+++\n\n## Added\n\nSee [this](@/{target}).\n",
+                random.below(20)
+            );
+            fs::write(&new, text).unwrap();
+            (format!("new page {}", shown(&new)), vec![new])
+        }
+        6 => {
+            fs::remove_file(&page).unwrap();
+            (format!("deleted {}", shown(&page)), vec![page])
+        }
+        7 => {
+            let renamed = page.with_file_name(format!("renamed-{step}.md"));
+            fs::rename(&page, &renamed).unwrap();
+            (
+                format!("renamed {} to {}", shown(&page), shown(&renamed)),
+                vec![page, renamed],
+            )
+        }
+        8 => {
+            let section = random.pick(&sections).clone();
+            append(&section, &format!("\nSection text of step {step}.\n"));
+            (format!("body of {}", shown(&section)), vec![section])
+        }
+        9 => {
+            let templates: Vec<PathBuf> = walk(&root.join("templates"))
+                .into_iter()
+                .chain(walk(&root.join("themes")))
+                .filter(|p| p.to_string_lossy().ends_with("base.html"))
+                .collect();
+            let template = random.pick(&templates).clone();
+            let text = fs::read_to_string(&template).unwrap();
+            fs::write(
+                &template,
+                text.replacen("</body>", &format!("<!-- step {step} --></body>"), 1),
+            )
+            .unwrap();
+            (format!("template {}", shown(&template)), vec![template])
+        }
+        10 => {
+            let styles: Vec<PathBuf> = walk(root)
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "css"))
+                .collect();
+            let style = random.pick(&styles).clone();
+            append(&style, &format!("\n/* step {step} */\n"));
+            (format!("stylesheet {}", shown(&style)), vec![style])
+        }
+        11 => {
+            let config = root.join("site.toml");
+            set_key(&config, "title", &format!("\"Site of step {step}\""));
+            ("site.toml title".to_string(), vec![config])
+        }
+        _ => {
+            // A mistake half the time, its fix the other half.
+            let text = fs::read_to_string(&page).unwrap();
+            let (edited, what) = if text.contains("wieght = ") || random.below(2) == 0 {
+                (
+                    text.lines()
+                        .filter(|l| !l.starts_with("wieght = "))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                        + "\n",
+                    "fixed",
+                )
+            } else {
+                (text.replacen("+++\n", "+++\nwieght = 1\n", 1), "broke")
+            };
+            fs::write(&page, edited).unwrap();
+            (
+                format!("{what} the front matter of {}", shown(&page)),
+                vec![page],
+            )
+        }
+    }
+}
+
+fn append(path: &Path, text: &str) {
+    let mut contents = fs::read_to_string(path).unwrap();
+    contents.push_str(text);
+    fs::write(path, contents).unwrap();
+}
+
+/// Sets `key = value` in the TOML at the top of `path` (front matter or site.toml).
+fn set_key(path: &Path, key: &str, value: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    let prefix = format!("{key} = ");
+    let edited = if text.lines().any(|line| line.starts_with(&prefix)) {
+        text.lines()
+            .map(|line| {
+                if line.starts_with(&prefix) {
+                    format!("{prefix}{value}")
+                } else {
+                    line.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+            + "\n"
+    } else if text.starts_with("+++") {
+        text.replacen("+++\n", &format!("+++\n{prefix}{value}\n"), 1)
+    } else {
+        format!("{prefix}{value}\n{text}")
+    };
+    fs::write(path, edited).unwrap();
+}
