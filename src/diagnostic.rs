@@ -204,6 +204,19 @@ impl fmt::Display for Diagnostics {
 
 impl std::error::Error for Diagnostics {}
 
+/// An error as the user reads it: diagnostics as they are, anything else as `error:` with one
+/// `caused by:` line per source.
+pub fn describe(error: &anyhow::Error) -> String {
+    if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
+        return diagnostics.to_string();
+    }
+    let mut text = format!("error: {error}");
+    for cause in error.chain().skip(1) {
+        text.push_str(&format!("\ncaused by: {cause}"));
+    }
+    text
+}
+
 /// The closest of `candidates` to `typo`, if one is close enough to be a likely meant word.
 pub fn did_you_mean<'a>(
     typo: &str,

@@ -22,6 +22,8 @@ pub mod diagnostic;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod serve;
 mod slug;
 pub mod templates;
 mod toml_error;
+pub mod watch;

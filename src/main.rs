@@ -1,12 +1,13 @@
 //! The `workplan` command line: parses the arguments, runs one command, reports the outcome.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use workplan::build::{self, BuildOptions};
-use workplan::diagnostic::Diagnostics;
-use workplan::init;
+use workplan::serve::{self, ServeOptions};
+use workplan::{diagnostic, init};
 
 /// Publish a work plan as a static site.
 #[derive(Parser)]
@@ -26,15 +27,31 @@ struct Cli {
 enum Command {
     /// Build the site into the output folder (replaced only if the build succeeds).
     Build {
+        #[command(flatten)]
+        site: SiteArgs,
         /// Where to write the site [default: <root>/public].
         #[arg(short, long)]
         output_dir: Option<PathBuf>,
-        /// Publish for this address instead of site.toml's base_url (e.g. https://example.org/plan/).
-        #[arg(short = 'u', long)]
-        base_url: Option<String>,
-        /// Include pages and sections marked `draft = true`.
+        /// Keep the output up to date: rebuild what changed on every save, until Ctrl-C.
+        #[arg(short, long)]
+        watch: bool,
+    },
+    /// Build, serve the site and rebuild on every save; open pages reload themselves.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// The address to listen on (0.0.0.0 for every network interface).
+        #[arg(short, long, default_value = "127.0.0.1")]
+        interface: IpAddr,
+        /// The port to listen on (0 picks a free one).
+        #[arg(short, long, default_value_t = 1111)]
+        port: u16,
+        /// Write the site to this folder instead of a private temporary one.
+        #[arg(short, long)]
+        output_dir: Option<PathBuf>,
+        /// Open the site in the default browser.
         #[arg(long)]
-        drafts: bool,
+        open: bool,
     },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
@@ -47,21 +64,33 @@ enum Command {
     },
 }
 
+/// Options shared by the commands that build.
+#[derive(Args)]
+struct SiteArgs {
+    /// Publish for this address instead of site.toml's base_url (e.g. https://example.org/plan/);
+    /// with `serve`, its path is the sub-path the site is served under (e.g. /plan/).
+    #[arg(short = 'u', long)]
+    base_url: Option<String>,
+    /// Include pages and sections marked `draft = true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let build_options = |site: SiteArgs, output_dir| BuildOptions {
+        root: cli.root.clone(),
+        config_file: cli.config.clone(),
+        output_dir,
+        base_url: site.base_url,
+        drafts: site.drafts,
+    };
     let result = match cli.command {
         Command::Build {
+            site,
             output_dir,
-            base_url,
-            drafts,
-        } => build::build(&BuildOptions {
-            root: cli.root,
-            config_file: cli.config,
-            output_dir,
-            base_url,
-            drafts,
-        })
-        .map(|summary| {
+            watch: false,
+        } => build::build(&build_options(site, output_dir)).map(|summary| {
             println!(
                 "Built {} pages and {} sections into {} in {} ms",
                 summary.pages,
@@ -69,6 +98,23 @@ fn main() -> ExitCode {
                 summary.output.display(),
                 summary.elapsed.as_millis()
             );
+        }),
+        Command::Build {
+            site,
+            output_dir,
+            watch: true,
+        } => serve::build_and_watch(&build_options(site, output_dir)),
+        Command::Serve {
+            site,
+            interface,
+            port,
+            output_dir,
+            open,
+        } => serve::serve(&ServeOptions {
+            build: build_options(site, output_dir),
+            interface,
+            port,
+            open,
         }),
         Command::Init { dir, force } => init::init(&dir, force).map(|()| {
             println!(
@@ -81,20 +127,8 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            report(&error);
+            eprintln!("{}", diagnostic::describe(&error));
             ExitCode::FAILURE
         }
-    }
-}
-
-/// Diagnostics print as they are; other errors as `error:` with one `caused by:` per source.
-fn report(error: &anyhow::Error) {
-    if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
-        eprintln!("{diagnostics}");
-        return;
-    }
-    eprintln!("error: {error}");
-    for cause in error.chain().skip(1) {
-        eprintln!("caused by: {cause}");
     }
 }

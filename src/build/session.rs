@@ -167,11 +167,16 @@ impl Session {
     }
 
     fn classify(&self, paths: &[PathBuf]) -> Changes {
-        let root = &self.state.config.root;
-        let theme = self.state.config.theme_dir.as_deref();
+        // Watchers report absolute paths; the site may have been named relatively.
+        let absolute =
+            |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        let root = absolute(&self.state.config.root);
+        let theme = self.state.config.theme_dir.as_deref().map(absolute);
+        let theme = theme.as_deref();
         let mut changes = Changes::default();
         for path in paths {
-            let relative = path.strip_prefix(root).unwrap_or(path);
+            let path = &absolute(path);
+            let relative = path.strip_prefix(&root).unwrap_or(path);
             let in_theme =
                 |folder: &str| theme.is_some_and(|theme| path.starts_with(theme.join(folder)));
             if relative == Path::new(&self.options.config_file)
@@ -256,15 +261,7 @@ impl Session {
             self.state.content.pages[index].source = source;
         }
         self.anchors.extend(anchors);
-        for (job, output) in outputs {
-            self.outputs.insert(
-                job.path.clone(),
-                Written {
-                    kind: job.kind.clone(),
-                    reads: output.reads,
-                },
-            );
-        }
+        self.remember(outputs);
         Ok(Update {
             changed,
             rendered: count,
@@ -327,15 +324,7 @@ impl Session {
             changed.push(path);
         }
         let count = outputs.len();
-        for (job, output) in outputs {
-            self.outputs.insert(
-                job.path.clone(),
-                Written {
-                    kind: job.kind.clone(),
-                    reads: output.reads,
-                },
-            );
-        }
+        self.remember(outputs);
         self.anchors = anchors;
         self.state = state;
         Ok(Update {
@@ -417,6 +406,17 @@ impl Session {
         }
         self.copies = copies;
         Ok(changed)
+    }
+
+    /// Keeps what the rendering of `outputs` read, for the next update.
+    fn remember(&mut self, outputs: Vec<(&Job, Output)>) {
+        for (job, output) in outputs {
+            let written = Written {
+                kind: job.kind.clone(),
+                reads: output.reads,
+            };
+            self.outputs.insert(job.path.clone(), written);
+        }
     }
 
     fn record(&mut self, job: Job, mut output: Output) {

@@ -22,6 +22,8 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// machine does not make a test flake.
 pub const PATIENCE: Duration = Duration::from_secs(10);
 
+const PAGE_TEXT: &str = "return document.body ? document.body.innerText : ''";
+
 /// A headless Chromium with one open tab. Dropping it closes the browser and its driver.
 pub struct Browser {
     driver: Driver,
@@ -96,7 +98,7 @@ impl Browser {
 
     /// What the page shows: `document.body.innerText`.
     pub fn text(&self) -> String {
-        let text = self.execute("return document.body ? document.body.innerText : ''", &[]);
+        let text = self.execute(PAGE_TEXT, &[]);
         text.as_str().unwrap_or_default().to_owned()
     }
 
@@ -120,19 +122,17 @@ impl Browser {
         let deadline = Instant::now() + timeout;
         while !done(self) {
             if Instant::now() > deadline {
-                let text = self
-                    .try_execute("return document.body ? document.body.innerText : ''", &[])
-                    .map_or_else(
-                        |error| format!("(unreadable: {error})"),
-                        |text| text.to_string(),
-                    );
+                let text = self.try_execute(PAGE_TEXT, &[]).map_or_else(
+                    |error| format!("(unreadable: {error})"),
+                    |text| text.as_str().unwrap_or_default().to_owned(),
+                );
                 panic!("waited {timeout:?} for {what}; the page says:\n{text}");
             }
             thread::sleep(Duration::from_millis(50));
         }
     }
 
-    /// Resizes the window; with `--headless=new` the viewport is the whole window.
+    /// Resizes the window. The viewport gets its width, and a little less than its height.
     pub fn set_window_size(&self, width: u32, height: u32) {
         self.command("window/rect", &json!({ "width": width, "height": height }));
     }
@@ -232,7 +232,7 @@ fn answer(
     response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
 ) -> Result<Value, String> {
     let mut body = response.map_err(|error| error.to_string())?.into_body();
-    // Screenshots are base64 PNGs, bigger than ureq's default limit of 10 MB on a large window.
+    // A screenshot of a long page, in base64, can pass ureq's default limit of 10 MB.
     let text = body
         .with_config()
         .limit(256 << 20)

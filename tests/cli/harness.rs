@@ -126,16 +126,13 @@ impl SiteTest {
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
-                    panic!(
-                        "`{line}` printed no address in {patience:?}:\n{}",
-                        spawned.output()
-                    );
+                    panic!("`{}` printed no address in {patience:?}", spawned.command);
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     let status = spawned.child.wait().unwrap();
                     panic!(
-                        "`{line}` ended ({status}) before printing an address:\n{}",
-                        spawned.output()
+                        "`{}` ended ({status}) before printing an address",
+                        spawned.command
                     );
                 }
             }

@@ -43,7 +43,6 @@ fn body_background(browser: &Browser) -> String {
 }
 
 #[test]
-#[ignore = "needs workplan serve"]
 fn edits_reach_the_open_tab_and_errors_show_over_the_page() {
     let Some(browser) = Browser::start() else {
         return;
@@ -91,7 +90,6 @@ fn edits_reach_the_open_tab_and_errors_show_over_the_page() {
 }
 
 #[test]
-#[ignore = "needs workplan serve"]
 fn a_stylesheet_edit_applies_without_a_reload() {
     let Some(browser) = Browser::start() else {
         return;
@@ -115,7 +113,6 @@ fn a_stylesheet_edit_applies_without_a_reload() {
 }
 
 #[test]
-#[ignore = "needs workplan serve"]
 fn serve_under_a_sub_path() {
     let Some(browser) = Browser::start() else {
         return;

@@ -1,0 +1,550 @@
+//! Documents as read in, pages and sections with their place in the site out.
+//!
+//! One pass that sees every document: sections nest, pages get their slug, URL path, section
+//! and neighbours, assets their URL, and what no single file can check is checked across them
+//! (unique output paths, area numbers, declared taxonomies, aliases inside the site).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use toml::Spanned;
+
+use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
+use super::{
+    Area, Asset, BUNDLE_FILE, CONTENT_DIR, Content, Document, FrontMatter, LoadOptions, Page,
+    SECTION_FILE, Section, Source, taxonomy,
+};
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::slug::slugify;
+
+/// The folder part of a `/`-separated relative path (`""` at the top).
+fn folder_of(relative: &str) -> &str {
+    relative.rsplit_once('/').map_or("", |(folder, _)| folder)
+}
+
+/// The URL path of a content folder: each part slugified.
+fn folder_path(folder: &str) -> String {
+    let mut path = String::from("/");
+    for part in folder.split('/').filter(|part| !part.is_empty()) {
+        path.push_str(&slugify(part));
+        path.push('/');
+    }
+    path
+}
+
+/// A file name without `.md` and without a leading `YYYY-MM-DD-` or `YYYY-MM-DD_` (Zola's).
+fn file_slug(stem: &str) -> String {
+    let bytes = stem.as_bytes();
+    let dated = bytes.len() > 11
+        && stem[..10].parse::<jiff::civil::Date>().is_ok()
+        && matches!(bytes[10], b'-' | b'_');
+    slugify(if dated { &stem[11..] } else { stem })
+}
+
+pub(super) struct Resolver<'a> {
+    config: &'a Config,
+    options: LoadOptions,
+    content: Content,
+    /// Content folder (`""`, `"priorities"`) to its section; `None` for a draft left out.
+    section_at: HashMap<String, Option<usize>>,
+    /// Pages that are priority areas, with where their number is written.
+    area_numbers: Vec<(usize, std::ops::Range<usize>)>,
+    /// Folders of page bundles left out as drafts: their files stay unpublished too.
+    draft_bundles: Vec<String>,
+    problems: Vec<Diagnostic>,
+}
+
+impl<'a> Resolver<'a> {
+    pub(super) fn new(config: &'a Config, options: LoadOptions) -> Self {
+        Self {
+            config,
+            options,
+            content: Content::default(),
+            section_at: HashMap::new(),
+            area_numbers: Vec::new(),
+            draft_bundles: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    pub(super) fn resolve(
+        mut self,
+        documents: Vec<Document>,
+        assets: &[String],
+        problems: &mut Vec<Diagnostic>,
+    ) -> Content {
+        let (mut pages, mut sections) = (Vec::new(), Vec::new());
+        for Document { source, front } in documents {
+            match front {
+                FrontMatter::Page(front) => pages.push((source, front)),
+                FrontMatter::Section(front) => sections.push((source, front)),
+            }
+        }
+        self.add_sections(sections);
+        for (source, front) in pages {
+            if let Err(diagnostic) = self.add_page(source, front) {
+                problems.push(diagnostic);
+            }
+        }
+        self.add_assets(assets);
+        problems.append(&mut self.problems);
+        problems.extend(self.check_unique_paths());
+        problems.extend(self.check_areas());
+        problems.extend(self.check_taxonomies());
+        self.order_pages();
+        self.content.taxonomies = taxonomy::collect(&self.config.taxonomies, &self.content.pages);
+        self.content
+    }
+
+    fn add_sections(&mut self, mut sections: Vec<(Source, SectionFrontMatter)>) {
+        // Parents before children: sort by depth, the root first.
+        sections.sort_by_key(|(source, _)| {
+            (
+                source.relative.matches('/').count(),
+                source.relative.clone(),
+            )
+        });
+        if sections
+            .first()
+            .is_none_or(|(source, _)| source.relative != SECTION_FILE)
+        {
+            let root = Source {
+                path: Path::new(CONTENT_DIR).join(SECTION_FILE),
+                relative: SECTION_FILE.to_string(),
+                ..Source::default()
+            };
+            sections.insert(0, (root, SectionFrontMatter::default()));
+        }
+        for (source, front) in sections {
+            let folder = folder_of(&source.relative).to_string();
+            let parent = self.nearest_section(&folder);
+            if front.draft && !self.options.drafts || parent.is_none() && !folder.is_empty() {
+                self.section_at.insert(folder, None);
+                continue;
+            }
+            let index = self.content.sections.len();
+            if let Some(parent) = parent {
+                self.content.sections[parent].subsections.push(index);
+            }
+            let aliases = self.resolve_aliases(&source, &front.aliases);
+            self.content.sections.push(Section {
+                aliases,
+                path: folder_path(&folder),
+                source,
+                front,
+                parent,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+            });
+            self.section_at.insert(folder, Some(index));
+        }
+    }
+
+    /// The section of `folder` or of its nearest ancestor that has one; `None` inside a draft.
+    fn nearest_section(&self, folder: &str) -> Option<usize> {
+        let mut folder = folder;
+        loop {
+            if let Some(&section) = self.section_at.get(folder) {
+                return section;
+            }
+            if folder.is_empty() {
+                return None;
+            }
+            folder = folder_of(folder);
+        }
+    }
+
+    fn add_page(&mut self, source: Source, mut front: PageFrontMatter) -> Result<(), Diagnostic> {
+        if front.draft && !self.options.drafts {
+            if source.relative.ends_with(&format!("/{BUNDLE_FILE}")) {
+                self.draft_bundles
+                    .push(folder_of(&source.relative).to_string());
+            }
+            return Ok(());
+        }
+        let file_name = source.relative.rsplit('/').next().unwrap_or_default();
+        let mut folder = folder_of(&source.relative);
+        let default_slug = if file_name == BUNDLE_FILE {
+            let bundle = folder.rsplit('/').next().unwrap_or_default();
+            folder = folder_of(folder);
+            file_slug(bundle)
+        } else {
+            file_slug(file_name.trim_end_matches(".md"))
+        };
+        let Some(section) = self.nearest_section(folder) else {
+            return Ok(()); // inside a draft section
+        };
+        let slug = match &front.slug {
+            Some(slug) => {
+                let slugged = slugify(slug.get_ref());
+                if slugged.is_empty() {
+                    return Err(Diagnostic::at(
+                        &source.path,
+                        &source.text,
+                        shift(slug.span(), &source),
+                        "empty slug",
+                    )
+                    .with_hint("a slug needs at least one letter or digit"));
+                }
+                slugged
+            }
+            None if default_slug.is_empty() => {
+                return Err(Diagnostic::file(
+                    &source.path,
+                    "cannot make a URL from this file name",
+                )
+                .with_hint("rename the file, or set `slug = \"...\"` in its front matter"));
+            }
+            None => default_slug,
+        };
+        let path = match &front.path {
+            Some(path) => explicit_path(path.get_ref()).map_err(|message| {
+                Diagnostic::at(
+                    &source.path,
+                    &source.text,
+                    shift(path.span(), &source),
+                    message,
+                )
+                .with_hint("write a path below the site root, like `path = \"about/team\"`")
+            })?,
+            None => format!("{}{slug}/", folder_path(folder)),
+        };
+        let area = match front.area.take() {
+            Some(written) => Some(self.resolve_area(&source, written.into_inner())?),
+            None => None,
+        };
+        let aliases = self.resolve_aliases(&source, &front.aliases);
+        self.content.pages.push(Page {
+            aliases,
+            source,
+            front,
+            slug,
+            path,
+            section,
+            lower: None,
+            higher: None,
+            area,
+        });
+        Ok(())
+    }
+
+    /// Each alias as the URL path of its redirect page; ones that would leave the site are
+    /// reported and dropped.
+    fn resolve_aliases(&mut self, source: &Source, written: &[Spanned<String>]) -> Vec<String> {
+        let mut aliases = Vec::with_capacity(written.len());
+        for alias in written {
+            let text = alias.get_ref();
+            let bad_part = text.split('/').enumerate().any(|(index, part)| {
+                let inner = index > 0 && index + 1 < text.split('/').count();
+                part == "." || part == ".." || part.contains('\\') || (inner && part.is_empty())
+            });
+            if bad_part || text.trim_matches('/').is_empty() {
+                self.problems.push(
+                    Diagnostic::at(&source.path, &source.text, shift(alias.span(), source), "alias outside the site")
+                        .with_hint("an alias is a path below the site root, like `old/name` or `old/name.html`"),
+                );
+            } else {
+                aliases.push(normalize(text));
+            }
+        }
+        aliases
+    }
+
+    /// Checks what one area can check alone and remembers where its number is written.
+    fn resolve_area(
+        &mut self,
+        source: &Source,
+        written: front_matter::AreaFrontMatter,
+    ) -> Result<Area, Diagnostic> {
+        if let Some(task) = written
+            .tasks
+            .iter()
+            .find(|task| task.title.get_ref().trim().is_empty())
+        {
+            return Err(Diagnostic::at(
+                &source.path,
+                &source.text,
+                shift(task.title.span(), source),
+                "empty task title",
+            )
+            .with_hint("say in `title` what is to be done"));
+        }
+        let number_span = shift(written.number.span(), source);
+        self.area_numbers
+            .push((self.content.pages.len(), number_span));
+        Ok(Area::new(written))
+    }
+
+    fn add_assets(&mut self, assets: &[String]) {
+        let pages_by_bundle: HashMap<&str, &str> = self
+            .content
+            .pages
+            .iter()
+            .filter(|page| page.source.relative.ends_with(&format!("/{BUNDLE_FILE}")))
+            .map(|page| (folder_of(&page.source.relative), page.path.as_str()))
+            .collect();
+        for relative in assets {
+            let folder = folder_of(relative);
+            let file_name = relative.rsplit('/').next().unwrap_or_default();
+            let in_draft = self.nearest_section(folder).is_none()
+                || self
+                    .draft_bundles
+                    .iter()
+                    .any(|bundle| folder == bundle || folder.starts_with(&format!("{bundle}/")));
+            if in_draft {
+                continue;
+            }
+            let folder_url = match (pages_by_bundle.get(folder), self.section_at.get(folder)) {
+                (Some(page_path), _) => (*page_path).to_string(),
+                (None, Some(Some(section))) => self.content.sections[*section].path.clone(),
+                (None, _) => folder_path(folder),
+            };
+            self.content.assets.push(Asset {
+                source: self.config.root.join(CONTENT_DIR).join(relative),
+                path: format!("{folder_url}{file_name}"),
+            });
+        }
+    }
+
+    /// Two things may not write the same file: pages, rendered sections and aliases.
+    fn check_unique_paths(&self) -> Vec<Diagnostic> {
+        let mut owners: HashMap<String, &Source> = HashMap::new();
+        let mut problems = Vec::new();
+        let sections = self
+            .content
+            .sections
+            .iter()
+            .filter(|s| s.front.render)
+            .map(|s| (&s.source, &s.path, None, &s.aliases, &s.front.aliases));
+        let pages = self.content.pages.iter().map(|p| {
+            let written = p.front.path.as_ref().or(p.front.slug.as_ref());
+            (&p.source, &p.path, written, &p.aliases, &p.front.aliases)
+        });
+        for (source, path, written, aliases, written_aliases) in sections.chain(pages) {
+            let own = (normalize(path), written.map(|w| shift(w.span(), source)));
+            let alias_claims = aliases
+                .iter()
+                .zip(written_aliases)
+                .map(|(alias, written)| (alias.clone(), Some(shift(written.span(), source))));
+            for (claimed, span) in std::iter::once(own).chain(alias_claims) {
+                if let Some(first) = owners.get(&claimed) {
+                    let message = format!("two pages would be written to `{claimed}`");
+                    let hint = format!(
+                        "`{}` is written there too; give one of them another `slug` or `path`",
+                        first.path.display()
+                    );
+                    let span = span.unwrap_or(0..0);
+                    problems.push(
+                        Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint),
+                    );
+                } else {
+                    owners.insert(claimed, source);
+                }
+            }
+        }
+        problems
+    }
+
+    /// Area numbers are unique and positive.
+    fn check_areas(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut seen: HashMap<u32, &Page> = HashMap::new();
+        for (index, span) in &self.area_numbers {
+            let page = &self.content.pages[*index];
+            let (source, number) = (
+                &page.source,
+                page.area.as_ref().map_or(0, |area| area.number),
+            );
+            if number == 0 {
+                problems.push(
+                    Diagnostic::at(
+                        &source.path,
+                        &source.text,
+                        span.clone(),
+                        "area numbers start at 1",
+                    )
+                    .with_hint("number the areas 1, 2, 3, ... in the order the plan gives them"),
+                );
+            } else if let Some(first) = seen.get(&number) {
+                let message = format!("area number {number} is used twice");
+                problems.push(
+                    Diagnostic::at(&source.path, &source.text, span.clone(), message).with_hint(
+                        format!("`{}` is area {number} too", first.source.path.display()),
+                    ),
+                );
+            } else {
+                seen.insert(number, page);
+            }
+        }
+        problems
+    }
+
+    fn check_taxonomies(&self) -> Vec<Diagnostic> {
+        let declared: Vec<&str> = self
+            .config
+            .taxonomies
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        let mut problems = Vec::new();
+        for page in &self.content.pages {
+            for name in page.front.taxonomies.keys() {
+                if declared.contains(&name.get_ref().as_str()) {
+                    continue;
+                }
+                let hint = match did_you_mean(name.get_ref(), declared.iter().copied()) {
+                    Some(meant) => format!("did you mean `{meant}`?"),
+                    None => format!(
+                        "declare it in site.toml: `taxonomies = [{{ name = \"{}\" }}]`",
+                        name.get_ref()
+                    ),
+                };
+                let span = shift(name.span(), &page.source);
+                problems.push(
+                    Diagnostic::at(
+                        &page.source.path,
+                        &page.source.text,
+                        span,
+                        format!("unknown taxonomy `{}`", name.get_ref()),
+                    )
+                    .with_hint(hint),
+                );
+            }
+        }
+        problems
+    }
+
+    /// Fills each section's page list in display order and links neighbours.
+    fn order_pages(&mut self) {
+        let content = &mut self.content;
+        for (index, page) in content.pages.iter().enumerate() {
+            content.sections[page.section].pages.push(index);
+        }
+        for section in 0..content.sections.len() {
+            let sort_by = content.sections[section].front.sort_by;
+            let mut pages = std::mem::take(&mut content.sections[section].pages);
+            pages.sort_by(|&a, &b| compare(sort_by, &content.pages[a], &content.pages[b]));
+            // `lower` is the page before in weight or title order, but after in newest-first order.
+            for pair in pages.windows(2) {
+                let (before, after) = (pair[0], pair[1]);
+                let (lower, higher) = if sort_by == SortBy::Date {
+                    (after, before)
+                } else {
+                    (before, after)
+                };
+                content.pages[higher].lower = Some(lower);
+                content.pages[lower].higher = Some(higher);
+            }
+            content.sections[section].pages = pages;
+        }
+        // Transparent sections also list their pages in their parent, after its own.
+        for section in 0..content.sections.len() {
+            if let (true, Some(parent)) = (
+                content.sections[section].front.transparent,
+                content.sections[section].parent,
+            ) {
+                let pages = content.sections[section].pages.clone();
+                content.sections[parent].pages.extend(pages);
+            }
+        }
+    }
+}
+
+fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
+    let date = |page: &Page| page.front.date.map(front_matter::Date::sort_key);
+    let by_title = || {
+        a.front
+            .title
+            .to_lowercase()
+            .cmp(&b.front.title.to_lowercase())
+    };
+    let by_file = || a.source.relative.cmp(&b.source.relative);
+    match sort_by {
+        SortBy::Weight => (a.front.weight.is_none(), a.front.weight, date(a))
+            .cmp(&(b.front.weight.is_none(), b.front.weight, date(b)))
+            .then_with(by_title)
+            .then_with(by_file),
+        SortBy::Date => (date(a).is_none(), std::cmp::Reverse(date(a)))
+            .cmp(&(date(b).is_none(), std::cmp::Reverse(date(b))))
+            .then_with(by_title)
+            .then_with(by_file),
+        SortBy::Title => by_title().then_with(by_file),
+        SortBy::None => by_file(),
+    }
+}
+
+/// The span of a spanned front matter value, as a range in the whole file.
+fn shift(span: std::ops::Range<usize>, source: &Source) -> std::ops::Range<usize> {
+    let start = source.text[..source.body_start]
+        .find('\n')
+        .map_or(0, |i| i + 1);
+    start + span.start..start + span.end
+}
+
+/// `path = "about/team"` as a URL path `/about/team/`; no `..`, no empty parts.
+fn explicit_path(written: &str) -> Result<String, String> {
+    let trimmed = written.trim_matches('/');
+    if trimmed.is_empty() {
+        return Err("`path` is empty; the home page is `content/_index.md`".to_string());
+    }
+    if trimmed
+        .split('/')
+        .any(|part| part.is_empty() || part == "." || part == "..")
+    {
+        return Err(format!("`{written}` has an empty, `.` or `..` part"));
+    }
+    Ok(format!("/{trimmed}/"))
+}
+
+/// Aliases and paths compared as the files they produce: `a/b`, `/a/b/` and `a/b/index.html`
+/// are one.
+fn normalize(path: &str) -> String {
+    let trimmed = path.trim_matches('/');
+    let trimmed = trimmed
+        .strip_suffix("index.html")
+        .unwrap_or(trimmed)
+        .trim_end_matches('/');
+    if trimmed.is_empty() {
+        "/".to_string()
+    } else if Path::new(trimmed).extension().is_some() {
+        format!("/{trimmed}")
+    } else {
+        format!("/{trimmed}/")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_slugs_drop_zola_date_prefixes() {
+        assert_eq!(file_slug("2024-03-01-kickoff"), "kickoff");
+        assert_eq!(file_slug("2024-03-01_kickoff"), "kickoff");
+        assert_eq!(file_slug("05-basic-education"), "05-basic-education");
+    }
+
+    #[test]
+    fn folder_paths_are_slugged_per_part() {
+        assert_eq!(folder_path(""), "/");
+        assert_eq!(
+            folder_path("Priorities/Sub Folder"),
+            "/priorities/sub-folder/"
+        );
+    }
+
+    #[test]
+    fn explicit_paths_are_checked() {
+        assert_eq!(explicit_path("about/team").unwrap(), "/about/team/");
+        assert_eq!(explicit_path("/about/").unwrap(), "/about/");
+        assert!(explicit_path("../etc").is_err());
+        assert!(explicit_path("/").is_err());
+    }
+
+    #[test]
+    fn alias_forms_that_write_one_file_compare_equal() {
+        assert_eq!(normalize("a/b"), normalize("/a/b/index.html"));
+        assert_eq!(normalize("/old.html"), "/old.html");
+    }
+}

@@ -1,0 +1,366 @@
+//! A real server on 127.0.0.1 serving a temporary site, spoken to over raw TCP: a client
+//! library would tidy away the very paths these tests send.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, TcpStream};
+
+use tempfile::TempDir;
+
+use super::*;
+
+const SECRET: &str = "TOP-SECRET-CONTENT";
+
+/// A site folder with a `secret` file beside it, outside the site.
+fn site() -> TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    fs::write(temp.path().join("secret"), SECRET).unwrap();
+    let site = temp.path().join("site");
+    fs::create_dir_all(site.join("tasks/first")).unwrap();
+    fs::write(
+        site.join("index.html"),
+        "<html><body><h1>Plan</h1></body></html>",
+    )
+    .unwrap();
+    fs::write(site.join("tasks/first/index.html"), "<p>no body tag").unwrap();
+    fs::write(site.join("404.html"), "<html><BODY>Lost</BODY></html>").unwrap();
+    fs::write(site.join("style.css"), "h1 { color: red }").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(temp.path().join("secret"), site.join("leak")).unwrap();
+    temp
+}
+
+fn start(temp: &TempDir, prefix: &str) -> Server {
+    Server::start(HttpOptions {
+        interface: Ipv4Addr::LOCALHOST.into(),
+        port: 0,
+        site_dir: temp.path().join("site"),
+        prefix: prefix.into(),
+    })
+    .unwrap()
+}
+
+/// One parsed response.
+struct Reply {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.head.lines().find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name).then(|| value.trim())
+        })
+    }
+}
+
+fn connect(server: &Server) -> TcpStream {
+    let stream = TcpStream::connect(server.address()).unwrap();
+    // A broken server fails the test instead of hanging it.
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    stream
+}
+
+fn send(server: &Server, method: &str, target: &str) -> Reply {
+    let mut stream = connect(server);
+    let request =
+        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .unwrap_or(0);
+    Reply {
+        status,
+        head: head.into(),
+        body: body.into(),
+    }
+}
+
+fn get(server: &Server, target: &str) -> Reply {
+    send(server, "GET", target)
+}
+
+#[test]
+fn nothing_outside_the_site_can_be_read() {
+    let temp = site();
+    let server = start(&temp, "");
+    let targets = [
+        "/../secret",
+        "/%2e%2e/secret",
+        "/%2E%2E%2Fsecret",
+        "/%252e%252e/secret",
+        "/..%2fsecret",
+        "/..\\secret",
+        "/%5c..%5csecret",
+        "/a/%00",
+        "/./secret",
+        "http://evil/../secret",
+        "http://evil/secret",
+        "/etc/passwd",
+        "/leak",
+        &temp.path().join("secret").display().to_string(),
+    ];
+    for target in targets {
+        let reply = get(&server, target);
+        assert!(
+            (400..500).contains(&reply.status),
+            "{target}: {}",
+            reply.head
+        );
+        assert!(!reply.body.contains(SECRET), "{target} leaked the secret");
+    }
+    // The symlink is refused for where it points, not for its name.
+    #[cfg(unix)]
+    assert_eq!(get(&server, "/leak").status, 404);
+}
+
+#[test]
+fn only_get_and_head_are_served() {
+    let temp = site();
+    let server = start(&temp, "");
+    for method in ["POST", "PUT", "DELETE", "OPTIONS", "PATCH"] {
+        let reply = send(&server, method, "/");
+        assert_eq!(reply.status, 405, "{method}");
+        assert_eq!(reply.header("allow"), Some("GET, HEAD"), "{method}");
+    }
+    let get = get(&server, "/style.css");
+    let head = send(&server, "HEAD", "/style.css");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.body, "");
+    assert_eq!(head.header("content-length"), get.header("content-length"));
+    assert_eq!(head.header("content-type"), Some("text/css; charset=utf-8"));
+}
+
+#[test]
+fn pages_folders_and_missing_files() {
+    let temp = site();
+    let server = start(&temp, "");
+    let index = get(&server, "/");
+    assert_eq!(index.status, 200);
+    let tag = "<script src=\"/__workplan/livereload.js\" data-build=\"0\"></script>";
+    assert_eq!(
+        index.body,
+        format!("<html><body><h1>Plan</h1>{tag}</body></html>")
+    );
+    assert_eq!(
+        index.header("content-length"),
+        Some(index.body.len().to_string().as_str())
+    );
+    assert_eq!(index.header("cache-control"), Some("no-store"));
+    assert_eq!(index.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(index.header("access-control-allow-origin"), None);
+
+    let folder = get(&server, "/tasks/first?x=1");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("location"), Some("/tasks/first/?x=1"));
+    assert_eq!(
+        get(&server, "/tasks/first/").body,
+        format!("<p>no body tag{tag}")
+    );
+
+    let missing = get(&server, "/nowhere/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.body, format!("<html><BODY>Lost{tag}</BODY></html>"));
+    assert_eq!(get(&server, "/style.css/").status, 404);
+    assert_eq!(get(&server, "/__workplan/livereload.js").body, SCRIPT);
+    let absolute = format!("http://{}/style.css", server.address());
+    assert_eq!(get(&server, &absolute).body, "h1 { color: red }");
+
+    fs::remove_file(temp.path().join("site/404.html")).unwrap();
+    let plain = get(&server, "/nowhere/");
+    assert_eq!((plain.status, plain.body.as_str()), (404, "not found\n"));
+}
+
+#[test]
+fn content_types_follow_the_extension() {
+    let temp = site();
+    let server = start(&temp, "");
+    let expected = [
+        ("html", "text/html; charset=utf-8"),
+        ("css", "text/css; charset=utf-8"),
+        ("js", "text/javascript; charset=utf-8"),
+        ("svg", "image/svg+xml"),
+        ("json", "application/json"),
+        ("xml", "application/xml; charset=utf-8"),
+        ("atom", "application/atom+xml; charset=utf-8"),
+        ("rss", "application/rss+xml; charset=utf-8"),
+        ("txt", "text/plain; charset=utf-8"),
+        ("csv", "text/csv; charset=utf-8"),
+        ("woff2", "font/woff2"),
+        ("woff", "font/woff"),
+        ("png", "image/png"),
+        ("jpg", "image/jpeg"),
+        ("JPEG", "image/jpeg"),
+        ("gif", "image/gif"),
+        ("webp", "image/webp"),
+        ("ico", "image/x-icon"),
+        ("pdf", "application/pdf"),
+        ("wasm", "application/wasm"),
+        ("bin", "application/octet-stream"),
+    ];
+    for (extension, content_type) in expected {
+        fs::write(temp.path().join(format!("site/file.{extension}")), "x").unwrap();
+        let reply = get(&server, &format!("/file.{extension}"));
+        assert_eq!(
+            reply.header("content-type"),
+            Some(content_type),
+            "{extension}"
+        );
+    }
+}
+
+#[test]
+fn a_prefix_moves_the_site_below_it() {
+    let temp = site();
+    let server = start(&temp, "/plan");
+    assert!(get(&server, "/plan/").body.contains("<h1>Plan</h1>"));
+    let root = get(&server, "/");
+    assert_eq!(
+        (root.status, root.header("location")),
+        (302, Some("/plan/"))
+    );
+    assert_eq!(get(&server, "/plan").header("location"), Some("/plan/"));
+    assert_eq!(get(&server, "/other").status, 404);
+    assert_eq!(get(&server, "/planet/").status, 404);
+    assert!(
+        get(&server, "/plan/")
+            .body
+            .contains("src=\"/plan/__workplan/livereload.js\"")
+    );
+}
+
+/// An open event stream, read line by line.
+struct Events(BufReader<TcpStream>);
+
+impl Events {
+    fn open(server: &Server, query: &str) -> Events {
+        let mut stream = connect(server);
+        let request = format!("GET /__workplan/events{query} HTTP/1.1\r\nHost: x\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut events = Events(BufReader::new(stream));
+        let head = events.message();
+        assert!(head.contains("content-type: text/event-stream"), "{head}");
+        events
+    }
+
+    /// The lines up to the next blank line, without chunked-encoding size lines.
+    fn message(&mut self) -> String {
+        let mut message = String::new();
+        loop {
+            let mut line = String::new();
+            self.0.read_line(&mut line).unwrap();
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() && !message.is_empty() {
+                return message;
+            }
+            if !line.is_empty() && !line.chars().all(|c| c.is_ascii_hexdigit()) {
+                message.push_str(line);
+                message.push('\n');
+            }
+        }
+    }
+
+    /// The next message that is an event.
+    fn event(&mut self) -> String {
+        loop {
+            let message = self.message();
+            if message.starts_with("event:") {
+                return message;
+            }
+        }
+    }
+}
+
+#[test]
+fn tabs_hear_of_reloads_stylesheets_and_errors() {
+    let temp = site();
+    let server = start(&temp, "");
+    let mut events = Events::open(&server, "");
+    server.reload(&["/x/".into(), "/style.css".into()]);
+    assert_eq!(
+        events.event(),
+        "event: reload\ndata: /x/\ndata: /style.css\n"
+    );
+    server.reload(&["/style.css".into()]);
+    assert_eq!(events.event(), "event: css\ndata: /style.css\n");
+    server.show_error("line1\nline2");
+    assert_eq!(events.event(), "event: error\ndata: line1\ndata: line2\n");
+}
+
+#[test]
+fn a_broken_build_shows_on_every_new_page_until_the_next_good_one() {
+    let temp = site();
+    let server = start(&temp, "");
+    server.show_error("error: <bad> \"x\"\n --> a.md");
+    let mut events = Events::open(&server, "");
+    assert_eq!(
+        events.event(),
+        "event: error\ndata: error: <bad> \"x\"\ndata:  --> a.md\n"
+    );
+    let attribute = "data-error=\"error: &lt;bad&gt; &quot;x&quot;\n --&gt; a.md\"";
+    assert!(get(&server, "/").body.contains(attribute));
+    server.reload(&[]);
+    assert_eq!(events.event(), "event: reload\ndata: \n");
+    assert!(!get(&server, "/").body.contains("data-error"));
+}
+
+#[test]
+fn a_tab_whose_page_is_older_than_the_last_build_reloads_when_it_connects() {
+    let temp = site();
+    let server = start(&temp, "");
+    assert!(get(&server, "/").body.contains("data-build=\"0\""));
+    server.reload(&["/".into()]);
+    assert!(get(&server, "/").body.contains("data-build=\"1\""));
+    let mut stale = Events::open(&server, "?build=0");
+    assert_eq!(stale.event(), "event: reload\ndata: \n");
+    let mut current = Events::open(&server, "?build=1");
+    server.show_error("broken");
+    assert_eq!(current.event(), "event: error\ndata: broken\n");
+}
+
+#[test]
+fn a_first_build_that_failed_still_serves_the_error() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = start(&temp, "");
+    server.show_error("error: broken");
+    let page = get(&server, "/tasks/");
+    assert_eq!(page.status, 500);
+    assert!(page.body.contains("<pre>error: broken</pre>"));
+    assert!(page.body.contains("data-error=\"error: broken\""));
+    assert_eq!(get(&server, "/style.css").status, 404);
+}
+
+#[test]
+fn a_port_in_use_says_so() {
+    let temp = site();
+    let server = start(&temp, "");
+    let error = Server::start(HttpOptions {
+        interface: server.address().ip(),
+        port: server.address().port(),
+        site_dir: temp.path().join("site"),
+        prefix: String::new(),
+    })
+    .unwrap_err();
+    assert!(format!("{error}").contains("already in use"), "{error}");
+    assert!(format!("{error}").contains("--port"), "{error}");
+    assert_eq!(server.address().ip(), Ipv4Addr::LOCALHOST);
+    server.stop();
+}
+
+#[test]
+fn events_put_each_line_of_data_on_its_own_line() {
+    assert_eq!(
+        event("error", "a\r\nb\rc\n"),
+        "event: error\ndata: a\ndata: b\ndata: c\ndata: \n\n"
+    );
+}

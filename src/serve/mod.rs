@@ -1,0 +1,180 @@
+//! The live preview: `serve` (build, serve, rebuild on change, reload the browser) and
+//! `build --watch` (the same without a server).
+//!
+//! Both build once, then wait on the [`Watcher`] and hand each batch of changed files to the
+//! build [`Session`], which re-renders only what the change can alter. A failed rebuild leaves
+//! the last good site in place; the server shows the error over it until the next good save.
+
+pub mod http;
+
+use std::net::IpAddr;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::build::{self, BuildOptions, Session, Update};
+use crate::config::BaseUrl;
+use crate::diagnostic::describe;
+use crate::watch::{Signal, Watcher};
+use http::{HttpOptions, Server};
+
+/// What `workplan serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// The build's options; `output_dir` empty means a private temporary folder.
+    pub build: BuildOptions,
+    pub interface: IpAddr,
+    pub port: u16,
+    /// Open the site in the default browser once it is served.
+    pub open: bool,
+}
+
+/// Builds, serves and rebuilds until Ctrl-C.
+pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
+    // Served pages link with root-relative URLs under the sub-path, whatever the host and port.
+    let prefix = match &options.build.base_url {
+        Some(url) => {
+            BaseUrl::parse(url)
+                .map_err(anyhow::Error::msg)
+                .context("--base-url")?
+                .prefix
+        }
+        None => String::new(),
+    };
+    let private = tempfile::Builder::new()
+        .prefix("workplan-serve-")
+        .tempdir()
+        .context("creating a folder for the preview")?;
+    let dir = options
+        .build
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| private.path().join("site"));
+    let build_options = BuildOptions {
+        base_url: Some(format!("{prefix}/")),
+        output_dir: Some(dir.clone()),
+        ..options.build.clone()
+    };
+    let watcher = Watcher::new(&build_options.root, &build_options.config_file)?;
+    watcher.stop_on_ctrl_c()?;
+    let server = Server::start(HttpOptions {
+        interface: options.interface,
+        port: options.port,
+        site_dir: dir.clone(),
+        prefix: prefix.clone(),
+    })?;
+    let url = format!("http://{}{prefix}/", server.address());
+    println!("Serving {} at {url}", build_options.root.display());
+    let mut session = match open(&build_options, &dir) {
+        Ok(session) => Some(session),
+        Err(error) => {
+            eprintln!("{}", describe(&error));
+            server.show_error(&describe(&error));
+            None
+        }
+    };
+    if options.open {
+        open_browser(&url);
+    }
+    let mut failing = session.is_none();
+    rebuild_until_stopped(&watcher, &mut session, &build_options, &dir, |outcome| {
+        match outcome {
+            // After a failure even an unchanged site must reach the tabs: it clears the overlay.
+            Ok(update) if update.changed.is_empty() && !failing => {}
+            Ok(update) => server.reload(&update.changed),
+            Err(error) => server.show_error(&describe(error)),
+        }
+        failing = outcome.is_err();
+    });
+    server.stop();
+    println!("Stopped.");
+    Ok(())
+}
+
+/// `build --watch`: builds into the output folder, then updates it on every change.
+pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
+    let watcher = Watcher::new(&options.root, &options.config_file)?;
+    watcher.stop_on_ctrl_c()?;
+    let dir = options.output();
+    let mut session = match build::build_session(options) {
+        Ok((session, summary)) => {
+            println!(
+                "Built {} pages into {} in {} ms; watching for changes (Ctrl-C to stop)",
+                summary.pages,
+                summary.output.display(),
+                summary.elapsed.as_millis()
+            );
+            Some(session)
+        }
+        Err(error) => {
+            eprintln!("{}", describe(&error));
+            None
+        }
+    };
+    rebuild_until_stopped(&watcher, &mut session, options, &dir, |_| {});
+    Ok(())
+}
+
+/// The first build of a live preview, written straight into `dir`.
+fn open(options: &BuildOptions, dir: &Path) -> anyhow::Result<Session> {
+    let started = std::time::Instant::now();
+    match std::fs::remove_dir_all(dir) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            return Err(error).with_context(|| format!("emptying {}", dir.display()));
+        }
+        _ => {}
+    }
+    let session = Session::open(options, dir)?;
+    println!(
+        "Built {} pages in {} ms",
+        session.page_count(),
+        started.elapsed().as_millis()
+    );
+    Ok(session)
+}
+
+/// Waits for changes and applies them until Ctrl-C, telling `outcome` of each rebuild. Without
+/// a session (the first build failed), each change tries a full build again.
+fn rebuild_until_stopped(
+    watcher: &Watcher,
+    session: &mut Option<Session>,
+    options: &BuildOptions,
+    dir: &Path,
+    mut outcome: impl FnMut(Result<&Update, &anyhow::Error>),
+) {
+    while let Signal::Changed(paths) = watcher.next() {
+        let result = match session {
+            Some(session) => session.update(&paths),
+            None => open(options, dir).map(|opened| {
+                *session = Some(opened);
+                Update {
+                    changed: vec!["/".to_string()],
+                    ..Update::default()
+                }
+            }),
+        };
+        match &result {
+            Ok(update) if update.changed.is_empty() => {}
+            Ok(update) => println!(
+                "Rebuilt in {} ms: {} file{} changed, {} rendered",
+                update.elapsed.as_millis(),
+                update.changed.len(),
+                if update.changed.len() == 1 { "" } else { "s" },
+                update.rendered
+            ),
+            Err(error) => eprintln!("{}", describe(error)),
+        }
+        outcome(result.as_ref());
+    }
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    if let Err(error) = std::process::Command::new(opener).arg(url).spawn() {
+        eprintln!("cannot open a browser ({opener}: {error}); visit {url}");
+    }
+}

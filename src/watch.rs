@@ -1,0 +1,185 @@
+//! File-system events in, batches of changed site files out.
+//!
+//! notify's debouncer folds the events of one save (an editor's write-to-temp-and-rename is
+//! several) into one; bursts that outlast it (a checkout touching hundreds of files) are merged
+//! into a single batch too, so they cause one rebuild. Only the files the build reads count:
+//! the configuration, `content/`, `templates/`, `themes/` and `static/`, minus hidden files and
+//! editors' swap and backup files. Ctrl-C arrives on the same channel, so the command loop can
+//! stop between rebuilds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+/// How long the debouncer waits for a save's events to settle.
+const DEBOUNCE: Duration = Duration::from_millis(25);
+/// How long a batch keeps taking later events of the same burst.
+const BURST: Duration = Duration::from_millis(40);
+/// The folders of a site that the build reads.
+const WATCHED: [&str; 4] = ["content", "templates", "themes", "static"];
+
+/// What the command loop is told.
+#[derive(Debug)]
+pub enum Signal {
+    /// Files that were added, changed or removed.
+    Changed(Vec<PathBuf>),
+    /// Ctrl-C: finish up and leave.
+    Stop,
+}
+
+/// Watches a site until dropped.
+pub struct Watcher {
+    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    signals: Receiver<Signal>,
+    sender: Sender<Signal>,
+}
+
+impl Watcher {
+    /// Watches the site at `root` whose configuration file is `config_file`.
+    pub fn new(root: &Path, config_file: &str) -> anyhow::Result<Self> {
+        let (sender, signals) = mpsc::channel();
+        let root = std::path::absolute(root).context("resolving the site folder")?;
+        let filter = Filter {
+            root: root.clone(),
+            config_file: root.join(config_file),
+        };
+        let events = sender.clone();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+            let paths: Vec<PathBuf> = match result {
+                Ok(events) => events
+                    .into_iter()
+                    // Reading a file is an event too: the build's own reads must not count.
+                    .filter(|event| {
+                        !matches!(event.event.kind, EventKind::Access(_) | EventKind::Other)
+                    })
+                    .flat_map(|event| event.event.paths)
+                    .filter(|path| filter.wants(path))
+                    .collect(),
+                Err(_) => return, // a watch error; the next save tries again
+            };
+            if !paths.is_empty() {
+                let _ = events.send(Signal::Changed(paths));
+            }
+        })
+        .context("starting the file watcher")?;
+        // The root itself, not recursively, sees site.toml and folders created later.
+        debouncer
+            .watch(&root, RecursiveMode::NonRecursive)
+            .with_context(|| format!("watching {}", root.display()))?;
+        for folder in WATCHED
+            .map(|name| root.join(name))
+            .iter()
+            .filter(|f| f.is_dir())
+        {
+            debouncer
+                .watch(folder, RecursiveMode::Recursive)
+                .with_context(|| format!("watching {}", folder.display()))?;
+        }
+        Ok(Self {
+            _debouncer: debouncer,
+            signals,
+            sender,
+        })
+    }
+
+    /// Makes Ctrl-C a [`Signal::Stop`] instead of ending the process on the spot. Once per
+    /// process.
+    pub fn stop_on_ctrl_c(&self) -> anyhow::Result<()> {
+        let sender = self.sender.clone();
+        ctrlc::set_handler(move || {
+            let _ = sender.send(Signal::Stop);
+        })
+        .context("listening for Ctrl-C")
+    }
+
+    /// Waits for the next change or Ctrl-C. A burst of changes comes as one batch.
+    pub fn next(&self) -> Signal {
+        let Ok(first) = self.signals.recv() else {
+            return Signal::Stop;
+        };
+        let Signal::Changed(paths) = first else {
+            return Signal::Stop;
+        };
+        let mut batch: BTreeSet<PathBuf> = paths.into_iter().collect();
+        loop {
+            match self.signals.recv_timeout(BURST) {
+                Ok(Signal::Changed(more)) => batch.extend(more),
+                Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Signal::Stop,
+                Err(RecvTimeoutError::Timeout) => {
+                    return Signal::Changed(batch.into_iter().collect());
+                }
+            }
+        }
+    }
+}
+
+/// Chooses the paths that matter to the build.
+struct Filter {
+    root: PathBuf,
+    config_file: PathBuf,
+}
+
+impl Filter {
+    fn wants(&self, path: &Path) -> bool {
+        if path == self.config_file {
+            return true;
+        }
+        let Ok(relative) = path.strip_prefix(&self.root) else {
+            return false;
+        };
+        let mut parts = relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy());
+        let in_watched = parts
+            .next()
+            .is_some_and(|first| WATCHED.contains(&first.as_ref()));
+        in_watched
+            && !relative
+                .components()
+                .any(|part| is_editor_file(&part.as_os_str().to_string_lossy()))
+    }
+}
+
+/// Hidden files and the temporary files editors write beside the ones they save.
+fn is_editor_file(name: &str) -> bool {
+    crate::content::is_ignored(name)
+        || name.ends_with("___jb_tmp___")
+        || name.ends_with("___jb_old___")
+        || name == "4913"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_files_the_build_reads_count() {
+        let filter = Filter {
+            root: PathBuf::from("/site"),
+            config_file: PathBuf::from("/site/site.toml"),
+        };
+        for wanted in [
+            "/site/site.toml",
+            "/site/content/a.md",
+            "/site/themes/t/templates/x.html",
+        ] {
+            assert!(filter.wants(Path::new(wanted)), "{wanted}");
+        }
+        for unwanted in [
+            "/site/public/index.html",
+            "/site/README.md",
+            "/site/content/.a.md.swp",
+            "/site/content/a.md~",
+            "/site/content/a.md___jb_tmp___",
+            "/site/content/.git/x",
+            "/elsewhere/content/a.md",
+        ] {
+            assert!(!filter.wants(Path::new(unwanted)), "{unwanted}");
+        }
+    }
+}
