@@ -1,7 +1,7 @@
 //! Building the site: a site folder in, an output folder out.
 //!
-//! [`state`] loads the site (config -> templates and content, problems from both reported
-//! together -> section Markdown -> template values) and lists its outputs; [`session`] renders
+//! `state` loads the site (config -> templates and content, problems from both reported
+//! together -> section Markdown -> template values) and lists its outputs; `session` renders
 //! them in parallel, each written as soon as it is made so the rendered site is never held in
 //! memory, checks anchors across pages, copies static files, and keeps what it learned so a live
 //! preview can re-render only what a change alters. [`build`] is the `build` command: a session
