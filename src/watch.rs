@@ -17,9 +17,9 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
 /// How long the debouncer waits for a save's events to settle.
-const DEBOUNCE: Duration = Duration::from_millis(25);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long a batch keeps taking later events of the same burst.
-const BURST: Duration = Duration::from_millis(40);
+const BURST: Duration = Duration::from_millis(15);
 /// The folders of a site that the build reads.
 const WATCHED: [&str; 4] = ["content", "templates", "themes", "static"];
 

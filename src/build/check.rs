@@ -1,7 +1,7 @@
 //! Checks across the whole site that no single file can make: templates that exist, links
 //! that resolve, anchors that exist.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use rayon::prelude::*;
 
@@ -114,19 +114,16 @@ pub fn page_links(content: &Content, targets: &LinkTargets) -> Vec<Diagnostic> {
 /// `@/page.md#anchor` links.
 #[derive(Debug, Default, Clone)]
 pub struct Anchors {
-    pub ids: Vec<String>,
+    pub ids: HashSet<String>,
     pub links: Vec<AnchorLink>,
 }
 
-/// Every `@/page.md#anchor` link must name a heading id of that page.
-pub fn anchors(content: &Content, documents: &HashMap<String, Anchors>) -> Result<(), Diagnostics> {
-    let ids: HashMap<&str, HashSet<&str>> = documents
-        .iter()
-        .map(|(relative, anchors)| {
-            let ids = anchors.ids.iter().map(String::as_str);
-            (relative.as_str(), ids.chain(["continue-reading"]).collect())
-        })
-        .collect();
+/// Every `@/page.md#anchor` link must name a heading id of that page. `anchors_of` gives the
+/// anchors of a document by `content/`-relative path.
+pub fn anchors<'a>(
+    content: &Content,
+    anchors_of: impl Fn(&str) -> Option<&'a Anchors>,
+) -> Result<(), Diagnostics> {
     let sources = content
         .pages
         .iter()
@@ -134,31 +131,24 @@ pub fn anchors(content: &Content, documents: &HashMap<String, Anchors>) -> Resul
         .chain(content.sections.iter().map(|section| &section.source));
     let mut problems = Diagnostics::default();
     for source in sources {
-        let Some(document) = documents.get(&source.relative) else {
+        let Some(document) = anchors_of(&source.relative) else {
             continue;
         };
         for link in &document.links {
-            let Some(target_ids) = ids.get(link.target.as_str()) else {
+            let Some(target) = anchors_of(&link.target) else {
                 continue;
             };
-            if target_ids.contains(link.anchor.as_str()) {
+            if link.anchor == "continue-reading" || target.ids.contains(&link.anchor) {
                 continue;
             }
-            let known = target_ids
-                .iter()
-                .copied()
-                .filter(|id| *id != "continue-reading");
+            let known = target.ids.iter().map(String::as_str);
             let hint = match did_you_mean(&link.anchor, known) {
                 Some(meant) => format!("did you mean `#{meant}`?"),
-                None => format!(
-                    "`{}` has no heading with the id `{}`",
-                    link.target, link.anchor
-                ),
+                None => format!("`{}` has no heading with the id `{}`", link.target, link.anchor),
             };
             let message = format!("link to a missing anchor `#{}`", link.anchor);
             let span = link.diagnostic_span.clone();
-            problems
-                .push(Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint));
+            problems.push(Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint));
         }
     }
     problems.into_result(())

@@ -95,7 +95,7 @@ impl Session {
             }
         }
         problems.into_result(())?;
-        check::anchors(&session.state.content, &session.anchors)?;
+        check::anchors(&session.state.content, |relative| session.anchors.get(relative))?;
         session.sync_copies()?;
         Ok(session)
     }
@@ -255,12 +255,15 @@ impl Session {
             .map(|(job, source)| (*job, self.state.render(job, Some(source))))
             .collect();
         let (outputs, anchors) = self.collect(rendered)?;
+        let renewed: HashMap<String, Anchors> = anchors.into_iter().collect();
+        let content = &self.state.content;
+        check::anchors(content, |relative| renewed.get(relative).or_else(|| self.anchors.get(relative)))?;
         let changed = self.write_changed(&outputs)?;
         let count = outputs.len();
         for (index, source) in sources {
             self.state.content.pages[index].source = source;
         }
-        self.anchors.extend(anchors);
+        self.anchors.extend(renewed);
         self.remember(outputs);
         Ok(Update {
             changed,
@@ -293,22 +296,22 @@ impl Session {
             .collect();
         let (outputs, page_anchors) = self.collect(rendered)?;
 
-        // Check anchors against the new site before writing anything.
+        // Check anchors against the new site before writing anything: the new state's
+        // sections and re-rendered pages, else what the pages still there had before.
+        let renewed: HashMap<String, Anchors> = state.section_anchors().chain(page_anchors).collect();
         let live: HashSet<&str> = state
             .content
             .pages
             .iter()
             .map(|page| page.source.relative.as_str())
             .collect();
-        let mut anchors: HashMap<String, Anchors> = self
-            .anchors
-            .iter()
-            .filter(|(relative, _)| live.contains(relative.as_str()))
-            .map(|(relative, anchors)| (relative.clone(), anchors.clone()))
-            .collect();
-        anchors.extend(state.section_anchors());
-        anchors.extend(page_anchors);
-        check::anchors(&state.content, &anchors)?;
+        check::anchors(&state.content, |relative| {
+            renewed.get(relative).or_else(|| {
+                self.anchors
+                    .get(relative)
+                    .filter(|_| live.contains(relative))
+            })
+        })?;
 
         let mut changed = self.write_changed(&outputs)?;
         let expected: HashSet<&str> = jobs.iter().map(|job| job.path.as_str()).collect();
@@ -325,7 +328,8 @@ impl Session {
         }
         let count = outputs.len();
         self.remember(outputs);
-        self.anchors = anchors;
+        self.anchors.retain(|relative, _| live.contains(relative.as_str()));
+        self.anchors.extend(renewed);
         self.state = state;
         Ok(Update {
             changed,

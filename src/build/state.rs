@@ -319,7 +319,7 @@ impl State {
                 reads.extend(pages.map(|page| Read::Page(page.source.relative.clone())));
                 reads.extend(rendered.links.iter().cloned().map(Read::Url));
                 let anchors = Anchors {
-                    ids: rendered.anchors,
+                    ids: rendered.anchors.into_iter().collect(),
                     links: rendered.anchor_links,
                 };
                 Ok(Output {
@@ -359,7 +359,7 @@ impl State {
             .zip(&self.sections_rendered)
             .map(|(section, rendered)| {
                 let anchors = Anchors {
-                    ids: rendered.anchors.clone(),
+                    ids: rendered.anchors.iter().cloned().collect(),
                     links: rendered.anchor_links.clone(),
                 };
                 (section.source.relative.clone(), anchors)

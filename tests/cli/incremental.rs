@@ -186,7 +186,7 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
         .collect();
     let page = random.pick(&pages).clone();
     let shown = |path: &Path| path.strip_prefix(root).unwrap().display().to_string();
-    match random.below(13) {
+    match random.below(14) {
         0 | 1 => {
             append(&page, &format!("\nA paragraph added in step {step}.\n"));
             (format!("body of {}", shown(&page)), vec![page])
@@ -269,6 +269,22 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
             let config = root.join("site.toml");
             set_key(&config, "title", &format!("\"Site of step {step}\""));
             ("site.toml title".to_string(), vec![config])
+        }
+        12 => {
+            // Renaming a heading may break `@/page.md#anchor` links in other pages.
+            let text = fs::read_to_string(&page).unwrap();
+            let edited: Vec<String> = text
+                .lines()
+                .map(|line| {
+                    if line.starts_with("## ") && !line.contains("{#") {
+                        format!("## Heading of step {step}")
+                    } else {
+                        line.to_string()
+                    }
+                })
+                .collect();
+            fs::write(&page, edited.join("\n") + "\n").unwrap();
+            (format!("headings of {}", shown(&page)), vec![page])
         }
         _ => {
             // A mistake half the time, its fix the other half.
