@@ -5,7 +5,7 @@
 //! the `<!-- more -->` marker) and written once. Anchors into other pages cannot be checked
 //! until those are rendered too, so they are returned for the build to check at the end.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -90,122 +90,171 @@ fn parser_options() -> Options {
 }
 
 /// Renders the body of `source`. Broken `@/` links are errors located in the file.
+///
+/// The events stream from the parser to the HTML writer; only a heading's events are held,
+/// until its end, because its id comes from its text.
 pub fn render(
     source: &Source,
     targets: &LinkTargets,
     options: RenderOptions,
 ) -> Result<Rendered, Vec<Diagnostic>> {
     let body = source.body();
-    let mut events: Vec<(Event<'_>, Range<usize>)> = Parser::new_ext(body, parser_options())
-        .into_offset_iter()
-        .collect();
-    let mut rendered = Rendered::default();
-    let mut problems = Vec::new();
-    let to_file =
-        |range: &Range<usize>| source.body_start + range.start..source.body_start + range.end;
-
-    let mut flat_toc = Vec::new();
-    let mut ids_used: HashMap<String, usize> = HashMap::new();
-    let mut more_at = None;
-    let mut index = 0;
-    while index < events.len() {
-        match &events[index].0 {
-            Event::Start(Tag::Heading { .. }) => {
-                let end = find_heading_end(&events, index);
-                let heading = name_heading(&mut events, index, end, &mut ids_used);
-                index = insert_anchor_link(&mut events, index, end, &heading, options.anchor_links);
-                rendered.anchors.push(heading.id.clone());
-                flat_toc.push(heading);
-            }
-            Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(INTERNAL_PREFIX) => {
-                let span = to_file(&events[index].1);
-                match resolve_link(dest_url, targets, &source.relative) {
-                    Ok((url, target, anchor)) => {
-                        rendered.links.push(target);
-                        if let Some(anchor_link) = anchor.map(|(target, anchor)| AnchorLink {
-                            target,
-                            anchor,
-                            diagnostic_span: span,
-                        }) {
-                            rendered.anchor_links.push(anchor_link);
-                        }
-                        if let Event::Start(Tag::Link { dest_url, .. }) = &mut events[index].0 {
-                            *dest_url = url.into();
-                        }
-                    }
-                    Err((message, hint)) => {
-                        problems.push(
-                            Diagnostic::at(&source.path, &source.text, span, message)
-                                .with_hint(hint),
-                        );
-                    }
-                }
-            }
-            Event::Html(html) | Event::InlineHtml(html)
-                if more_at.is_none() && html.trim() == MORE_MARKER =>
-            {
-                more_at = Some(index);
-                events[index].0 =
-                    Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"));
-            }
-            Event::Text(text) => rendered.word_count += count_words(text),
-            _ => {}
+    let mut pass = Pass {
+        source,
+        targets,
+        options,
+        rendered: Rendered::default(),
+        problems: Vec::new(),
+        toc: Vec::new(),
+        ids_used: HashMap::new(),
+        more_seen: false,
+    };
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    let mut parser = Parser::new_ext(body, parser_options()).into_offset_iter();
+    let mut pending: VecDeque<Event<'_>> = VecDeque::new();
+    let events = std::iter::from_fn(|| {
+        if let Some(event) = pending.pop_front() {
+            return Some(event);
         }
-        index += 1;
-    }
+        let (event, range) = parser.next()?;
+        if !matches!(event, Event::Start(Tag::Heading { .. })) {
+            return Some(pass.adjust(event, &range));
+        }
+        let mut heading = vec![event];
+        for (event, range) in parser.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            heading.push(pass.adjust(event, &range));
+            if end {
+                break;
+            }
+        }
+        pending.extend(pass.name_heading(heading));
+        pending.pop_front()
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
+    let Pass {
+        mut rendered,
+        problems,
+        toc,
+        ..
+    } = pass;
     if !problems.is_empty() {
         return Err(problems);
     }
-    rendered.html.reserve(body.len() * 3 / 2);
-    let mut events = events.into_iter().map(|(event, _)| event);
-    if let Some(more_at) = more_at {
-        pulldown_cmark::html::push_html(&mut rendered.html, events.by_ref().take(more_at));
-        rendered.summary_len = Some(rendered.html.len());
+    if let Some(at) = html.find(MORE_PLACEHOLDER) {
+        html.replace_range(at..at + MORE_PLACEHOLDER.len(), CONTINUE_READING);
+        rendered.summary_len = Some(at);
     }
-    pulldown_cmark::html::push_html(&mut rendered.html, events);
-    rendered.toc = nest(flat_toc);
+    rendered.html = html;
+    rendered.toc = nest(toc);
     Ok(rendered)
 }
 
-fn find_heading_end(events: &[(Event<'_>, Range<usize>)], start: usize) -> usize {
-    events[start..]
-        .iter()
-        .position(|(event, _)| matches!(event, Event::End(TagEnd::Heading(_))))
-        .map_or(events.len() - 1, |offset| start + offset)
+/// What `<!-- more -->` becomes while rendering, found in the HTML afterwards.
+const MORE_PLACEHOLDER: &str = "<!--workplan:more-->";
+const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>\n";
+
+/// The state of one rendering.
+struct Pass<'a> {
+    source: &'a Source,
+    targets: &'a LinkTargets,
+    options: RenderOptions,
+    rendered: Rendered,
+    problems: Vec<Diagnostic>,
+    toc: Vec<Heading>,
+    ids_used: HashMap<String, usize>,
+    more_seen: bool,
 }
 
-/// Gives the heading at `start` its id (written `{#id}` or made from its text) and returns it.
-fn name_heading(
-    events: &mut [(Event<'_>, Range<usize>)],
-    start: usize,
-    end: usize,
-    ids_used: &mut HashMap<String, usize>,
-) -> Heading {
-    let title: String = events[start + 1..end]
-        .iter()
-        .filter_map(|(event, _)| match event {
-            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
-            _ => None,
-        })
-        .collect();
-    let Event::Start(Tag::Heading { level, id, .. }) = &mut events[start].0 else {
-        unreachable!("name_heading is called on a heading start");
-    };
-    let wanted = match id {
-        Some(written) => written.to_string(),
-        None => match slugify(&title) {
-            slug if slug.is_empty() => "section".to_string(),
-            slug => slug,
-        },
-    };
-    let id_text = unique_id(&wanted, ids_used);
-    *id = Some(id_text.clone().into());
-    Heading {
-        level: heading_level(*level),
-        permalink: format!("#{id_text}"),
-        id: id_text,
-        title,
-        children: Vec::new(),
+impl<'a> Pass<'a> {
+    /// Resolves `@/` links, marks the summary's end and counts words.
+    fn adjust<'e>(&mut self, event: Event<'e>, range: &Range<usize>) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with(INTERNAL_PREFIX) => {
+                let dest_url = self.resolve(&dest_url, range).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Html(html) | Event::InlineHtml(html)
+                if !self.more_seen && html.trim() == MORE_MARKER =>
+            {
+                self.more_seen = true;
+                Event::Html(CowStr::Borrowed(MORE_PLACEHOLDER))
+            }
+            Event::Text(text) => {
+                self.rendered.word_count += count_words(&text);
+                Event::Text(text)
+            }
+            other => other,
+        }
+    }
+
+    /// The URL of an `@/` link, or `None` after recording why there is none.
+    fn resolve(&mut self, dest: &str, range: &Range<usize>) -> Option<String> {
+        let start = self.source.body_start;
+        let span = start + range.start..start + range.end;
+        match resolve_link(dest, self.targets, &self.source.relative) {
+            Ok((url, target, anchor)) => {
+                self.rendered.links.push(target);
+                if let Some((target, anchor)) = anchor {
+                    self.rendered.anchor_links.push(AnchorLink {
+                        target,
+                        anchor,
+                        diagnostic_span: span,
+                    });
+                }
+                Some(url)
+            }
+            Err((message, hint)) => {
+                let diagnostic = Diagnostic::at(&self.source.path, &self.source.text, span, message);
+                self.problems.push(diagnostic.with_hint(hint));
+                None
+            }
+        }
+    }
+
+    /// Gives a heading (its events, start to end) its id, written `{#id}` or made from its
+    /// text, and the anchor link the section asks for.
+    fn name_heading<'e>(&mut self, mut events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+        let title: String = events
+            .iter()
+            .filter_map(|event| match event {
+                Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let Event::Start(Tag::Heading { level, id, .. }) = &mut events[0] else {
+            unreachable!("a heading's events start with its start");
+        };
+        let wanted = match id {
+            Some(written) => written.to_string(),
+            None => match slugify(&title) {
+                slug if slug.is_empty() => "section".to_string(),
+                slug => slug,
+            },
+        };
+        let id_text = unique_id(&wanted, &mut self.ids_used);
+        *id = Some(id_text.clone().into());
+        let heading = Heading {
+            level: heading_level(*level),
+            permalink: format!("#{id_text}"),
+            id: id_text,
+            title,
+            children: Vec::new(),
+        };
+        insert_anchor_link(&mut events, &heading, self.options.anchor_links);
+        self.rendered.anchors.push(heading.id.clone());
+        self.toc.push(heading);
+        events
     }
 }
 
@@ -220,14 +269,8 @@ fn unique_id(wanted: &str, ids_used: &mut HashMap<String, usize>) -> String {
     candidate
 }
 
-/// Inserts the `#` link Zola's `insert_anchor_links` asks for; returns the index to go on from.
-fn insert_anchor_link(
-    events: &mut Vec<(Event<'_>, Range<usize>)>,
-    start: usize,
-    end: usize,
-    heading: &Heading,
-    where_: AnchorLinks,
-) -> usize {
+/// Inserts the `#` link Zola's `insert_anchor_links` asks for into a heading's events.
+fn insert_anchor_link(events: &mut Vec<Event<'_>>, heading: &Heading, where_: AnchorLinks) {
     let link = |text: &str| {
         let mut label = Vec::new();
         tera::escape_html(&heading.title, &mut label).expect("writing to a Vec cannot fail");
@@ -240,22 +283,15 @@ fn insert_anchor_link(
             .into(),
         )
     };
-    let range = events[start].1.clone();
+    let end = events.len() - 1;
     match where_ {
-        AnchorLinks::None => end,
-        AnchorLinks::Left => {
-            events.insert(start + 1, (link("#"), range));
-            end + 1
-        }
-        AnchorLinks::Right => {
-            events.insert(end, (link("#"), range));
-            end + 1
-        }
+        AnchorLinks::None => {}
+        AnchorLinks::Left => events.insert(1, link("#")),
+        AnchorLinks::Right => events.insert(end, link("#")),
         AnchorLinks::Heading => {
             let open = format!("<a class=\"anchor\" href=\"#{}\">", heading.id);
-            events.insert(end, (Event::InlineHtml("</a>".into()), range.clone()));
-            events.insert(start + 1, (Event::InlineHtml(open.into()), range));
-            end + 2
+            events.insert(end, Event::InlineHtml("</a>".into()));
+            events.insert(1, Event::InlineHtml(open.into()));
         }
     }
 }
@@ -324,7 +360,16 @@ fn similar_path<'a>(written: &str, targets: &'a LinkTargets) -> Option<&'a str> 
 /// and other unspaced scripts.
 fn count_words(text: &str) -> usize {
     if text.is_ascii() {
-        return text.split_ascii_whitespace().count();
+        // Word starts: a non-space after a space (or at the start). A tight loop: every text
+        // of every page passes here.
+        let mut count = 0;
+        let mut in_space = true;
+        for &byte in text.as_bytes() {
+            let space = byte.is_ascii_whitespace();
+            count += usize::from(in_space && !space);
+            in_space = space;
+        }
+        return count;
     }
     text.split_whitespace()
         .map(|word| {

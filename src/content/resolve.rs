@@ -438,6 +438,15 @@ impl<'a> Resolver<'a> {
             }
             content.sections[section].pages = pages;
         }
+        // Subsections by weight, then by folder.
+        for section in 0..content.sections.len() {
+            let mut subsections = std::mem::take(&mut content.sections[section].subsections);
+            subsections.sort_by(|&a, &b| {
+                let key = |s: &Section| (s.front.weight.is_none(), s.front.weight, s.source.relative.clone());
+                key(&content.sections[a]).cmp(&key(&content.sections[b]))
+            });
+            content.sections[section].subsections = subsections;
+        }
         // Transparent sections also list their pages in their parent, after its own.
         for section in 0..content.sections.len() {
             if let (true, Some(parent)) = (

@@ -36,6 +36,8 @@ pub enum Read {
     Url(String),
     /// `plan`, every area with its tasks.
     Plan,
+    /// `menu`, the home page's sections and pages.
+    Menu,
 }
 
 thread_local! {
@@ -61,8 +63,9 @@ pub struct Templates {
     tera: Tera,
     /// Template name to the file it came from, for messages.
     files: HashMap<String, TemplateFile>,
-    /// Templates that read `plan` (themselves or through a parent or include).
-    plan_readers: std::collections::HashSet<String>,
+    /// What each template reads of the values every render gets (`plan`, `menu`), itself or
+    /// through a parent or include.
+    global_reads: HashMap<String, Vec<Read>>,
 }
 
 struct TemplateFile {
@@ -94,17 +97,21 @@ impl Templates {
         let mut templates = Self {
             tera,
             files,
-            plan_readers: std::collections::HashSet::new(),
+            global_reads: HashMap::new(),
         };
         added.map_err(|error| templates.diagnostics(&error))?;
-        templates.plan_readers = templates
+        templates.global_reads = templates
             .files
             .keys()
-            .filter(|name| {
-                let variables = templates.tera.get_template_variables(name);
-                variables.is_ok_and(|variables| variables.contains("plan"))
+            .map(|name| {
+                let variables = templates.tera.get_template_variables(name).unwrap_or_default();
+                let reads = [("plan", Read::Plan), ("menu", Read::Menu)]
+                    .into_iter()
+                    .filter(|(variable, _)| variables.contains(variable))
+                    .map(|(_, read)| read)
+                    .collect();
+                (name.clone(), reads)
             })
-            .cloned()
             .collect();
         templates
             .tera
@@ -127,13 +134,12 @@ impl Templates {
         out: &mut Vec<u8>,
     ) -> Result<Vec<Read>, Diagnostics> {
         context.insert_value("plan", lookup.plan.clone());
+        context.insert_value("menu", lookup.menu.clone());
         SCOPE.set(Some((Arc::clone(lookup), Vec::new())));
         let rendered = self.tera.render_to(name, &context, out);
         let mut reads = SCOPE.take().map(|(_, reads)| reads).unwrap_or_default();
         rendered.map_err(|error| self.diagnostics(&error))?;
-        if self.plan_readers.contains(name) {
-            reads.push(Read::Plan);
-        }
+        reads.extend(self.global_reads.get(name).into_iter().flatten().cloned());
         Ok(reads)
     }
 

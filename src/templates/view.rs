@@ -208,6 +208,40 @@ fn page_summary(page: &Page, content: &Content, base: &BaseUrl) -> Value {
     })
 }
 
+/// An entry of `menu`.
+#[derive(Serialize)]
+struct MenuItem<'a> {
+    title: &'a str,
+    permalink: String,
+    path: &'a str,
+    relative_path: &'a str,
+}
+
+/// The home page's subsections, then its own pages, in their order: what a site menu lists.
+fn menu(content: &Content, base: &BaseUrl) -> Value {
+    let Some(home) = content.sections.first() else {
+        return Value::from(Vec::<Value>::new());
+    };
+    let sections = home.subsections.iter().map(|&index| {
+        let section = &content.sections[index];
+        (&section.front.title, &section.path, &section.source.relative)
+    });
+    let pages = home.pages.iter().map(|&index| {
+        let page = &content.pages[index];
+        (&page.front.title, &page.path, &page.source.relative)
+    });
+    let items: Vec<MenuItem<'_>> = sections
+        .chain(pages)
+        .map(|(title, path, relative)| MenuItem {
+            title,
+            permalink: base.permalink(path),
+            path,
+            relative_path: relative,
+        })
+        .collect();
+    Value::from_serializable(&items)
+}
+
 fn plan(content: &Content, base: &BaseUrl) -> Value {
     let mut areas: Vec<(&Page, &Area)> = content
         .pages
@@ -337,12 +371,7 @@ fn paginate(
 
 /// A copy of the map `base` with `fields` added; the values inside stay shared.
 fn with_fields<const N: usize>(base: &Value, fields: [(&'static str, Value); N]) -> Value {
-    let mut map: BTreeMap<tera::value::Key<'static>, Value> = base
-        .as_map()
-        .into_iter()
-        .flatten()
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
+    let mut map: tera::Map = base.as_map().cloned().unwrap_or_default();
     for (key, value) in fields {
         map.insert(key.into(), value);
     }
@@ -362,6 +391,7 @@ pub struct Lookup {
     /// (taxonomy, term name) to the term's permalink.
     term_urls: HashMap<(String, String), String>,
     pub(super) plan: Value,
+    pub(super) menu: Value,
 }
 
 impl Lookup {
@@ -449,6 +479,9 @@ impl Lookup {
         reads.extend(differing(&urls_before, &urls_after).map(Read::Url));
         if self.plan != after.plan {
             reads.insert(Read::Plan);
+        }
+        if self.menu != after.menu {
+            reads.insert(Read::Menu);
         }
         reads
     }
@@ -570,6 +603,7 @@ impl Views {
                     .collect(),
             ),
             plan: plan(content, base),
+            menu: menu(content, base),
         };
         Self {
             base: base.clone(),
