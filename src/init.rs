@@ -22,6 +22,8 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/base.html",
     "templates/index.html",
     "templates/page.html",
+    "templates/print.html",
+    "templates/progress.html",
     "templates/section.html",
     "templates/taxonomy_list.html",
     "templates/taxonomy_single.html",

@@ -176,7 +176,9 @@ impl<'a> Pass<'a> {
                 title,
                 id,
             }) if dest_url.starts_with(INTERNAL_PREFIX) => {
-                let dest_url = self.resolve(&dest_url, range).map_or(dest_url, CowStr::from);
+                let dest_url = self
+                    .resolve(&dest_url, range)
+                    .map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -215,7 +217,8 @@ impl<'a> Pass<'a> {
                 Some(url)
             }
             Err((message, hint)) => {
-                let diagnostic = Diagnostic::at(&self.source.path, &self.source.text, span, message);
+                let diagnostic =
+                    Diagnostic::at(&self.source.path, &self.source.text, span, message);
                 self.problems.push(diagnostic.with_hint(hint));
                 None
             }

@@ -153,7 +153,7 @@ fn sibling(target: &Path, suffix: &str) -> PathBuf {
 }
 
 /// The output folder must not be the site, hold it, or lie in a folder the build reads.
-fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
+pub fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
     let root = absolute(root)?;
     let target = absolute(target)?;
     if root.starts_with(&target) {

@@ -144,11 +144,15 @@ pub fn anchors<'a>(
             let known = target.ids.iter().map(String::as_str);
             let hint = match did_you_mean(&link.anchor, known) {
                 Some(meant) => format!("did you mean `#{meant}`?"),
-                None => format!("`{}` has no heading with the id `{}`", link.target, link.anchor),
+                None => format!(
+                    "`{}` has no heading with the id `{}`",
+                    link.target, link.anchor
+                ),
             };
             let message = format!("link to a missing anchor `#{}`", link.anchor);
             let span = link.diagnostic_span.clone();
-            problems.push(Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint));
+            problems
+                .push(Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint));
         }
     }
     problems.into_result(())

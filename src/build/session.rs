@@ -95,7 +95,9 @@ impl Session {
             }
         }
         problems.into_result(())?;
-        check::anchors(&session.state.content, |relative| session.anchors.get(relative))?;
+        check::anchors(&session.state.content, |relative| {
+            session.anchors.get(relative)
+        })?;
         session.sync_copies()?;
         Ok(session)
     }
@@ -127,6 +129,8 @@ impl Session {
     pub fn update(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
         let mut all = std::mem::take(&mut self.pending);
         all.extend_from_slice(paths);
+        all.sort();
+        all.dedup();
         let result = self.apply(&all);
         if result.is_err() {
             self.pending = all;
@@ -188,16 +192,11 @@ impl Session {
             } else if relative.starts_with("static") || in_theme("static") {
                 changes.copies = true;
             } else if let Ok(inside) = relative.strip_prefix(CONTENT_DIR) {
+                // Any other file (an asset, a folder) changes the content's list of files:
+                // it goes through the Markdown's path too, which reloads the content.
                 let name = inside.to_string_lossy().replace('\\', "/");
-                if name.ends_with(".md") {
-                    changes.markdown.push(name);
-                } else {
-                    // An asset, or a folder: folders hold Markdown too.
-                    changes.copies = true;
-                    if path.is_dir() || path.extension().is_none() {
-                        changes.markdown.push(name);
-                    }
-                }
+                changes.copies |= !name.ends_with(".md");
+                changes.markdown.push(name);
             }
         }
         changes
@@ -257,7 +256,9 @@ impl Session {
         let (outputs, anchors) = self.collect(rendered)?;
         let renewed: HashMap<String, Anchors> = anchors.into_iter().collect();
         let content = &self.state.content;
-        check::anchors(content, |relative| renewed.get(relative).or_else(|| self.anchors.get(relative)))?;
+        check::anchors(content, |relative| {
+            renewed.get(relative).or_else(|| self.anchors.get(relative))
+        })?;
         let changed = self.write_changed(&outputs)?;
         let count = outputs.len();
         for (index, source) in sources {
@@ -298,7 +299,8 @@ impl Session {
 
         // Check anchors against the new site before writing anything: the new state's
         // sections and re-rendered pages, else what the pages still there had before.
-        let renewed: HashMap<String, Anchors> = state.section_anchors().chain(page_anchors).collect();
+        let renewed: HashMap<String, Anchors> =
+            state.section_anchors().chain(page_anchors).collect();
         let live: HashSet<&str> = state
             .content
             .pages
@@ -328,7 +330,8 @@ impl Session {
         }
         let count = outputs.len();
         self.remember(outputs);
-        self.anchors.retain(|relative, _| live.contains(relative.as_str()));
+        self.anchors
+            .retain(|relative, _| live.contains(relative.as_str()));
         self.anchors.extend(renewed);
         self.state = state;
         Ok(Update {

@@ -224,25 +224,26 @@ impl State {
     fn taxonomy_jobs(&self, jobs: &mut Vec<Job>) {
         for (index, taxonomy) in self.content.taxonomies.iter().enumerate() {
             let [list, single] = check::taxonomy_templates(&self.templates, &taxonomy.name);
-            let reads = || vec![Read::Taxonomy(taxonomy.name.clone())];
             let view = self.views.taxonomy_context(&self.content, index);
+            let reads = vec![Read::Taxonomy(taxonomy.name.clone())];
             jobs.push(Job {
                 kind: OutputKind::TaxonomyList {
                     taxonomy: taxonomy.name.clone(),
                 },
-                work: self.template_work(&list, &view.path, view.context, reads()),
+                work: self.template_work(&list, &view.path, view.context, reads),
                 path: view.path,
             });
             for (term_index, term) in taxonomy.terms.iter().enumerate() {
                 let pagers = self.views.term_pagers(&self.content, index, term_index);
                 for (pager, view) in pagers.into_iter().enumerate() {
+                    let reads = vec![Read::Term(taxonomy.name.clone(), term.slug.clone())];
                     jobs.push(Job {
                         kind: OutputKind::Term {
                             taxonomy: taxonomy.name.clone(),
                             slug: term.slug.clone(),
                             pager,
                         },
-                        work: self.template_work(&single, &view.path, view.context, reads()),
+                        work: self.template_work(&single, &view.path, view.context, reads),
                         path: view.path,
                     });
                 }

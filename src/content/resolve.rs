@@ -442,7 +442,13 @@ impl<'a> Resolver<'a> {
         for section in 0..content.sections.len() {
             let mut subsections = std::mem::take(&mut content.sections[section].subsections);
             subsections.sort_by(|&a, &b| {
-                let key = |s: &Section| (s.front.weight.is_none(), s.front.weight, s.source.relative.clone());
+                let key = |s: &Section| {
+                    (
+                        s.front.weight.is_none(),
+                        s.front.weight,
+                        s.source.relative.clone(),
+                    )
+                };
                 key(&content.sections[a]).cmp(&key(&content.sections[b]))
             });
             content.sections[section].subsections = subsections;

@@ -12,9 +12,10 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::build::{self, BuildOptions, Session, Update};
+use crate::build::{self, BuildOptions, BuildSummary, Session, Update};
 use crate::config::BaseUrl;
 use crate::diagnostic::describe;
+use crate::output;
 use crate::watch::{Signal, Watcher};
 use http::{HttpOptions, Server};
 
@@ -55,6 +56,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         output_dir: Some(dir.clone()),
         ..options.build.clone()
     };
+    output::check_target(&build_options.root, &dir)?;
     let watcher = Watcher::new(&build_options.root, &build_options.config_file)?;
     watcher.stop_on_ctrl_c()?;
     let server = Server::start(HttpOptions {
@@ -66,7 +68,14 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
     let url = format!("http://{}{prefix}/", server.address());
     println!("Serving {} at {url}", build_options.root.display());
     let mut session = match open(&build_options, &dir) {
-        Ok(session) => Some(session),
+        Ok((session, summary)) => {
+            println!(
+                "Built {} pages in {} ms",
+                summary.pages,
+                summary.elapsed.as_millis()
+            );
+            Some(session)
+        }
         Err(error) => {
             eprintln!("{}", describe(&error));
             server.show_error(&describe(&error));
@@ -93,10 +102,12 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
 
 /// `build --watch`: builds into the output folder, then updates it on every change.
 pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
+    let dir = options.output();
+    // A refused output folder is final, not a mistake the next save could mend.
+    output::check_target(&options.root, &dir)?;
     let watcher = Watcher::new(&options.root, &options.config_file)?;
     watcher.stop_on_ctrl_c()?;
-    let dir = options.output();
-    let mut session = match build::build_session(options) {
+    let mut session = match open(options, &dir) {
         Ok((session, summary)) => {
             println!(
                 "Built {} pages into {} in {} ms; watching for changes (Ctrl-C to stop)",
@@ -115,22 +126,14 @@ pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The first build of a live preview, written straight into `dir`.
-fn open(options: &BuildOptions, dir: &Path) -> anyhow::Result<Session> {
-    let started = std::time::Instant::now();
-    match std::fs::remove_dir_all(dir) {
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
-            return Err(error).with_context(|| format!("emptying {}", dir.display()));
-        }
-        _ => {}
-    }
-    let session = Session::open(options, dir)?;
-    println!(
-        "Built {} pages in {} ms",
-        session.page_count(),
-        started.elapsed().as_millis()
-    );
-    Ok(session)
+/// A full build into `dir`, built beside it and swapped in only when it succeeds, like
+/// `workplan build`: the first build, and each retry while there is no good build yet.
+fn open(options: &BuildOptions, dir: &Path) -> anyhow::Result<(Session, BuildSummary)> {
+    let options = BuildOptions {
+        output_dir: Some(dir.to_path_buf()),
+        ..options.clone()
+    };
+    build::build_session(&options)
 }
 
 /// Waits for changes and applies them until Ctrl-C, telling `outcome` of each rebuild. Without
@@ -145,7 +148,12 @@ fn rebuild_until_stopped(
     while let Signal::Changed(paths) = watcher.next() {
         let result = match session {
             Some(session) => session.update(&paths),
-            None => open(options, dir).map(|opened| {
+            None => open(options, dir).map(|(opened, summary)| {
+                println!(
+                    "Built {} pages in {} ms",
+                    summary.pages,
+                    summary.elapsed.as_millis()
+                );
                 *session = Some(opened);
                 Update {
                     changed: vec!["/".to_string()],

@@ -30,8 +30,12 @@ pub enum Read {
     Section(String),
     /// A section without its pages (`get_section(..., metadata_only=true)`).
     SectionMeta(String),
-    /// A taxonomy and its terms (`get_taxonomy`, `get_taxonomy_url`).
+    /// A taxonomy and its terms (`get_taxonomy`).
     Taxonomy(String),
+    /// One term of a taxonomy with its pages, by taxonomy and term slug.
+    Term(String, String),
+    /// The URL of a term (`get_taxonomy_url`), by taxonomy and term name.
+    TermUrl(String, String),
     /// The URL of a page or section (`get_url`, `@/` links).
     Url(String),
     /// `plan`, every area with its tasks.
@@ -104,7 +108,10 @@ impl Templates {
             .files
             .keys()
             .map(|name| {
-                let variables = templates.tera.get_template_variables(name).unwrap_or_default();
+                let variables = templates
+                    .tera
+                    .get_template_variables(name)
+                    .unwrap_or_default();
                 let reads = [("plan", Read::Plan), ("menu", Read::Menu)]
                     .into_iter()
                     .filter(|(variable, _)| variables.contains(variable))
@@ -307,7 +314,7 @@ fn register_functions(tera: &mut Tera) {
         |kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let kind: String = kwargs.must_get("kind")?;
             let name: String = kwargs.must_get("name")?;
-            with_lookup(Read::Taxonomy(kind.clone()), |lookup| {
+            with_lookup(Read::TermUrl(kind.clone(), name.clone()), |lookup| {
                 lookup.term_url(&kind, &name)
             })
         },

@@ -224,7 +224,11 @@ fn menu(content: &Content, base: &BaseUrl) -> Value {
     };
     let sections = home.subsections.iter().map(|&index| {
         let section = &content.sections[index];
-        (&section.front.title, &section.path, &section.source.relative)
+        (
+            &section.front.title,
+            &section.path,
+            &section.source.relative,
+        )
     });
     let pages = home.pages.iter().map(|&index| {
         let page = &content.pages[index];
@@ -318,13 +322,16 @@ fn term_value(term: &Term, pages: &[Value], base: &BaseUrl) -> Value {
     with_fields(&view, [("pages", Value::from(listing))])
 }
 
-fn taxonomy_value(taxonomy: &Taxonomy, terms: Vec<Value>, base: &BaseUrl) -> Value {
+/// A taxonomy without its terms (what `taxonomy` is in its templates, as in Zola) and with
+/// them (`get_taxonomy`).
+fn taxonomy_value(taxonomy: &Taxonomy, terms: Vec<Value>, base: &BaseUrl) -> (Value, Value) {
     let view = Value::from_serializable(&TaxonomyView {
         name: &taxonomy.name,
         path: &taxonomy.path,
         permalink: base.permalink(&taxonomy.path),
     });
-    with_fields(&view, [("items", Value::from(terms))])
+    let full = with_fields(&view, [("items", Value::from(terms))]);
+    (view, full)
 }
 
 /// Splits a listing into pagers. Without `by`, one pager holds everything and has no
@@ -390,6 +397,8 @@ pub struct Lookup {
     taxonomies: HashMap<String, Value>,
     /// (taxonomy, term name) to the term's permalink.
     term_urls: HashMap<(String, String), String>,
+    /// (taxonomy, term slug) to the term with its pages.
+    terms: HashMap<(String, String), Value>,
     pub(super) plan: Value,
     pub(super) menu: Value,
 }
@@ -466,6 +475,28 @@ impl Lookup {
         reads.extend(differing(&self.sections, &after.sections).map(Read::Section));
         reads.extend(differing(&self.sections_meta, &after.sections_meta).map(Read::SectionMeta));
         reads.extend(differing(&self.taxonomies, &after.taxonomies).map(Read::Taxonomy));
+        let changed_terms = self
+            .terms
+            .iter()
+            .filter(|(key, value)| after.terms.get(*key) != Some(value));
+        let added_terms = after
+            .terms
+            .keys()
+            .filter(|key| !self.terms.contains_key(*key));
+        for (taxonomy, slug) in changed_terms.map(|(key, _)| key).chain(added_terms) {
+            reads.insert(Read::Term(taxonomy.clone(), slug.clone()));
+        }
+        let changed_urls = self
+            .term_urls
+            .iter()
+            .filter(|(key, url)| after.term_urls.get(*key) != Some(url));
+        let added_urls = after
+            .term_urls
+            .keys()
+            .filter(|key| !self.term_urls.contains_key(*key));
+        for (taxonomy, name) in changed_urls.map(|(key, _)| key).chain(added_urls) {
+            reads.insert(Read::TermUrl(taxonomy.clone(), name.clone()));
+        }
         let urls_before: HashMap<String, Value> = self
             .permalinks
             .iter()
@@ -499,7 +530,7 @@ pub struct Views {
     base: BaseUrl,
     pages: Vec<Value>,
     sections: Vec<Value>,
-    /// Per taxonomy: its value and its terms' values.
+    /// Per taxonomy: its value without its terms, and its terms' values.
     taxonomies: Vec<(Value, Vec<Value>)>,
     lookup: Arc<Lookup>,
 }
@@ -538,7 +569,7 @@ impl Views {
                 .map(|(relative, value)| (relative.to_string(), value))
                 .collect()
         };
-        let taxonomies: Vec<(Value, Vec<Value>)> = content
+        let (taxonomies, full_taxonomies): (Vec<(Value, Vec<Value>)>, Vec<Value>) = content
             .taxonomies
             .iter()
             .map(|taxonomy| {
@@ -547,9 +578,10 @@ impl Views {
                     .iter()
                     .map(|term| term_value(term, &pages, base))
                     .collect();
-                (taxonomy_value(taxonomy, terms.clone(), base), terms)
+                let (meta, full) = taxonomy_value(taxonomy, terms.clone(), base);
+                ((meta, terms), full)
             })
-            .collect();
+            .unzip();
         let term_urls = content
             .taxonomies
             .iter()
@@ -568,13 +600,24 @@ impl Views {
                 })
             })
             .collect();
+        let terms = content
+            .taxonomies
+            .iter()
+            .zip(&taxonomies)
+            .flat_map(|(taxonomy, (_, values))| {
+                taxonomy.terms.iter().zip(values).map(|(term, value)| {
+                    ((taxonomy.name.clone(), term.slug.clone()), value.clone())
+                })
+            })
+            .collect();
         let lookup = Lookup {
+            terms,
             base: base.clone(),
             taxonomies: content
                 .taxonomies
                 .iter()
-                .zip(&taxonomies)
-                .map(|(taxonomy, (value, _))| (taxonomy.name.clone(), value.clone()))
+                .zip(full_taxonomies)
+                .map(|(taxonomy, value)| (taxonomy.name.clone(), value))
                 .collect(),
             term_urls,
             permalinks,

@@ -13,14 +13,10 @@ use std::{fs, thread};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
-use crate::harness::SiteTest;
+use crate::harness::{PATIENCE, SiteTest};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-
-/// How long a test waits for something to happen in the browser: generous, so that a slow CI
-/// machine does not make a test flake.
-pub const PATIENCE: Duration = Duration::from_secs(10);
 
 const PAGE_TEXT: &str = "return document.body ? document.body.innerText : ''";
 

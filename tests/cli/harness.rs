@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -17,8 +17,22 @@ use tempfile::TempDir;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
+/// How long a test waits for the binary to do something: generous, so that a slow CI machine
+/// does not make a test flake.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+/// Polls `done` every 20 ms until it holds; after [`PATIENCE`], panics saying what was awaited.
+#[track_caller]
+pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + PATIENCE;
+    while !done() {
+        assert!(Instant::now() < deadline, "waited {PATIENCE:?} for {what}");
+        thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// A site in a temp folder of its own. The site root is `<temp>/site`, so a test can see what
-/// a command writes beside the root too.
+/// a command writes beside the root too; `<temp>/tmp` is the binary's own temp folder.
 pub struct SiteTest {
     temp: TempDir,
     root: PathBuf,
@@ -54,6 +68,7 @@ impl SiteTest {
         let temp = tempfile::tempdir().unwrap();
         let root = temp.path().join("site");
         fs::create_dir(&root).unwrap();
+        fs::create_dir(temp.path().join("tmp")).unwrap();
         Self { temp, root }
     }
 
@@ -73,11 +88,17 @@ impl SiteTest {
         self.temp.path()
     }
 
+    /// The binary's temp folder (its `TMPDIR`), one per test: what a run leaves there is its own.
+    pub fn temp_dir(&self) -> PathBuf {
+        self.temp.path().join("tmp")
+    }
+
     pub fn path(&self, relative: &str) -> PathBuf {
         self.root.join(relative)
     }
 
-    /// Runs `workplan --root <root> ARGS` from the root, with nothing in the environment but PATH.
+    /// Runs `workplan --root <root> ARGS` from the root, with nothing in the environment but PATH
+    /// (and TMPDIR, [`SiteTest::temp_dir`]).
     pub fn run<I, S>(&self, args: I) -> Run
     where
         I: IntoIterator<Item = S>,
@@ -99,49 +120,70 @@ impl SiteTest {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
+        let mut spawned = self.spawn_until(args, "an address", |line| line.contains("http://"));
+        let output = spawned.output();
+        let line = output
+            .lines()
+            .find(|line| line.contains("http://"))
+            .unwrap();
+        let at = line.find("http://").unwrap();
+        spawned.url = Some(line[at..].split_whitespace().next().unwrap().to_owned());
+        spawned
+    }
+
+    /// Starts `workplan --root <root> ARGS` as `run` does, but in the background, and waits
+    /// until it prints a line (on stdout or stderr) that is `ready`; `what` names that line
+    /// for the message of a test that waits in vain. Killed when dropped.
+    pub fn spawn_until<I, S>(&self, args: I, what: &str, ready: impl Fn(&str) -> bool) -> Spawned
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
         let (mut command, line) = self.command(args);
         let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .expect("starting workplan");
-        // Threads drain both pipes, so that a chatty server never blocks on a full one.
-        let output = Arc::new(Mutex::new(String::new()));
         let (lines, printed) = mpsc::channel();
-        drain(child.stdout.take().unwrap(), &output, Some(lines));
-        drain(child.stderr.take().unwrap(), &output, None);
+        let (output, stdout, stderr) = <_>::default();
+        // Threads drain both pipes, so that a chatty process never blocks on a full one.
+        drain(
+            child.stdout.take().unwrap(),
+            [&output, &stdout],
+            lines.clone(),
+        );
+        drain(child.stderr.take().unwrap(), [&output, &stderr], lines);
         let mut spawned = Spawned {
             child,
             command: line,
-            url: String::new(),
+            url: None,
             output,
+            stdout,
+            stderr,
         };
         let patience = Duration::from_secs(30);
         let deadline = Instant::now() + patience;
-        spawned.url = loop {
+        loop {
             match printed.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
-                Ok(line) => {
-                    if let Some(at) = line.find("http://") {
-                        break line[at..].split_whitespace().next().unwrap().to_owned();
-                    }
-                }
+                Ok(line) if ready(&line) => return spawned,
+                Ok(_) => {}
                 Err(RecvTimeoutError::Timeout) => {
-                    panic!("`{}` printed no address in {patience:?}", spawned.command);
+                    panic!("`{}` printed no {what} in {patience:?}", spawned.command);
                 }
                 Err(RecvTimeoutError::Disconnected) => {
                     let status = spawned.child.wait().unwrap();
                     panic!(
-                        "`{}` ended ({status}) before printing an address",
+                        "`{}` ended ({status}) before printing {what}",
                         spawned.command
                     );
                 }
             }
-        };
-        spawned
+        }
     }
 
-    /// `workplan --root <root> ARGS` from the root, with nothing in the environment but PATH;
-    /// and the command as a test reports it.
+    /// `workplan --root <root> ARGS` from the root, with nothing in the environment but PATH
+    /// and a TMPDIR of the test's own; and the command as a test reports it.
     fn command<I, S>(&self, args: I) -> (Command, String)
     where
         I: IntoIterator<Item = S>,
@@ -158,7 +200,8 @@ impl SiteTest {
             .args(&args)
             .current_dir(&self.root)
             .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("TMPDIR", self.temp_dir());
         let line = format!("workplan {}", args.join(OsStr::new(" ")).to_string_lossy());
         (command, line)
     }
@@ -192,9 +235,7 @@ impl SiteTest {
 
     /// Every file and folder under `relative` with the bytes of each file.
     pub fn tree(&self, relative: &str) -> Tree {
-        let mut tree = Tree::default();
-        tree.add(&self.path(relative), Path::new(""));
-        tree
+        Tree::of(&self.path(relative))
     }
 }
 
@@ -332,24 +373,70 @@ impl Run {
     }
 }
 
-/// A `workplan` running in the background (a server), killed when dropped; if the test is
-/// failing then, what it printed goes to the test's output.
+/// A `workplan` running in the background (a server, a watcher), killed when dropped; if the
+/// test is failing then, what it printed goes to the test's output.
 pub struct Spawned {
     child: Child,
     command: String,
-    url: String,
+    url: Option<String>,
+    /// Stdout and stderr interleaved as the lines came, and each alone.
     output: Arc<Mutex<String>>,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Spawned {
-    /// The first `http://` address it printed.
+    /// The first `http://` address it printed (started with [`SiteTest::spawn`]).
     pub fn url(&self) -> &str {
-        &self.url
+        self.url
+            .as_deref()
+            .expect("started with `spawn`, which waits for an address")
     }
 
     /// All it has printed so far, stdout and stderr interleaved as the lines came.
     pub fn output(&self) -> String {
         self.output.lock().unwrap().clone()
+    }
+
+    pub fn stdout(&self) -> String {
+        self.stdout.lock().unwrap().clone()
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// The lines of stdout so far that start with `prefix`.
+    pub fn stdout_lines(&self, prefix: &str) -> Vec<String> {
+        let stdout = self.stdout();
+        let lines = stdout.lines().filter(|line| line.starts_with(prefix));
+        lines.map(str::to_owned).collect()
+    }
+
+    /// How many times stderr has had `text` so far.
+    pub fn stderr_count(&self, text: &str) -> usize {
+        self.stderr().matches(text).count()
+    }
+
+    /// Its exit status, if it has ended.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        self.child.try_wait().expect("polling workplan")
+    }
+
+    /// Sends SIGINT, as Ctrl-C in a terminal does, and waits for the process to end; with
+    /// the `kill` command, since the tests keep to safe Rust.
+    pub fn interrupt(&mut self) -> ExitStatus {
+        let sent = Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(sent.success(), "kill -INT {}: {sent}", self.child.id());
+        let mut status = None;
+        eventually(&format!("`{}` to stop after SIGINT", self.command), || {
+            status = self.exited();
+            status.is_some()
+        });
+        status.unwrap()
     }
 }
 
@@ -368,6 +455,13 @@ impl Drop for Spawned {
 pub struct Tree(BTreeMap<String, Option<Vec<u8>>>);
 
 impl Tree {
+    /// What is under `dir` now.
+    pub fn of(dir: &Path) -> Self {
+        let mut tree = Self::default();
+        tree.add(dir, Path::new(""));
+        tree
+    }
+
     fn add(&mut self, dir: &Path, relative: &Path) {
         for entry in
             fs::read_dir(dir).unwrap_or_else(|error| panic!("listing {}: {error}", dir.display()))
@@ -391,6 +485,32 @@ impl Tree {
     /// Panics listing what was added, removed or changed since `self`.
     #[track_caller]
     pub fn assert_unchanged(&self, now: &Self) {
+        let changes = self.changes(now);
+        assert!(changes.is_empty(), "the folder changed:\n{changes}");
+    }
+
+    /// Waits until `dir` holds exactly `self`; panics listing the differences if it does not
+    /// come to. `what` names `self` for that message.
+    #[track_caller]
+    pub fn wait_for(&self, dir: &Path, what: &str) {
+        let mut now = Self::default();
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            now = Self::of(dir);
+            if now == *self {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let changes = self.changes(&now);
+        panic!(
+            "after {PATIENCE:?}, {} differs from {what}:\n{changes}",
+            dir.display()
+        );
+    }
+
+    /// What was added, removed or changed from `self` to `now`, a line each.
+    fn changes(&self, now: &Self) -> String {
         let mut changes = String::new();
         for (path, before) in &self.0 {
             match now.0.get(path) {
@@ -402,23 +522,28 @@ impl Tree {
         for path in now.0.keys().filter(|path| !self.0.contains_key(*path)) {
             writeln!(changes, "  added {path}").unwrap();
         }
-        assert!(changes.is_empty(), "the folder changed:\n{changes}");
+        changes
+    }
+
+    /// The paths it holds: files as `a/b.html`, folders as `a/`.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
     }
 }
 
-/// Copies the lines of a child's pipe into `output` (and to `lines`, if given) as they come.
-fn drain(
+/// Copies the lines of a child's pipe into each of `outputs`, and to `lines`, as they come.
+fn drain<const N: usize>(
     pipe: impl Read + Send + 'static,
-    output: &Arc<Mutex<String>>,
-    lines: Option<Sender<String>>,
+    outputs: [&Arc<Mutex<String>>; N],
+    lines: Sender<String>,
 ) {
-    let output = Arc::clone(output);
+    let outputs = outputs.map(Arc::clone);
     thread::spawn(move || {
         for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-            writeln!(output.lock().unwrap(), "{line}").unwrap();
-            if let Some(lines) = &lines {
-                let _ = lines.send(line);
+            for output in &outputs {
+                writeln!(output.lock().unwrap(), "{line}").unwrap();
             }
+            let _ = lines.send(line);
         }
     });
 }

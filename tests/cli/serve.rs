@@ -1,9 +1,17 @@
-//! `workplan serve`: the live preview, end to end in headless Chromium. Edits on disk must
-//! reach a tab that is already open, with no action in the browser: new text, an error
+//! `workplan serve`: the live preview. Over plain HTTP: where it writes (a private folder it
+//! removes on Ctrl-C, or `--output-dir`, which stays, equal to a clean build), a first build
+//! that fails, the interface it listens on. End to end in headless Chromium: edits on disk
+//! must reach a tab that is already open, with no action in the browser: new text, an error
 //! overlay for a broken page and its going away, a stylesheet applied without a reload.
 
-use crate::browser::{Browser, PATIENCE};
-use crate::harness::{SiteTest, Spawned};
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use crate::browser::Browser;
+use crate::harness::{PATIENCE, SiteTest, Spawned, eventually};
 
 const PAGE: &str = "content/priorities/higher.md";
 const OVERLAY: &str = r#"
@@ -15,14 +23,20 @@ const OVERLAY: &str = r#"
 /// `Serving <site> at http://127.0.0.1:<port>/<sub_path>`.
 #[track_caller]
 fn serve(site: &SiteTest, args: &[&str], sub_path: &str) -> Spawned {
+    serve_on(site, args, "127.0.0.1", sub_path)
+}
+
+/// [`serve`], listening on `host` (the address it prints).
+#[track_caller]
+fn serve_on(site: &SiteTest, args: &[&str], host: &str, sub_path: &str) -> Spawned {
     let mut command = vec!["serve", "--port", "0"];
     command.extend_from_slice(args);
     let server = site.spawn(command);
     let url = server.url();
     let port = url
-        .strip_prefix("http://127.0.0.1:")
+        .strip_prefix(&format!("http://{host}:"))
         .and_then(|rest| rest.strip_suffix(&format!("/{sub_path}")))
-        .unwrap_or_else(|| panic!("`{url}` is not http://127.0.0.1:<port>/{sub_path}"));
+        .unwrap_or_else(|| panic!("`{url}` is not http://{host}:<port>/{sub_path}"));
     assert!(port.parse::<u16>().is_ok_and(|port| port != 0), "{url}");
     let output = server.output();
     assert!(
@@ -144,5 +158,316 @@ fn serve_under_a_sub_path() {
     assert!(
         text.contains("The priority areas, lightest first."),
         "{text}"
+    );
+}
+
+/// Waits for the first build to be done (`Serving` comes before it).
+fn wait_for_first_build(server: &Spawned) {
+    eventually("the first build", || {
+        !server.stdout_lines("Built ").is_empty()
+    });
+}
+
+/// A GET of `url` over plain HTTP: the status and the body, whatever the status.
+fn get(url: &str) -> (u16, String) {
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(PATIENCE))
+        .build()
+        .new_agent();
+    let mut response = agent
+        .get(url)
+        .call()
+        .unwrap_or_else(|error| panic!("GET {url}: {error}"));
+    let body = response.body_mut().read_to_string().unwrap();
+    (response.status().as_u16(), body)
+}
+
+/// Polls `url` until it answers `status` with a body that contains `text`; that body.
+#[track_caller]
+fn wait_for_page(url: &str, status: u16, text: &str) -> String {
+    let deadline = Instant::now() + PATIENCE;
+    loop {
+        let (now, body) = get(url);
+        if now == status && body.contains(text) {
+            return body;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "after {PATIENCE:?}, GET {url} is still {now}, not {status} with `{text}`:\n{body}"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The `workplan-serve-*` folders in the binary's temp folder: serve's private output.
+fn private_folders(site: &SiteTest) -> Vec<PathBuf> {
+    let entries = fs::read_dir(site.temp_dir()).unwrap();
+    let paths = entries.map(|entry| entry.unwrap().path());
+    paths
+        .filter(|path| {
+            let name = path.file_name().unwrap().to_string_lossy();
+            name.starts_with("workplan-serve-")
+        })
+        .collect()
+}
+
+/// An open tab's live-reload connection: the event stream, once its first event is in.
+fn open_event_stream(server: &Spawned) -> TcpStream {
+    let address = server.url().trim_start_matches("http://");
+    let (host, path) = address.split_once('/').unwrap();
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET /{path}__workplan/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+    )
+    .unwrap();
+    let mut received = Vec::new();
+    let mut buffer = [0; 1024];
+    while !String::from_utf8_lossy(&received).contains("retry:") {
+        let read = stream.read(&mut buffer).expect("the first event");
+        assert!(read > 0, "the event stream closed at once");
+        received.extend_from_slice(&buffer[..read]);
+    }
+    stream
+}
+
+/// Serve writes to a private folder, never to public/: one from an earlier build stays as it
+/// was through the first build and a rebuild.
+#[test]
+fn serve_leaves_public_alone() {
+    let site = SiteTest::new("minimal");
+    site.run(["build"]).success();
+    let public = site.tree("public");
+    let server = serve(&site, &[], "");
+    wait_for_first_build(&server);
+    let page = format!("{}priorities/higher-education/", server.url());
+    wait_for_page(&page, 200, "Better universities.");
+    site.replace(PAGE, "Better universities.", "Served, not published.");
+    wait_for_page(&page, 200, "Served, not published.");
+    public.assert_unchanged(&site.tree("public"));
+}
+
+#[test]
+fn a_first_build_that_fails_serves_the_error_until_fixed() {
+    let site = SiteTest::new("minimal");
+    site.replace(PAGE, "weight = 2\n", "weight = 2\ncolour = \"blue\"\n");
+    let server = serve(&site, &[], "");
+    let page = format!("{}priorities/higher-education/", server.url());
+    let body = wait_for_page(&page, 500, "unknown key `colour`");
+    assert!(
+        body.contains("--&gt; content/priorities/higher.md:5:1\n"),
+        "{body}"
+    );
+    // There is no site yet: every page is the error.
+    wait_for_page(server.url(), 500, "unknown key `colour`");
+    assert!(server.stderr().contains("error: unknown key `colour`"));
+
+    site.replace(PAGE, "colour = \"blue\"\n", "");
+    wait_for_page(&page, 200, "Better universities.");
+    wait_for_page(server.url(), 200, "The home page.");
+}
+
+/// Ctrl-C, with a tab open: the server says `Stopped.` and ends, its event stream closes,
+/// its private folder goes, and the site is exactly as it was (no public/ either).
+#[test]
+fn ctrl_c_stops_the_server_and_removes_its_private_folder() {
+    let site = SiteTest::new("minimal");
+    let before = site.tree("");
+    let mut server = serve(&site, &[], "");
+    wait_for_page(server.url(), 200, "The home page.");
+    let private = private_folders(&site);
+    assert_eq!(private.len(), 1, "{private:?}");
+    assert!(private[0].join("site/index.html").is_file(), "{private:?}");
+    let mut tab = open_event_stream(&server);
+
+    let status = server.interrupt();
+    assert!(status.success(), "{status}");
+    eventually("`Stopped.`", || server.stdout_lines("Stopped.").len() == 1);
+    let mut rest = Vec::new();
+    tab.read_to_end(&mut rest)
+        .expect("the event stream to close when the server stops");
+    assert_eq!(private_folders(&site), Vec::<PathBuf>::new());
+    before.assert_unchanged(&site.tree(""));
+}
+
+/// `--output-dir` is the user's folder: serve builds and rebuilds there, and leaves it on
+/// Ctrl-C.
+#[test]
+fn ctrl_c_leaves_the_output_dir_with_the_site() {
+    let site = SiteTest::new("minimal");
+    let mut server = serve(&site, &["--output-dir", "out"], "");
+    wait_for_first_build(&server);
+    let output = "out/priorities/higher-education/index.html";
+    assert!(site.file(output).contains("Better universities."));
+    site.replace(PAGE, "Better universities.", "Written to out/.");
+    eventually("the edit in out/", || {
+        fs::read_to_string(site.path(output)).is_ok_and(|html| html.contains("Written to out/."))
+    });
+    wait_for_page(server.url(), 200, "The home page.");
+    eventually("the rebuild's line", || {
+        !server.stdout_lines("Rebuilt").is_empty()
+    });
+    let out = site.tree("out");
+
+    let status = server.interrupt();
+    assert!(status.success(), "{status}");
+    out.assert_unchanged(&site.tree("out"));
+    assert!(!site.exists("public"));
+    assert_eq!(private_folders(&site), Vec::<PathBuf>::new());
+}
+
+/// 127.0.0.1 unless asked: other machines cannot reach a preview by default. Linux answers on
+/// every 127.x.y.z address, which shows what a socket is bound to.
+#[test]
+fn listens_on_127_0_0_1_unless_asked_for_every_interface() {
+    let site = SiteTest::new("minimal");
+    let server = serve(&site, &[], "");
+    let port = server
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/');
+    let other: SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
+    if cfg!(target_os = "linux") {
+        assert!(
+            TcpStream::connect_timeout(&other, PATIENCE).is_err(),
+            "the default server answers on {other}"
+        );
+    }
+    drop(server);
+
+    let server = serve_on(&site, &["--interface", "0.0.0.0"], "0.0.0.0", "");
+    let port = server
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/');
+    wait_for_page(&format!("http://127.0.0.1:{port}/"), 200, "The home page.");
+    if cfg!(target_os = "linux") {
+        wait_for_page(&format!("http://127.0.0.2:{port}/"), 200, "The home page.");
+    }
+}
+
+/// After edits of every kind, served under a sub-path into `--output-dir`, the folder holds
+/// exactly what a clean build writes with the base URL serve uses: the sub-path alone, so
+/// that links work whatever the host and port.
+#[test]
+fn the_output_dir_equals_a_clean_build_after_edits() {
+    let site = SiteTest::new("minimal");
+    let server = serve(
+        &site,
+        &[
+            "--base-url",
+            "https://example.org/plan/",
+            "--output-dir",
+            "../served",
+        ],
+        "plan/",
+    );
+    wait_for_first_build(&server);
+    let edits: [(&str, &dyn Fn()); 6] = [
+        ("a body", &|| {
+            site.replace(PAGE, "Better universities.", "Better, sooner.");
+        }),
+        ("a title", &|| {
+            site.replace(
+                "content/priorities/teachers.md",
+                "title = \"Teachers\"",
+                "title = \"Teaching\"",
+            );
+        }),
+        ("a new page", &|| {
+            site.write(
+                "content/priorities/new-page.md",
+                "+++\ntitle = \"New page\"\nweight = 5\n+++\n\nNew.\n",
+            );
+        }),
+        ("a deleted page", &|| {
+            fs::remove_file(site.path("content/priorities/zz-alpha.md")).unwrap();
+        }),
+        ("a renamed page", &|| {
+            fs::rename(
+                site.path("content/priorities/aa-beta.md"),
+                site.path("content/priorities/beta.md"),
+            )
+            .unwrap();
+        }),
+        ("a stylesheet", &|| {
+            site.replace("static/style.css", "color: black;", "color: navy;");
+        }),
+    ];
+    for (count, (edit, apply)) in edits.iter().enumerate() {
+        apply();
+        eventually(&format!("the rebuild for {edit}"), || {
+            server.stdout_lines("Rebuilt").len() > count
+        });
+    }
+    wait_for_page(
+        &format!("{}priorities/", server.url()),
+        200,
+        "href=\"/plan/priorities/new-page/\"",
+    );
+
+    site.run(["build", "--base-url", "/plan/", "--output-dir", "../clean"])
+        .success();
+    site.tree("../clean")
+        .wait_for(&site.path("../served"), "a clean build");
+}
+
+/// Reproducer: serve empties its output folder without the checks `build` makes (the output
+/// may not hold or lie in the folders the build reads), so `--output-dir content` deletes the
+/// pages, and `--output-dir .` the whole site.
+#[test]
+fn serve_refuses_an_output_dir_that_holds_the_sites_files() {
+    let site = SiteTest::new("minimal");
+    let before = site.tree("");
+    let command = ["serve", "--port", "0", "--output-dir", "content"];
+    let mut server = site.spawn_until(command, "a line", |_| true);
+    eventually("serve to exit, or to build", || {
+        server.exited().is_some() || !server.stdout_lines("Built ").is_empty()
+    });
+    before.assert_unchanged(&site.tree(""));
+    assert_eq!(server.exited().and_then(|status| status.code()), Some(1));
+    assert!(
+        server.stderr().contains("refusing to write the site to"),
+        "{}",
+        server.stderr()
+    );
+}
+
+/// Reproducer: `build` keeps a `.git` in its output folder (a checkout of a hosting branch);
+/// serve empties the folder it is given, `.git` included.
+#[test]
+fn serve_keeps_the_git_folder_of_its_output_dir() {
+    let site = SiteTest::new("minimal");
+    let out = site.outside().join("served");
+    let git = out.join(".git");
+    fs::create_dir_all(&git).unwrap();
+    fs::write(git.join("HEAD"), "ref: refs/heads/pages\n").unwrap();
+    let out_arg = out.to_str().unwrap().to_owned();
+    let mut server = site.spawn_until(
+        ["serve", "--port", "0", "--output-dir", &out_arg],
+        "the first build",
+        |line| line.starts_with("Built "),
+    );
+    assert!(
+        out.join("index.html").exists(),
+        "the site is not in {}",
+        out.display()
+    );
+    assert_eq!(
+        fs::read_to_string(git.join("HEAD")).unwrap(),
+        "ref: refs/heads/pages\n"
+    );
+    assert!(server.interrupt().success());
+    assert!(
+        git.join("HEAD").exists(),
+        "Ctrl-C removed {}",
+        git.display()
     );
 }
