@@ -27,8 +27,18 @@ struct SiteToml {
     theme: Option<String>,
     #[serde(default)]
     taxonomies: Vec<TaxonomyToml>,
+    #[serde(default = "yes")]
+    generate_sitemap: bool,
+    #[serde(default = "yes")]
+    generate_robots_txt: bool,
+    #[serde(default = "yes")]
+    generate_exports: bool,
     #[serde(default)]
     extra: toml::Table,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +67,19 @@ pub struct Config {
     pub theme_dir: Option<PathBuf>,
     pub theme: Option<String>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Which site files besides the pages to write.
+    pub generate: Generate,
     pub extra: toml::Table,
+}
+
+/// Site files besides the pages (Zola's `generate_sitemap`, `generate_robots_txt`, and the
+/// plan's data exports `plan.json` and `tasks.csv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct Generate {
+    pub sitemap: bool,
+    pub robots_txt: bool,
+    pub exports: bool,
 }
 
 /// A taxonomy declared in `site.toml` (`taxonomies = [{ name = "topics" }]`).
@@ -192,6 +214,11 @@ fn resolve(
                 paginate_by: t.paginate_by,
             })
             .collect(),
+        generate: Generate {
+            sitemap: raw.generate_sitemap,
+            robots_txt: raw.generate_robots_txt,
+            exports: raw.generate_exports,
+        },
         extra: raw.extra,
     })
 }

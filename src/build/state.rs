@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::BuildOptions;
 use super::check::{self, Anchors};
+use super::files::SiteFile;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Source};
 use crate::diagnostic::Diagnostics;
@@ -65,6 +66,8 @@ pub enum OutputKind {
     Redirect {
         target: String,
     },
+    /// A site file besides the pages (sitemap, robots.txt, data exports).
+    File(SiteFile),
 }
 
 enum Work {
@@ -75,6 +78,7 @@ enum Work {
         reads: Vec<Read>,
     },
     Redirect(String),
+    File(SiteFile),
 }
 
 /// A rendered output and what its rendering read.
@@ -179,6 +183,11 @@ impl State {
                 work: self.template_work("404.html", "/404.html", tera::Context::new(), Vec::new()),
             });
         }
+        jobs.extend(SiteFile::wanted(self).into_iter().map(|file| Job {
+            path: file.path().to_string(),
+            kind: OutputKind::File(file),
+            work: Work::File(file),
+        }));
         let pages = content.pages.iter().map(|page| (&page.aliases, &page.path));
         let sections = content
             .sections
@@ -347,6 +356,11 @@ impl State {
             Work::Redirect(url) => Ok(Output {
                 bytes: redirect_page(url).into_bytes(),
                 reads: Vec::new(),
+                anchors: None,
+            }),
+            Work::File(file) => Ok(Output {
+                bytes: file.render(self),
+                reads: file.reads(),
                 anchors: None,
             }),
         }

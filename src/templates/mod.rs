@@ -42,6 +42,8 @@ pub enum Read {
     Plan,
     /// `menu`, the home page's sections and pages.
     Menu,
+    /// Any page, section or taxonomy (what a sitemap lists).
+    Site,
 }
 
 thread_local! {

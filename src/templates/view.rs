@@ -514,6 +514,15 @@ impl Lookup {
         if self.menu != after.menu {
             reads.insert(Read::Menu);
         }
+        let site_changed = reads.iter().any(|read| {
+            matches!(
+                read,
+                Read::Page(_) | Read::Section(_) | Read::Term(..) | Read::Taxonomy(_)
+            )
+        });
+        if site_changed {
+            reads.insert(Read::Site);
+        }
         reads
     }
 

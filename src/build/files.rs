@@ -1,0 +1,244 @@
+//! The site files that are not pages, made from the same resolved content: `sitemap.xml`,
+//! `robots.txt`, and the plan's data exports `plan.json` and `tasks.csv`.
+//!
+//! `plan.json` follows a versioned schema (see README): `version` changes only when a field
+//! changes meaning or goes away. `tasks.csv` is one row per task, UTF-8 with a byte order
+//! mark so that spreadsheet programs read Chinese text correctly.
+
+use serde::Serialize;
+
+use super::state::State;
+use crate::content::{Area, Content, Page, Progress};
+use crate::templates::Read;
+
+/// The version of `plan.json`'s schema.
+pub const PLAN_SCHEMA_VERSION: u32 = 1;
+const BYTE_ORDER_MARK: &str = "\u{feff}";
+
+/// A site file besides the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteFile {
+    Sitemap,
+    Robots,
+    PlanJson,
+    TasksCsv,
+}
+
+impl SiteFile {
+    /// The files `state`'s configuration asks for.
+    pub fn wanted(state: &State) -> Vec<Self> {
+        let generate = state.config.generate;
+        let has_plan = state.content.pages.iter().any(|page| page.area.is_some());
+        [
+            (Self::Sitemap, generate.sitemap),
+            (Self::Robots, generate.robots_txt),
+            (Self::PlanJson, generate.exports && has_plan),
+            (Self::TasksCsv, generate.exports && has_plan),
+        ]
+        .into_iter()
+        .filter_map(|(file, wanted)| wanted.then_some(file))
+        .collect()
+    }
+
+    pub fn path(self) -> &'static str {
+        match self {
+            Self::Sitemap => "/sitemap.xml",
+            Self::Robots => "/robots.txt",
+            Self::PlanJson => "/plan.json",
+            Self::TasksCsv => "/tasks.csv",
+        }
+    }
+
+    /// What the file shows, for live updates.
+    pub fn reads(self) -> Vec<Read> {
+        match self {
+            Self::Sitemap => vec![Read::Site],
+            Self::Robots => Vec::new(),
+            Self::PlanJson | Self::TasksCsv => vec![Read::Plan],
+        }
+    }
+
+    pub fn render(self, state: &State) -> Vec<u8> {
+        match self {
+            Self::Sitemap => sitemap(state).into_bytes(),
+            Self::Robots => robots(state).into_bytes(),
+            Self::PlanJson => plan_json(state),
+            Self::TasksCsv => tasks_csv(state),
+        }
+    }
+}
+
+/// Every page, section and taxonomy page, with the page's last change where it says.
+fn sitemap(state: &State) -> String {
+    let base = &state.config.base_url;
+    let content = &state.content;
+    let mut entries: Vec<(String, Option<String>)> = content
+        .pages
+        .iter()
+        .map(|page| {
+            let changed = page.front.updated.or(page.front.date);
+            (page.path.clone(), changed.map(|date| date.to_string()))
+        })
+        .collect();
+    let sections = content
+        .sections
+        .iter()
+        .filter(|section| section.front.render && section.front.redirect_to.is_none());
+    entries.extend(sections.map(|section| (section.path.clone(), None)));
+    for taxonomy in &content.taxonomies {
+        entries.push((taxonomy.path.clone(), None));
+        entries.extend(taxonomy.terms.iter().map(|term| (term.path.clone(), None)));
+    }
+    entries.sort();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for (path, changed) in entries {
+        xml.push_str("  <url>\n    <loc>");
+        xml.push_str(&escape(&base.permalink(&path)));
+        xml.push_str("</loc>\n");
+        if let Some(changed) = changed {
+            xml.push_str(&format!("    <lastmod>{}</lastmod>\n", escape(&changed)));
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn robots(state: &State) -> String {
+    format!(
+        "User-agent: *\nDisallow:\nAllow: /\nSitemap: {}\n",
+        state.config.base_url.permalink("/sitemap.xml")
+    )
+}
+
+#[derive(Serialize)]
+struct PlanExport<'a> {
+    version: u32,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    progress: Progress,
+    areas: Vec<AreaExport<'a>>,
+}
+
+#[derive(Serialize)]
+struct AreaExport<'a> {
+    number: u32,
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    progress: Progress,
+    tasks: Vec<TaskExport<'a>>,
+}
+
+#[derive(Serialize)]
+struct TaskExport<'a> {
+    /// `5.1`: the area's number, then the task's place in it.
+    number: String,
+    title: &'a str,
+    status: &'static str,
+    lead: Option<&'a str>,
+    due: Option<String>,
+    note: Option<&'a str>,
+}
+
+/// The areas in their numbers' order.
+fn areas(content: &Content) -> Vec<(&Page, &Area)> {
+    let mut areas: Vec<(&Page, &Area)> = content
+        .pages
+        .iter()
+        .filter_map(|page| Some((page, page.area.as_ref()?)))
+        .collect();
+    areas.sort_by_key(|(_, area)| area.number);
+    areas
+}
+
+fn task_exports(area: &Area) -> Vec<TaskExport<'_>> {
+    area.tasks
+        .iter()
+        .enumerate()
+        .map(|(index, task)| TaskExport {
+            number: format!("{}.{}", area.number, index + 1),
+            title: &task.title,
+            status: task.status.key(),
+            lead: task.lead.as_deref(),
+            due: task.due.map(|due| due.to_string()),
+            note: task.note.as_deref(),
+        })
+        .collect()
+}
+
+fn plan_json(state: &State) -> Vec<u8> {
+    let base = &state.config.base_url;
+    let areas = areas(&state.content);
+    let statuses = areas
+        .iter()
+        .flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
+    let export = PlanExport {
+        version: PLAN_SCHEMA_VERSION,
+        title: &state.config.title,
+        description: &state.config.description,
+        url: base.permalink("/"),
+        progress: Progress::of(statuses),
+        areas: areas
+            .iter()
+            .map(|(page, area)| AreaExport {
+                number: area.number,
+                title: &page.front.title,
+                description: &page.front.description,
+                url: base.permalink(&page.path),
+                progress: area.progress,
+                tasks: task_exports(area),
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_vec_pretty(&export).expect("plain data serializes");
+    json.push(b'\n');
+    json
+}
+
+fn tasks_csv(state: &State) -> Vec<u8> {
+    let base = &state.config.base_url;
+    let mut writer = csv::Writer::from_writer(BYTE_ORDER_MARK.as_bytes().to_vec());
+    let header = [
+        "task",
+        "title",
+        "status",
+        "lead",
+        "due",
+        "note",
+        "area",
+        "area_title",
+        "area_url",
+    ];
+    writer.write_record(header).expect("writing to memory");
+    for (page, area) in areas(&state.content) {
+        let url = base.permalink(&page.path);
+        let number = area.number.to_string();
+        for task in task_exports(area) {
+            let due = task.due.unwrap_or_default();
+            let record = [
+                task.number.as_str(),
+                task.title,
+                task.status,
+                task.lead.unwrap_or_default(),
+                &due,
+                task.note.unwrap_or_default(),
+                &number,
+                &page.front.title,
+                &url,
+            ];
+            writer.write_record(record).expect("writing to memory");
+        }
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
+fn escape(text: &str) -> String {
+    let mut escaped = Vec::with_capacity(text.len());
+    tera::escape_html(text, &mut escaped).expect("writing to a Vec cannot fail");
+    String::from_utf8(escaped).expect("escaping keeps UTF-8")
+}
