@@ -414,7 +414,7 @@ mod tests {
             path: PathBuf::from("content/a.md"),
             relative: "a.md".into(),
             body_start: text.len() - body.len(),
-            text,
+            text: text.into(),
         }
     }
 

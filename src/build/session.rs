@@ -145,14 +145,17 @@ impl Session {
             let state = if changes.config {
                 State::load(&self.options)?
             } else {
-                self.state.reload_templates(&self.options)?
+                self.state
+                    .reload_templates(&self.options, &changes.markdown)?
             };
             self.replace_state(state, None)?
         } else if !changes.markdown.is_empty() {
             match self.body_only_edits(&changes.markdown)? {
                 Some(sources) => self.update_bodies(sources)?,
                 None => {
-                    let state = self.state.reload_content(&self.options)?;
+                    let state = self
+                        .state
+                        .reload_content(&self.options, &changes.markdown)?;
                     let changed_sources: HashSet<String> =
                         changes.markdown.iter().cloned().collect();
                     self.replace_state(state, Some(&changed_sources))?
@@ -230,7 +233,7 @@ impl Session {
                 path: old.path.clone(),
                 relative: old.relative.clone(),
                 body_start: old.body_start,
-                text,
+                text: text.into(),
             };
             sources.push((index, source));
         }
@@ -262,6 +265,7 @@ impl Session {
         let changed = self.write_changed(&outputs)?;
         let count = outputs.len();
         for (index, source) in sources {
+            self.state.snapshot.update_source(source.clone());
             self.state.content.pages[index].source = source;
         }
         self.anchors.extend(renewed);

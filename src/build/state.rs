@@ -15,7 +15,7 @@ use super::BuildOptions;
 use super::check::{self, Anchors};
 use super::files::SiteFile;
 use crate::config::{self, Config};
-use crate::content::{self, Content, LoadOptions, Source};
+use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::Diagnostics;
 use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
 use crate::templates::{Read, Templates, Views};
@@ -24,6 +24,8 @@ use crate::templates::{Read, Templates, Views};
 pub struct State {
     pub config: Arc<Config>,
     pub templates: Arc<Templates>,
+    /// `content/` as read, for reading only what changes next time.
+    pub snapshot: Snapshot,
     pub content: Content,
     pub targets: LinkTargets,
     pub sections_rendered: Vec<Rendered>,
@@ -101,34 +103,61 @@ impl State {
             &overrides,
         )?);
         let templates = Templates::load(&config);
-        let content = content::load(&config, load_options(options));
+        let snapshot = Snapshot::read(&config)?;
+        let content = snapshot.resolve(&config, load_options(options));
         match (templates, content) {
-            (Ok(templates), Ok(content)) => Self::resolve(config, Arc::new(templates), content),
+            (Ok(templates), Ok(content)) => {
+                Self::resolve(config, Arc::new(templates), snapshot, content)
+            }
             (templates, content) => Err(merge_problems([templates.err(), content.err()])),
         }
     }
 
-    /// Reloads the content only, keeping configuration and templates.
-    pub fn reload_content(&self, options: &BuildOptions) -> anyhow::Result<Self> {
-        let content = content::load(&self.config, load_options(options))?;
+    /// Reloads the content, reading again only the `changed` files (`content/`-relative),
+    /// and keeping configuration and templates.
+    pub fn reload_content(
+        &self,
+        options: &BuildOptions,
+        changed: &[String],
+    ) -> anyhow::Result<Self> {
+        let snapshot = self.snapshot_with(changed)?;
+        let content = snapshot.resolve(&self.config, load_options(options))?;
         Self::resolve(
             Arc::clone(&self.config),
             Arc::clone(&self.templates),
+            snapshot,
             content,
         )
     }
 
-    /// Reloads the templates only, keeping configuration and content.
-    pub fn reload_templates(&self, options: &BuildOptions) -> anyhow::Result<Self> {
+    /// Reloads the templates and the `changed` content files, keeping the configuration.
+    pub fn reload_templates(
+        &self,
+        options: &BuildOptions,
+        changed: &[String],
+    ) -> anyhow::Result<Self> {
         let templates = Arc::new(Templates::load(&self.config)?);
-        // The content is cheap to load again and has no `Clone`: a template change is rare.
-        let content = content::load(&self.config, load_options(options))?;
-        Self::resolve(Arc::clone(&self.config), templates, content)
+        let snapshot = self.snapshot_with(changed)?;
+        let content = snapshot.resolve(&self.config, load_options(options))?;
+        Self::resolve(Arc::clone(&self.config), templates, snapshot, content)
+    }
+
+    /// The snapshot with the `changed` files read again: only those when they are all
+    /// Markdown, else (assets, folders) the whole of `content/`.
+    fn snapshot_with(&self, changed: &[String]) -> anyhow::Result<Snapshot> {
+        if changed.iter().all(|name| name.ends_with(".md")) {
+            let mut snapshot = self.snapshot.clone();
+            snapshot.refresh(&self.config, changed);
+            Ok(snapshot)
+        } else {
+            Snapshot::read(&self.config)
+        }
     }
 
     fn resolve(
         config: Arc<Config>,
         templates: Arc<Templates>,
+        snapshot: Snapshot,
         content: Content,
     ) -> anyhow::Result<Self> {
         check::templates_exist(&templates, &content)?;
@@ -143,6 +172,7 @@ impl State {
         Ok(Self {
             config,
             templates,
+            snapshot,
             content,
             targets,
             sections_rendered,

@@ -16,7 +16,7 @@ use crate::toml_error;
 const DELIMITER: &str = "+++";
 
 /// Front matter of a page, as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PageFrontMatter {
     #[serde(default)]
@@ -45,7 +45,7 @@ pub struct PageFrontMatter {
 }
 
 /// Front matter of a section (`_index.md`), as written.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct SectionFrontMatter {
     #[serde(default)]
@@ -110,7 +110,7 @@ pub enum AnchorLinks {
 }
 
 /// `[area]`: the page is a priority area of the plan.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct AreaFrontMatter {
     pub number: Spanned<u32>,
@@ -119,7 +119,7 @@ pub struct AreaFrontMatter {
 }
 
 /// One `[[area.tasks]]` entry.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFrontMatter {
     pub title: Spanned<String>,

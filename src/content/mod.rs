@@ -9,7 +9,9 @@ pub mod plan;
 mod resolve;
 pub mod taxonomy;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use rayon::prelude::*;
@@ -38,13 +40,14 @@ pub struct Content {
 }
 
 /// A Markdown file as read.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Source {
     /// Path relative to the site root, as shown in messages (`content/priorities/05-x.md`).
     pub path: PathBuf,
     /// Path relative to `content/` with `/` separators, as `@/` links name it.
     pub relative: String,
-    pub text: String,
+    /// Shared: the content snapshot and the resolved content hold the same text.
+    pub text: Arc<str>,
     pub body_start: usize,
 }
 
@@ -101,11 +104,13 @@ pub struct LoadOptions {
 }
 
 /// A Markdown file read and its front matter parsed, before it knows its place in the site.
+#[derive(Clone)]
 struct Document {
     source: Source,
     front: FrontMatter,
 }
 
+#[derive(Clone)]
 enum FrontMatter {
     Page(PageFrontMatter),
     Section(SectionFrontMatter),
@@ -113,21 +118,85 @@ enum FrontMatter {
 
 /// Reads and resolves `content/`.
 pub fn load(config: &Config, options: LoadOptions) -> anyhow::Result<Content> {
-    let files = discover(&config.root)?;
-    let (documents, mut problems): (Vec<_>, Vec<_>) = files
-        .markdown
-        .par_iter()
-        .map(|relative| read_document(&config.root, relative))
-        .partition_map(|result| match result {
-            Ok(document) => rayon::iter::Either::Left(document),
-            Err(diagnostic) => rayon::iter::Either::Right(diagnostic),
-        });
-    let mut content =
-        resolve::Resolver::new(config, options).resolve(documents, &files.assets, &mut problems);
-    content.assets.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Diagnostics(problems).into_result(content)?)
+    Snapshot::read(config)?.resolve(config, options)
 }
 
+/// What `content/` held when it was read: its files, each Markdown file parsed (or the
+/// problem with it). A live preview keeps one and re-reads only the files that changed.
+#[derive(Clone)]
+pub struct Snapshot {
+    files: Files,
+    documents: HashMap<String, Result<Document, Diagnostic>>,
+}
+
+impl Snapshot {
+    /// Reads every file of `content/`, the Markdown in parallel.
+    pub fn read(config: &Config) -> anyhow::Result<Self> {
+        let files = discover(&config.root)?;
+        let documents = files
+            .markdown
+            .par_iter()
+            .map(|relative| (relative.clone(), read_document(&config.root, relative)))
+            .collect();
+        Ok(Self { files, documents })
+    }
+
+    /// Reads again the Markdown files named (`content/`-relative); a file that is gone is
+    /// forgotten, a new one is added.
+    pub fn refresh(&mut self, config: &Config, changed: &[String]) {
+        for relative in changed {
+            let exists = config.root.join(CONTENT_DIR).join(relative).is_file();
+            let listed = self
+                .files
+                .markdown
+                .iter()
+                .position(|known| known == relative);
+            match (exists, listed) {
+                (true, None) => {
+                    self.files.markdown.push(relative.clone());
+                    self.files.markdown.sort();
+                }
+                (false, Some(index)) => {
+                    self.files.markdown.remove(index);
+                    self.documents.remove(relative);
+                    continue;
+                }
+                (false, None) => continue,
+                (true, Some(_)) => {}
+            }
+            self.documents
+                .insert(relative.clone(), read_document(&config.root, relative));
+        }
+    }
+
+    /// Takes the new text of a file whose front matter did not change.
+    pub fn update_source(&mut self, source: Source) {
+        if let Some(Ok(document)) = self.documents.get_mut(&source.relative) {
+            document.source = source;
+        }
+    }
+
+    /// Resolves the documents into the site's content.
+    pub fn resolve(&self, config: &Config, options: LoadOptions) -> anyhow::Result<Content> {
+        let mut documents = Vec::with_capacity(self.documents.len());
+        let mut problems = Vec::new();
+        for relative in &self.files.markdown {
+            match &self.documents[relative] {
+                Ok(document) => documents.push(document.clone()),
+                Err(diagnostic) => problems.push(diagnostic.clone()),
+            }
+        }
+        let mut content = resolve::Resolver::new(config, options).resolve(
+            documents,
+            &self.files.assets,
+            &mut problems,
+        );
+        content.assets.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(Diagnostics(problems).into_result(content)?)
+    }
+}
+
+#[derive(Clone)]
 struct Files {
     markdown: Vec<String>,
     assets: Vec<String>,
@@ -199,7 +268,7 @@ fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
         body_start: split.body_start,
         path,
         relative: relative.to_string(),
-        text,
+        text: text.into(),
     };
     Ok(Document { source, front })
 }

@@ -105,6 +105,20 @@ impl Browser {
             .unwrap_or_else(|error| panic!("running `{script}`: {error}"))
     }
 
+    /// Runs `script` as the body of a function called with `args` and, last, a callback; the
+    /// value the script passes to that callback (within the 10 s script timeout).
+    #[track_caller]
+    pub fn execute_async(&self, script: &str, args: &[Value]) -> Value {
+        let body = json!({ "script": script, "args": args });
+        self.driver
+            .post(&format!("{}/execute/async", self.session), &body)
+            .unwrap_or_else(|error| {
+                // A script may carry a whole library: its start is enough to say which.
+                let start: String = script.chars().take(200).collect();
+                panic!("running the async script `{start}…`: {error}")
+            })
+    }
+
     fn try_execute(&self, script: &str, args: &[Value]) -> Result<Value, String> {
         let body = json!({ "script": script, "args": args });
         self.driver
