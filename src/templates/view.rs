@@ -397,8 +397,12 @@ pub struct Lookup {
     taxonomies: HashMap<String, Value>,
     /// (taxonomy, term name) to the term's permalink.
     term_urls: HashMap<(String, String), String>,
-    /// (taxonomy, term slug) to the term with its pages.
-    terms: HashMap<(String, String), Value>,
+    /// What the listings hold, for telling what changed without comparing whole listings:
+    /// each section's pages, each term's pages and name, each taxonomy's terms.
+    section_pages: HashMap<String, Vec<String>>,
+    term_pages: HashMap<(String, String), Vec<String>>,
+    term_names: HashMap<(String, String), String>,
+    taxonomy_terms: HashMap<String, Vec<String>>,
     pub(super) plan: Value,
     pub(super) menu: Value,
 }
@@ -460,10 +464,11 @@ impl Lookup {
     /// Everything that differs between `self` (before a change) and `after`, as the reads
     /// that would see the difference.
     pub fn changes(&self, after: &Lookup) -> HashSet<Read> {
-        fn differing<'a>(
-            before: &'a HashMap<String, Value>,
-            after: &'a HashMap<String, Value>,
-        ) -> impl Iterator<Item = String> + 'a {
+        /// Keys whose values differ, or that are new or gone.
+        fn differing<'a, K: Eq + std::hash::Hash + Clone, V: PartialEq>(
+            before: &'a HashMap<K, V>,
+            after: &'a HashMap<K, V>,
+        ) -> impl Iterator<Item = K> + 'a {
             let changed = before
                 .iter()
                 .filter(move |(key, value)| after.get(*key) != Some(value));
@@ -471,43 +476,50 @@ impl Lookup {
             changed.map(|(key, _)| key).chain(added).cloned()
         }
         let mut reads: HashSet<Read> = HashSet::new();
-        reads.extend(differing(&self.pages, &after.pages).map(Read::Page));
-        reads.extend(differing(&self.sections, &after.sections).map(Read::Section));
-        reads.extend(differing(&self.sections_meta, &after.sections_meta).map(Read::SectionMeta));
-        reads.extend(differing(&self.taxonomies, &after.taxonomies).map(Read::Taxonomy));
-        let changed_terms = self
-            .terms
+        let pages: HashSet<String> = differing(&self.pages, &after.pages).collect();
+        let shows_a_changed_page = |listing: Option<&Vec<String>>| {
+            listing.is_some_and(|listing| listing.iter().any(|page| pages.contains(page)))
+        };
+        // A listing changed when its pages, their order or one of them changed: comparing
+        // whole listings would compare every page again for each listing that shows it.
+        let metas: HashSet<String> = differing(&self.sections_meta, &after.sections_meta).collect();
+        let listings = differing(&self.section_pages, &after.section_pages);
+        let sections: HashSet<String> = metas
             .iter()
-            .filter(|(key, value)| after.terms.get(*key) != Some(value));
-        let added_terms = after
-            .terms
-            .keys()
-            .filter(|key| !self.terms.contains_key(*key));
-        for (taxonomy, slug) in changed_terms.map(|(key, _)| key).chain(added_terms) {
-            reads.insert(Read::Term(taxonomy.clone(), slug.clone()));
-        }
-        let changed_urls = self
-            .term_urls
-            .iter()
-            .filter(|(key, url)| after.term_urls.get(*key) != Some(url));
-        let added_urls = after
-            .term_urls
-            .keys()
-            .filter(|key| !self.term_urls.contains_key(*key));
-        for (taxonomy, name) in changed_urls.map(|(key, _)| key).chain(added_urls) {
-            reads.insert(Read::TermUrl(taxonomy.clone(), name.clone()));
-        }
-        let urls_before: HashMap<String, Value> = self
-            .permalinks
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+            .cloned()
+            .chain(listings)
+            .chain(
+                after
+                    .section_pages
+                    .iter()
+                    .filter(|(_, listing)| shows_a_changed_page(Some(listing)))
+                    .map(|(section, _)| section.clone()),
+            )
             .collect();
-        let urls_after: HashMap<String, Value> = after
-            .permalinks
-            .iter()
-            .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        let terms: HashSet<(String, String)> = differing(&self.term_pages, &after.term_pages)
+            .chain(differing(&self.term_names, &after.term_names))
+            .chain(
+                after
+                    .term_pages
+                    .iter()
+                    .filter(|(_, listing)| shows_a_changed_page(Some(listing)))
+                    .map(|(term, _)| term.clone()),
+            )
             .collect();
-        reads.extend(differing(&urls_before, &urls_after).map(Read::Url));
+        let taxonomies = differing(&self.taxonomy_terms, &after.taxonomy_terms)
+            .chain(terms.iter().map(|(taxonomy, _)| taxonomy.clone()));
+        reads.extend(taxonomies.map(Read::Taxonomy));
+        reads.extend(
+            terms
+                .into_iter()
+                .map(|(taxonomy, slug)| Read::Term(taxonomy, slug)),
+        );
+        reads.extend(sections.into_iter().map(Read::Section));
+        reads.extend(metas.into_iter().map(Read::SectionMeta));
+        reads.extend(pages.into_iter().map(Read::Page));
+        reads
+            .extend(differing(&self.term_urls, &after.term_urls).map(|(t, n)| Read::TermUrl(t, n)));
+        reads.extend(differing(&self.permalinks, &after.permalinks).map(Read::Url));
         if self.plan != after.plan {
             reads.insert(Read::Plan);
         }
@@ -609,18 +621,50 @@ impl Views {
                 })
             })
             .collect();
-        let terms = content
-            .taxonomies
+        let relative = |page: &usize| content.pages[*page].source.relative.clone();
+        let section_pages = content
+            .sections
             .iter()
-            .zip(&taxonomies)
-            .flat_map(|(taxonomy, (_, values))| {
-                taxonomy.terms.iter().zip(values).map(|(term, value)| {
-                    ((taxonomy.name.clone(), term.slug.clone()), value.clone())
-                })
+            .map(|section| {
+                (
+                    section.source.relative.clone(),
+                    section.pages.iter().map(relative).collect(),
+                )
             })
             .collect();
+        let taxonomy_terms = content
+            .taxonomies
+            .iter()
+            .map(|taxonomy| {
+                (
+                    taxonomy.name.clone(),
+                    taxonomy
+                        .terms
+                        .iter()
+                        .map(|term| term.slug.clone())
+                        .collect(),
+                )
+            })
+            .collect();
+        let term_keys = || {
+            content.taxonomies.iter().flat_map(|taxonomy| {
+                taxonomy
+                    .terms
+                    .iter()
+                    .map(move |term| ((taxonomy.name.clone(), term.slug.clone()), term))
+            })
+        };
+        let term_pages = term_keys()
+            .map(|(key, term)| (key, term.pages.iter().map(relative).collect()))
+            .collect();
+        let term_names = term_keys()
+            .map(|(key, term)| (key, term.name.clone()))
+            .collect();
         let lookup = Lookup {
-            terms,
+            section_pages,
+            term_pages,
+            term_names,
+            taxonomy_terms,
             base: base.clone(),
             taxonomies: content
                 .taxonomies
