@@ -8,7 +8,7 @@
 use serde::Serialize;
 
 use super::state::State;
-use crate::content::{Area, Content, Page, Progress};
+use crate::content::{Area, Progress};
 use crate::templates::Read;
 
 /// The version of `plan.json`'s schema.
@@ -145,17 +145,6 @@ struct TaskExport<'a> {
     note: Option<&'a str>,
 }
 
-/// The areas in their numbers' order.
-fn areas(content: &Content) -> Vec<(&Page, &Area)> {
-    let mut areas: Vec<(&Page, &Area)> = content
-        .pages
-        .iter()
-        .filter_map(|page| Some((page, page.area.as_ref()?)))
-        .collect();
-    areas.sort_by_key(|(_, area)| area.number);
-    areas
-}
-
 fn task_exports(area: &Area) -> Vec<TaskExport<'_>> {
     area.tasks
         .iter()
@@ -173,7 +162,7 @@ fn task_exports(area: &Area) -> Vec<TaskExport<'_>> {
 
 fn plan_json(state: &State) -> Vec<u8> {
     let base = &state.config.base_url;
-    let areas = areas(&state.content);
+    let areas = state.content.areas();
     let statuses = areas
         .iter()
         .flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
@@ -215,7 +204,7 @@ fn tasks_csv(state: &State) -> Vec<u8> {
         "area_url",
     ];
     writer.write_record(header).expect("writing to memory");
-    for (page, area) in areas(&state.content) {
+    for (page, area) in state.content.areas() {
         let url = base.permalink(&page.path);
         let number = area.number.to_string();
         for task in task_exports(area) {

@@ -39,6 +39,19 @@ pub struct Content {
     pub taxonomies: Vec<taxonomy::Taxonomy>,
 }
 
+impl Content {
+    /// The priority areas, in their numbers' order, with their pages.
+    pub fn areas(&self) -> Vec<(&Page, &Area)> {
+        let mut areas: Vec<(&Page, &Area)> = self
+            .pages
+            .iter()
+            .filter_map(|page| Some((page, page.area.as_ref()?)))
+            .collect();
+        areas.sort_by_key(|(_, area)| area.number);
+        areas
+    }
+}
+
 /// A Markdown file as read.
 #[derive(Debug, Default, Clone)]
 pub struct Source {

@@ -1,0 +1,171 @@
+//! What the template functions search (`get_url`, `get_page`, `get_section`,
+//! `get_taxonomy`...), and how two builds' lookups differ: the live preview re-renders the
+//! outputs that read what changed.
+
+use std::collections::{HashMap, HashSet};
+
+use tera::Value;
+
+use super::super::Read;
+use crate::config::BaseUrl;
+
+/// What `get_url`, `get_page` and `get_section` find, plus the plan.
+pub struct Lookup {
+    pub(super) base: BaseUrl,
+    pub(super) permalinks: HashMap<String, String>,
+    pub(super) pages: HashMap<String, Value>,
+    /// Sections with and without their pages.
+    pub(super) sections: HashMap<String, Value>,
+    pub(super) sections_meta: HashMap<String, Value>,
+    /// Taxonomy name to its value (with `items`, the terms).
+    pub(super) taxonomies: HashMap<String, Value>,
+    /// (taxonomy, term name) to the term's permalink.
+    pub(super) term_urls: HashMap<(String, String), String>,
+    /// What the listings hold, for telling what changed without comparing whole listings:
+    /// each section's pages, each term's pages and name, each taxonomy's terms.
+    pub(super) section_pages: HashMap<String, Vec<String>>,
+    pub(super) term_pages: HashMap<(String, String), Vec<String>>,
+    pub(super) term_names: HashMap<(String, String), String>,
+    pub(super) taxonomy_terms: HashMap<String, Vec<String>>,
+    pub(in crate::templates) plan: Value,
+    pub(in crate::templates) menu: Value,
+}
+
+impl Lookup {
+    /// `@/x.md` to its permalink; any other path to the URL of that file in the output.
+    pub fn url(&self, path: &str) -> Result<String, String> {
+        if let Some(relative) = path.strip_prefix("@/") {
+            let (file, anchor) = relative
+                .split_once('#')
+                .map_or((relative, None), |(f, a)| (f, Some(a)));
+            let permalink = self
+                .permalinks
+                .get(file)
+                .ok_or_else(|| format!("get_url: no page or section `@/{file}` in content/"))?;
+            return Ok(match anchor {
+                Some(anchor) => format!("{permalink}#{anchor}"),
+                None => permalink.clone(),
+            });
+        }
+        Ok(self
+            .base
+            .permalink(&format!("/{}", path.trim_start_matches('/'))))
+    }
+
+    pub fn page(&self, path: &str) -> Result<Value, String> {
+        self.pages
+            .get(path.trim_start_matches("@/"))
+            .cloned()
+            .ok_or_else(|| format!("get_page: no page `{path}` in content/"))
+    }
+
+    pub fn taxonomy(&self, kind: &str) -> Result<Value, String> {
+        self.taxonomies
+            .get(kind)
+            .cloned()
+            .ok_or_else(|| format!("get_taxonomy: no taxonomy `{kind}` in site.toml"))
+    }
+
+    pub fn term_url(&self, kind: &str, name: &str) -> Result<String, String> {
+        if !self.taxonomies.contains_key(kind) {
+            return Err(format!(
+                "get_taxonomy_url: no taxonomy `{kind}` in site.toml"
+            ));
+        }
+        self.term_urls
+            .get(&(kind.to_string(), name.to_string()))
+            .cloned()
+            .ok_or_else(|| format!("get_taxonomy_url: no page has the {kind} term `{name}`"))
+    }
+
+    pub fn section_meta(&self, path: &str) -> Result<Value, String> {
+        self.sections_meta
+            .get(path.trim_start_matches("@/"))
+            .cloned()
+            .ok_or_else(|| format!("get_section: no section `{path}` in content/"))
+    }
+
+    /// Everything that differs between `self` (before a change) and `after`, as the reads
+    /// that would see the difference.
+    pub fn changes(&self, after: &Lookup) -> HashSet<Read> {
+        /// Keys whose values differ, or that are new or gone.
+        fn differing<'a, K: Eq + std::hash::Hash + Clone, V: PartialEq>(
+            before: &'a HashMap<K, V>,
+            after: &'a HashMap<K, V>,
+        ) -> impl Iterator<Item = K> + 'a {
+            let changed = before
+                .iter()
+                .filter(move |(key, value)| after.get(*key) != Some(value));
+            let added = after.keys().filter(move |key| !before.contains_key(*key));
+            changed.map(|(key, _)| key).chain(added).cloned()
+        }
+        let mut reads: HashSet<Read> = HashSet::new();
+        let pages: HashSet<String> = differing(&self.pages, &after.pages).collect();
+        let shows_a_changed_page = |listing: Option<&Vec<String>>| {
+            listing.is_some_and(|listing| listing.iter().any(|page| pages.contains(page)))
+        };
+        // A listing changed when its pages, their order or one of them changed: comparing
+        // whole listings would compare every page again for each listing that shows it.
+        let metas: HashSet<String> = differing(&self.sections_meta, &after.sections_meta).collect();
+        let listings = differing(&self.section_pages, &after.section_pages);
+        let sections: HashSet<String> = metas
+            .iter()
+            .cloned()
+            .chain(listings)
+            .chain(
+                after
+                    .section_pages
+                    .iter()
+                    .filter(|(_, listing)| shows_a_changed_page(Some(listing)))
+                    .map(|(section, _)| section.clone()),
+            )
+            .collect();
+        let terms: HashSet<(String, String)> = differing(&self.term_pages, &after.term_pages)
+            .chain(differing(&self.term_names, &after.term_names))
+            .chain(
+                after
+                    .term_pages
+                    .iter()
+                    .filter(|(_, listing)| shows_a_changed_page(Some(listing)))
+                    .map(|(term, _)| term.clone()),
+            )
+            .collect();
+        let taxonomies = differing(&self.taxonomy_terms, &after.taxonomy_terms)
+            .chain(terms.iter().map(|(taxonomy, _)| taxonomy.clone()));
+        reads.extend(taxonomies.map(Read::Taxonomy));
+        reads.extend(
+            terms
+                .into_iter()
+                .map(|(taxonomy, slug)| Read::Term(taxonomy, slug)),
+        );
+        reads.extend(sections.into_iter().map(Read::Section));
+        reads.extend(metas.into_iter().map(Read::SectionMeta));
+        reads.extend(pages.into_iter().map(Read::Page));
+        reads
+            .extend(differing(&self.term_urls, &after.term_urls).map(|(t, n)| Read::TermUrl(t, n)));
+        reads.extend(differing(&self.permalinks, &after.permalinks).map(Read::Url));
+        if self.plan != after.plan {
+            reads.insert(Read::Plan);
+        }
+        if self.menu != after.menu {
+            reads.insert(Read::Menu);
+        }
+        let site_changed = reads.iter().any(|read| {
+            matches!(
+                read,
+                Read::Page(_) | Read::Section(_) | Read::Term(..) | Read::Taxonomy(_)
+            )
+        });
+        if site_changed {
+            reads.insert(Read::Site);
+        }
+        reads
+    }
+
+    pub fn section(&self, path: &str) -> Result<Value, String> {
+        self.sections
+            .get(path.trim_start_matches("@/"))
+            .cloned()
+            .ok_or_else(|| format!("get_section: no section `{path}` in content/"))
+    }
+}

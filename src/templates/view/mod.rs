@@ -1,0 +1,309 @@
+//! Resolved content in, the values templates read out.
+//!
+//! Each page's summary is made into a template value once and shared (tera values are
+//! reference-counted), so a listing of 1,000 pages costs 1,000 summaries for the whole build,
+//! not per page that shows it.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Value};
+
+use crate::config::{BaseUrl, Config};
+use crate::content::Content;
+use crate::markdown::{Heading, Rendered};
+
+mod lookup;
+mod values;
+
+pub use lookup::Lookup;
+use values::*;
+pub use values::{Pager, config};
+
+/// The values of every page and section, made once per build.
+pub struct Views {
+    base: BaseUrl,
+    pages: Vec<Value>,
+    sections: Vec<Value>,
+    /// Per taxonomy: its value without its terms, and its terms' values.
+    taxonomies: Vec<(Value, Vec<Value>)>,
+    lookup: Arc<Lookup>,
+}
+
+impl Views {
+    /// `sections_rendered[i]` is the Markdown of `content.sections[i]`.
+    pub fn new(config: &Config, content: &Content, sections_rendered: &[Rendered]) -> Self {
+        let base = &config.base_url;
+        let pages: Vec<Value> = content
+            .pages
+            .par_iter()
+            .map(|page| page_summary(page, content, base))
+            .collect();
+        let (sections_meta, sections): (Vec<Value>, Vec<Value>) = content
+            .sections
+            .iter()
+            .zip(sections_rendered)
+            .map(|(section, rendered)| section_value(section, rendered, content, &pages, base))
+            .unzip();
+        let permalinks = content
+            .pages
+            .iter()
+            .map(|page| (&page.source, &page.path))
+            .chain(
+                content
+                    .sections
+                    .iter()
+                    .map(|section| (&section.source, &section.path)),
+            )
+            .map(|(source, path)| (source.relative.clone(), base.permalink(path)))
+            .collect();
+        let by_relative = |values: &[Value], sources: Vec<&str>| {
+            sources
+                .into_iter()
+                .zip(values.iter().cloned())
+                .map(|(relative, value)| (relative.to_string(), value))
+                .collect()
+        };
+        let (taxonomies, full_taxonomies): (Vec<(Value, Vec<Value>)>, Vec<Value>) = content
+            .taxonomies
+            .iter()
+            .map(|taxonomy| {
+                let terms: Vec<Value> = taxonomy
+                    .terms
+                    .iter()
+                    .map(|term| term_value(term, &pages, base))
+                    .collect();
+                let (meta, full) = taxonomy_value(taxonomy, terms.clone(), base);
+                ((meta, terms), full)
+            })
+            .unzip();
+        let term_urls = content
+            .taxonomies
+            .iter()
+            .flat_map(|taxonomy| {
+                let page_terms = content.pages.iter().flat_map(|page| {
+                    let written = page
+                        .front
+                        .taxonomies
+                        .iter()
+                        .find(|(name, _)| name.get_ref() == &taxonomy.name);
+                    written.into_iter().flat_map(|(_, terms)| terms.iter())
+                });
+                page_terms.map(|name| {
+                    let path = format!("{}{}/", taxonomy.path, crate::slug::slugify(name));
+                    ((taxonomy.name.clone(), name.clone()), base.permalink(&path))
+                })
+            })
+            .collect();
+        let relative = |page: &usize| content.pages[*page].source.relative.clone();
+        let section_pages = content
+            .sections
+            .iter()
+            .map(|section| {
+                (
+                    section.source.relative.clone(),
+                    section.pages.iter().map(relative).collect(),
+                )
+            })
+            .collect();
+        let taxonomy_terms = content
+            .taxonomies
+            .iter()
+            .map(|taxonomy| {
+                (
+                    taxonomy.name.clone(),
+                    taxonomy
+                        .terms
+                        .iter()
+                        .map(|term| term.slug.clone())
+                        .collect(),
+                )
+            })
+            .collect();
+        let term_keys = || {
+            content.taxonomies.iter().flat_map(|taxonomy| {
+                taxonomy
+                    .terms
+                    .iter()
+                    .map(move |term| ((taxonomy.name.clone(), term.slug.clone()), term))
+            })
+        };
+        let term_pages = term_keys()
+            .map(|(key, term)| (key, term.pages.iter().map(relative).collect()))
+            .collect();
+        let term_names = term_keys()
+            .map(|(key, term)| (key, term.name.clone()))
+            .collect();
+        let lookup = Lookup {
+            section_pages,
+            term_pages,
+            term_names,
+            taxonomy_terms,
+            base: base.clone(),
+            taxonomies: content
+                .taxonomies
+                .iter()
+                .zip(full_taxonomies)
+                .map(|(taxonomy, value)| (taxonomy.name.clone(), value))
+                .collect(),
+            term_urls,
+            permalinks,
+            pages: by_relative(
+                &pages,
+                content
+                    .pages
+                    .iter()
+                    .map(|p| p.source.relative.as_str())
+                    .collect(),
+            ),
+            sections: by_relative(
+                &sections,
+                content
+                    .sections
+                    .iter()
+                    .map(|s| s.source.relative.as_str())
+                    .collect(),
+            ),
+            sections_meta: by_relative(
+                &sections_meta,
+                content
+                    .sections
+                    .iter()
+                    .map(|s| s.source.relative.as_str())
+                    .collect(),
+            ),
+            plan: plan(content, base),
+            menu: menu(content, base),
+        };
+        Self {
+            base: base.clone(),
+            pages,
+            sections,
+            taxonomies,
+            lookup: Arc::new(lookup),
+        }
+    }
+
+    /// What the template functions search, shared by every render of this build.
+    pub fn lookup(&self) -> &Arc<Lookup> {
+        &self.lookup
+    }
+
+    /// The context of a page's template.
+    pub fn page_context(&self, content: &Content, index: usize, rendered: &Rendered) -> Context {
+        let page = &content.pages[index];
+        let neighbour = |other: Option<usize>| {
+            other.map_or_else(Value::none, |other| self.pages[other].clone())
+        };
+        let permalink = self.base.permalink(&page.path);
+        let toc_base = permalink.clone();
+        let toc: Vec<Heading> = rendered
+            .toc
+            .iter()
+            .map(|h| absolute(h, &toc_base))
+            .collect();
+        let value = with_fields(
+            &self.pages[index],
+            [
+                ("content", Value::safe_string(&rendered.html)),
+                (
+                    "summary",
+                    rendered
+                        .summary()
+                        .map_or_else(Value::none, Value::safe_string),
+                ),
+                ("toc", Value::from_serializable(&toc)),
+                ("word_count", Value::from(rendered.word_count)),
+                ("reading_time", Value::from(rendered.reading_time())),
+                ("lower", neighbour(page.lower)),
+                ("higher", neighbour(page.higher)),
+            ],
+        );
+        let mut context = Context::new();
+        context.insert_value("page", value);
+        context.insert("current_path", &page.path);
+        context.insert("current_url", &permalink);
+        context
+    }
+
+    /// The pagers of a section: one, or one per `paginate_by` pages.
+    pub fn section_pagers(&self, content: &Content, index: usize) -> Vec<Pager> {
+        let section = &content.sections[index];
+        let front = &section.front;
+        let value = &self.sections[index];
+        let pagination = Pagination {
+            by: front.paginate_by,
+            paginate_path: front.paginate_path.as_deref().unwrap_or("page"),
+            reversed: front.paginate_reversed,
+        };
+        let listing = value
+            .get_from_path("pages")
+            .cloned()
+            .unwrap_or_else(Value::none);
+        paginate(&listing, &section.path, &pagination, &self.base)
+            .into_iter()
+            .map(|(path, paginator)| {
+                let mut context = Context::new();
+                context.insert_value("section", value.clone());
+                if let Some(paginator) = paginator {
+                    context.insert_value("paginator", paginator);
+                }
+                self.pager(path, context)
+            })
+            .collect()
+    }
+
+    /// The list page of taxonomy `index`: `taxonomy` and `terms`.
+    pub fn taxonomy_context(&self, content: &Content, index: usize) -> Pager {
+        let (taxonomy, terms) = &self.taxonomies[index];
+        let mut context = Context::new();
+        context.insert_value("taxonomy", taxonomy.clone());
+        context.insert_value("terms", Value::from(terms.clone()));
+        self.pager(content.taxonomies[index].path.clone(), context)
+    }
+
+    /// The pagers of one term of taxonomy `index`: `taxonomy`, `term` and maybe `paginator`.
+    pub fn term_pagers(&self, content: &Content, index: usize, term: usize) -> Vec<Pager> {
+        let (taxonomy, terms) = &self.taxonomies[index];
+        let term_value = &terms[term];
+        let pagination = Pagination {
+            by: content.taxonomies[index].paginate_by,
+            paginate_path: "page",
+            reversed: false,
+        };
+        let listing = term_value
+            .get_from_path("pages")
+            .cloned()
+            .unwrap_or_else(Value::none);
+        let path = &content.taxonomies[index].terms[term].path;
+        paginate(&listing, path, &pagination, &self.base)
+            .into_iter()
+            .map(|(path, paginator)| {
+                let mut context = Context::new();
+                context.insert_value("taxonomy", taxonomy.clone());
+                context.insert_value("term", term_value.clone());
+                if let Some(paginator) = paginator {
+                    context.insert_value("paginator", paginator);
+                }
+                self.pager(path, context)
+            })
+            .collect()
+    }
+
+    fn pager(&self, path: String, context: Context) -> Pager {
+        Pager { path, context }
+    }
+}
+
+/// A table-of-contents entry whose permalink includes the page's URL.
+fn absolute(heading: &Heading, page_url: &str) -> Heading {
+    Heading {
+        permalink: format!("{page_url}{}", heading.permalink),
+        children: heading
+            .children
+            .iter()
+            .map(|child| absolute(child, page_url))
+            .collect(),
+        ..heading.clone()
+    }
+}

@@ -1,0 +1,381 @@
+//! The values templates read, made from resolved content: page summaries, sections, the
+//! plan, the menu, taxonomies and paginators. Each is serialized once into a shared tera value.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Value};
+
+use crate::config::{BaseUrl, Config};
+use crate::content::taxonomy::{Taxonomy, Term};
+use crate::content::{Area, Content, Page, Progress, Section};
+use crate::markdown::{Heading, Rendered};
+
+/// What `config` holds in templates.
+#[derive(Serialize)]
+pub struct ConfigView<'a> {
+    title: &'a str,
+    description: &'a str,
+    base_url: String,
+    default_language: &'a str,
+    theme: Option<&'a str>,
+    extra: &'a toml::Table,
+}
+
+pub fn config(config: &Config) -> ConfigView<'_> {
+    ConfigView {
+        title: &config.title,
+        description: &config.description,
+        base_url: config.base_url.as_str(),
+        default_language: &config.default_language,
+        theme: config.theme.as_deref(),
+        extra: &config.extra,
+    }
+}
+
+#[derive(Serialize)]
+pub(super) struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a str,
+    date: Option<String>,
+    updated: Option<String>,
+    slug: &'a str,
+    path: &'a str,
+    permalink: String,
+    relative_path: &'a str,
+    section: &'a str,
+    weight: Option<i64>,
+    draft: bool,
+    aliases: Vec<&'a str>,
+    authors: &'a [String],
+    taxonomies: BTreeMap<&'a str, &'a [String]>,
+    extra: &'a toml::Table,
+    area: Option<AreaView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct AreaView<'a> {
+    number: u32,
+    tasks: Vec<TaskView<'a>>,
+    progress: Progress,
+}
+
+#[derive(Serialize)]
+pub(super) struct TaskView<'a> {
+    title: &'a str,
+    status: &'static str,
+    status_label: &'static str,
+    lead: Option<&'a str>,
+    due: Option<String>,
+    note: Option<&'a str>,
+}
+
+/// An entry of `plan.areas`.
+#[derive(Serialize)]
+pub(super) struct PlanAreaView<'a> {
+    number: u32,
+    title: &'a str,
+    description: &'a str,
+    permalink: String,
+    path: &'a str,
+    progress: Progress,
+    tasks: Vec<TaskView<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct PlanView<'a> {
+    areas: Vec<PlanAreaView<'a>>,
+    progress: Progress,
+}
+
+#[derive(Serialize)]
+pub(super) struct SectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    path: &'a str,
+    permalink: String,
+    relative_path: &'a str,
+    content: &'a str,
+    summary: Option<&'a str>,
+    more: &'a str,
+    toc: &'a [Heading],
+    word_count: usize,
+    reading_time: usize,
+    subsections: Vec<&'a str>,
+    weight: Option<i64>,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+pub(super) struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    path: &'a str,
+    permalink: String,
+    page_count: usize,
+}
+
+#[derive(Serialize)]
+pub(super) struct TaxonomyView<'a> {
+    name: &'a str,
+    path: &'a str,
+    permalink: String,
+}
+
+/// `paginator` in a paginated listing (Zola's fields).
+#[derive(Serialize)]
+pub(super) struct PaginatorView {
+    paginate_by: usize,
+    base_url: String,
+    number_pagers: usize,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    current_index: usize,
+    total_pages: usize,
+}
+
+/// One page of a listing: where it is written and what its template is given.
+pub struct Pager {
+    pub path: String,
+    pub context: Context,
+}
+
+/// How a listing is split: `by` items a page, extra pages at `<path><paginate_path>/<n>/`.
+pub(super) struct Pagination<'a> {
+    pub(super) by: Option<usize>,
+    pub(super) paginate_path: &'a str,
+    pub(super) reversed: bool,
+}
+
+pub(super) fn area_view(area: &Area) -> AreaView<'_> {
+    AreaView {
+        number: area.number,
+        tasks: task_views(area),
+        progress: area.progress,
+    }
+}
+
+pub(super) fn task_views(area: &Area) -> Vec<TaskView<'_>> {
+    area.tasks
+        .iter()
+        .map(|task| TaskView {
+            title: &task.title,
+            status: task.status.key(),
+            status_label: task.status.label(),
+            lead: task.lead.as_deref(),
+            due: task.due.map(|due| due.to_string()),
+            note: task.note.as_deref(),
+        })
+        .collect()
+}
+
+pub(super) fn page_summary(page: &Page, content: &Content, base: &BaseUrl) -> Value {
+    let front = &page.front;
+    Value::from_serializable(&PageSummary {
+        title: &front.title,
+        description: &front.description,
+        date: front.date.map(|date| date.to_string()),
+        updated: front.updated.map(|date| date.to_string()),
+        slug: &page.slug,
+        path: &page.path,
+        permalink: base.permalink(&page.path),
+        relative_path: &page.source.relative,
+        section: &content.sections[page.section].source.relative,
+        weight: front.weight,
+        draft: front.draft,
+        aliases: front
+            .aliases
+            .iter()
+            .map(|alias| alias.get_ref().as_str())
+            .collect(),
+        authors: &front.authors,
+        taxonomies: front
+            .taxonomies
+            .iter()
+            .map(|(name, terms)| (name.get_ref().as_str(), terms.as_slice()))
+            .collect(),
+        extra: &front.extra,
+        area: page.area.as_ref().map(area_view),
+    })
+}
+
+/// An entry of `menu`.
+#[derive(Serialize)]
+pub(super) struct MenuItem<'a> {
+    title: &'a str,
+    permalink: String,
+    path: &'a str,
+    relative_path: &'a str,
+}
+
+/// The home page's subsections, then its own pages, in their order: what a site menu lists.
+pub(super) fn menu(content: &Content, base: &BaseUrl) -> Value {
+    let Some(home) = content.sections.first() else {
+        return Value::from(Vec::<Value>::new());
+    };
+    let sections = home.subsections.iter().map(|&index| {
+        let section = &content.sections[index];
+        (
+            &section.front.title,
+            &section.path,
+            &section.source.relative,
+        )
+    });
+    let pages = home.pages.iter().map(|&index| {
+        let page = &content.pages[index];
+        (&page.front.title, &page.path, &page.source.relative)
+    });
+    let items: Vec<MenuItem<'_>> = sections
+        .chain(pages)
+        .map(|(title, path, relative)| MenuItem {
+            title,
+            permalink: base.permalink(path),
+            path,
+            relative_path: relative,
+        })
+        .collect();
+    Value::from_serializable(&items)
+}
+
+pub(super) fn plan(content: &Content, base: &BaseUrl) -> Value {
+    let areas = content.areas();
+    let statuses = areas
+        .iter()
+        .flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
+    Value::from_serializable(&PlanView {
+        progress: Progress::of(statuses),
+        areas: areas
+            .iter()
+            .map(|(page, area)| PlanAreaView {
+                number: area.number,
+                title: &page.front.title,
+                description: &page.front.description,
+                permalink: base.permalink(&page.path),
+                path: &page.path,
+                progress: area.progress,
+                tasks: task_views(area),
+            })
+            .collect(),
+    })
+}
+
+/// A section's value without and with its `pages`.
+pub(super) fn section_value(
+    section: &Section,
+    rendered: &Rendered,
+    content: &Content,
+    pages: &[Value],
+    base: &BaseUrl,
+) -> (Value, Value) {
+    let listing: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|&page| pages[page].clone())
+        .collect();
+    let view = Value::from_serializable(&SectionView {
+        title: &section.front.title,
+        description: &section.front.description,
+        path: &section.path,
+        permalink: base.permalink(&section.path),
+        relative_path: &section.source.relative,
+        content: &rendered.html,
+        summary: rendered.summary(),
+        more: rendered.more(),
+        toc: &rendered.toc,
+        word_count: rendered.word_count,
+        reading_time: rendered.reading_time(),
+        subsections: section
+            .subsections
+            .iter()
+            .map(|&sub| content.sections[sub].source.relative.as_str())
+            .collect(),
+        weight: section.front.weight,
+        extra: &section.front.extra,
+    });
+    let full = with_fields(&view, [("pages", Value::from(listing))]);
+    (view, full)
+}
+
+pub(super) fn term_value(term: &Term, pages: &[Value], base: &BaseUrl) -> Value {
+    let view = Value::from_serializable(&TermView {
+        name: &term.name,
+        slug: &term.slug,
+        path: &term.path,
+        permalink: base.permalink(&term.path),
+        page_count: term.pages.len(),
+    });
+    let listing: Vec<Value> = term.pages.iter().map(|&page| pages[page].clone()).collect();
+    with_fields(&view, [("pages", Value::from(listing))])
+}
+
+/// A taxonomy without its terms (what `taxonomy` is in its templates, as in Zola) and with
+/// them (`get_taxonomy`).
+pub(super) fn taxonomy_value(
+    taxonomy: &Taxonomy,
+    terms: Vec<Value>,
+    base: &BaseUrl,
+) -> (Value, Value) {
+    let view = Value::from_serializable(&TaxonomyView {
+        name: &taxonomy.name,
+        path: &taxonomy.path,
+        permalink: base.permalink(&taxonomy.path),
+    });
+    let full = with_fields(&view, [("items", Value::from(terms))]);
+    (view, full)
+}
+
+/// Splits a listing into pagers. Without `by`, one pager holds everything and has no
+/// `paginator`.
+pub(super) fn paginate(
+    listing: &Value,
+    path: &str,
+    pagination: &Pagination<'_>,
+    base: &BaseUrl,
+) -> Vec<(String, Option<Value>)> {
+    let mut items: Vec<Value> = listing.as_array().unwrap_or_default().to_vec();
+    if pagination.reversed {
+        items.reverse();
+    }
+    let Some(by) = pagination.by.filter(|by| *by > 0 && !items.is_empty()) else {
+        return vec![(path.to_string(), None)];
+    };
+    let pager_path = |index: usize| match index {
+        1 => path.to_string(),
+        n => format!("{path}{}/{n}/", pagination.paginate_path),
+    };
+    let count = items.len().div_ceil(by);
+    items
+        .chunks(by)
+        .enumerate()
+        .map(|(zero_based, chunk)| {
+            let index = zero_based + 1;
+            let paginator = Value::from_serializable(&PaginatorView {
+                paginate_by: by,
+                base_url: base.permalink(&format!("{path}{}/", pagination.paginate_path)),
+                number_pagers: count,
+                first: base.permalink(path),
+                last: base.permalink(&pager_path(count)),
+                previous: (index > 1).then(|| base.permalink(&pager_path(index - 1))),
+                next: (index < count).then(|| base.permalink(&pager_path(index + 1))),
+                current_index: index,
+                total_pages: items.len(),
+            });
+            let paginator = with_fields(&paginator, [("pages", Value::from(chunk))]);
+            (pager_path(index), Some(paginator))
+        })
+        .collect()
+}
+
+/// A copy of the map `base` with `fields` added; the values inside stay shared.
+pub(super) fn with_fields<const N: usize>(
+    base: &Value,
+    fields: [(&'static str, Value); N],
+) -> Value {
+    let mut map: tera::Map = base.as_map().cloned().unwrap_or_default();
+    for (key, value) in fields {
+        map.insert(key.into(), value);
+    }
+    Value::from(map)
+}
