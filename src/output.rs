@@ -102,9 +102,30 @@ pub fn file_for(dir: &Path, url_path: &str) -> PathBuf {
 
 /// Writes the file of `url_path` in `dir`, creating folders as needed.
 pub fn write(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<()> {
+    write_beside(dir, None, url_path, bytes)
+}
+
+/// Writes the file of `url_path` into `dir`, a folder being filled for the first time. Where
+/// `previous` (the output this one replaces) holds the same bytes, its file is hard-linked
+/// instead of written: unchanged files keep their inode and timestamps, so a rebuild that
+/// changes nothing writes nothing, and rsync or CDN uploads stay small.
+pub fn write_beside(
+    dir: &Path,
+    previous: Option<&Path>,
+    url_path: &str,
+    bytes: &[u8],
+) -> io::Result<()> {
     let file = file_for(dir, url_path);
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
+    }
+    if let Some(previous) = previous {
+        let old = file_for(previous, url_path);
+        if fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
+            && fs::hard_link(&old, &file).is_ok()
+        {
+            return Ok(());
+        }
     }
     fs::write(&file, bytes)
 }
@@ -259,6 +280,21 @@ mod tests {
         remove(dir.path(), "/a/b/").unwrap();
         assert!(!dir.path().join("a").exists());
         assert!(dir.path().exists());
+    }
+
+    #[test]
+    fn unchanged_files_are_linked_from_the_previous_output() {
+        use std::os::unix::fs::MetadataExt;
+        let site = tempfile::tempdir().unwrap();
+        let (old, new) = (site.path().join("old"), site.path().join("new"));
+        write(&old, "/same/", b"same").unwrap();
+        write(&old, "/changed/", b"before").unwrap();
+        write_beside(&new, Some(&old), "/same/", b"same").unwrap();
+        write_beside(&new, Some(&old), "/changed/", b"after").unwrap();
+        let inode = |dir: &Path, path| fs::metadata(file_for(dir, path)).unwrap().ino();
+        assert_eq!(inode(&old, "/same/"), inode(&new, "/same/"));
+        assert_ne!(inode(&old, "/changed/"), inode(&new, "/changed/"));
+        assert_eq!(fs::read(file_for(&new, "/changed/")).unwrap(), b"after");
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
     let started = Instant::now();
     let output = options.output();
     let staging = Staging::create(&options.root, &output)?;
-    let mut session = Session::open(options, staging.path())?;
+    let mut session = Session::open_beside(options, staging.path(), Some(&output))?;
     staging.publish()?;
     session.set_dir(output.clone());
     let summary = BuildSummary {

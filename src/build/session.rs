@@ -65,6 +65,16 @@ struct Changes {
 impl Session {
     /// Builds the whole site into `dir`, which must be empty or absent.
     pub fn open(options: &BuildOptions, dir: &Path) -> anyhow::Result<Self> {
+        Self::open_beside(options, dir, None)
+    }
+
+    /// Builds like [`Session::open`]; files whose bytes equal those at the same place in
+    /// `previous` (the output being replaced) are hard-linked from there instead of written.
+    pub fn open_beside(
+        options: &BuildOptions,
+        dir: &Path,
+        previous: Option<&Path>,
+    ) -> anyhow::Result<Self> {
         let state = State::load(options)?;
         let jobs = state.jobs();
         let results: Vec<(Job, Result<Output, Diagnostics>)> = jobs
@@ -72,7 +82,7 @@ impl Session {
             .map(|job| {
                 let result = state.render(&job, None).and_then(|mut output| {
                     let bytes = std::mem::take(&mut output.bytes);
-                    write_new(dir, &job.path, &bytes).map_err(Diagnostics::from)?;
+                    write_new(dir, previous, &job.path, &bytes).map_err(Diagnostics::from)?;
                     Ok(output)
                 });
                 (job, result)
@@ -98,7 +108,7 @@ impl Session {
         check::anchors(&session.state.content, |relative| {
             session.anchors.get(relative)
         })?;
-        session.sync_copies()?;
+        session.sync_copies(previous)?;
         Ok(session)
     }
 
@@ -165,7 +175,7 @@ impl Session {
             Update::default()
         };
         if changes.copies || changes.config || !changes.markdown.is_empty() {
-            update.changed.extend(self.sync_copies()?);
+            update.changed.extend(self.sync_copies(None)?);
         }
         update.changed.sort();
         update.changed.dedup();
@@ -396,16 +406,21 @@ impl Session {
         changed.into_iter().filter_map(Result::transpose).collect()
     }
 
-    /// Copies static files and assets whose bytes changed, removes those gone.
-    fn sync_copies(&mut self) -> anyhow::Result<Vec<String>> {
+    /// Copies static files and assets whose bytes changed, removes those gone. With
+    /// `previous`, the folder is being filled for the first time beside the output it replaces.
+    fn sync_copies(&mut self, previous: Option<&Path>) -> anyhow::Result<Vec<String>> {
         let copies = self.state.copies()?;
         let mut changed = Vec::new();
         for (path, source) in &copies {
             let bytes =
                 std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
-            if output::write_if_changed(&self.dir, path, &bytes)
-                .with_context(|| format!("writing {path}"))?
-            {
+            let wrote = match previous {
+                Some(previous) => {
+                    output::write_beside(&self.dir, Some(previous), path, &bytes).map(|()| true)
+                }
+                None => output::write_if_changed(&self.dir, path, &bytes),
+            };
+            if wrote.with_context(|| format!("writing {path}"))? {
                 changed.push(path.clone());
             }
         }
@@ -445,8 +460,13 @@ impl Session {
 }
 
 /// Writes a file into a folder being filled for the first time.
-fn write_new(dir: &Path, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-    output::write(dir, path, bytes).map_err(|error| {
+fn write_new(
+    dir: &Path,
+    previous: Option<&Path>,
+    path: &str,
+    bytes: &[u8],
+) -> Result<(), Diagnostic> {
+    output::write_beside(dir, previous, path, bytes).map_err(|error| {
         Diagnostic::file(
             path.trim_start_matches('/'),
             format!("cannot write: {error}"),

@@ -499,3 +499,49 @@ fn shipped_site_builds() {
             .contains("<h1>Source</h1>")
     );
 }
+
+/// Files whose bytes did not change are not rewritten: a rebuild keeps their inodes (and so
+/// their timestamps), which keeps rsync and CDN uploads small.
+#[test]
+fn a_rebuild_rewrites_only_the_files_that_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let site = SiteTest::new("minimal");
+    site.run(["build"]).success();
+    let inodes = |site: &SiteTest| -> std::collections::BTreeMap<String, u64> {
+        site.tree("public")
+            .paths()
+            .filter(|path| !path.ends_with('/'))
+            .map(|path| {
+                let inode = std::fs::metadata(site.path(&format!("public/{path}")))
+                    .unwrap()
+                    .ino();
+                (path.to_owned(), inode)
+            })
+            .collect()
+    };
+    let before = inodes(&site);
+    site.run(["build"]).success();
+    assert_eq!(
+        inodes(&site),
+        before,
+        "a build that changed nothing wrote files"
+    );
+
+    site.replace(
+        "content/priorities/teachers.md",
+        "+++\n\n",
+        "+++\n\nA new first line.\n\n",
+    );
+    site.run(["build"]).success();
+    let after = inodes(&site);
+    let rewritten: Vec<&String> = after
+        .iter()
+        .filter(|(path, inode)| before.get(*path) != Some(inode))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        rewritten,
+        ["priorities/teachers/index.html"],
+        "only the edited page is new"
+    );
+}
