@@ -176,8 +176,8 @@ pub enum Date {
 impl Date {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        if let Ok(day) = text.parse::<jiff::civil::Date>()
-            && text.len() <= 10
+        if text.len() <= 10
+            && let Ok(day) = text.parse::<jiff::civil::Date>()
         {
             return Ok(Self::Day(day));
         }

@@ -334,6 +334,10 @@ fn format_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
         .get("format")?
         .unwrap_or_else(|| "%Y-%m-%d".to_string());
     let date = Date::parse(value).map_err(tera::Error::message)?;
+    if format == "%Y-%m-%d" {
+        // The common case, without interpreting the format: listings format a date per page.
+        return Ok(date.sort_key().date().to_string());
+    }
     let formatted = match date {
         Date::Day(day) => jiff::fmt::strtime::format(&format, day),
         Date::Instant(instant) => jiff::fmt::strtime::format(&format, instant),
