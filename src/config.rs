@@ -34,6 +34,8 @@ struct SiteToml {
     #[serde(default = "yes")]
     generate_exports: bool,
     #[serde(default)]
+    build_search_index: bool,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -80,6 +82,8 @@ pub struct Generate {
     pub sitemap: bool,
     pub robots_txt: bool,
     pub exports: bool,
+    /// A full-text search index (Pagefind) in `pagefind/`.
+    pub search_index: bool,
 }
 
 /// A taxonomy declared in `site.toml` (`taxonomies = [{ name = "topics" }]`).
@@ -218,6 +222,7 @@ fn resolve(
             sitemap: raw.generate_sitemap,
             robots_txt: raw.generate_robots_txt,
             exports: raw.generate_exports,
+            search_index: raw.build_search_index,
         },
         extra: raw.extra,
     })

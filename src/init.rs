@@ -24,6 +24,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "templates/page.html",
     "templates/print.html",
     "templates/progress.html",
+    "templates/search.html",
     "templates/section.html",
     "templates/taxonomy_list.html",
     "templates/taxonomy_single.html",

@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod search;
 pub mod serve;
 mod slug;
 pub mod templates;

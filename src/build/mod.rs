@@ -72,6 +72,7 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
     let output = options.output();
     let staging = Staging::create(&options.root, &output)?;
     let mut session = Session::open_beside(options, staging.path(), Some(&output))?;
+    session.index_search()?;
     staging.publish()?;
     session.set_dir(output.clone());
     let summary = BuildSummary {

@@ -112,6 +112,15 @@ impl Session {
         Ok(session)
     }
 
+    /// Writes the search index of the site, when `site.toml` asks for one. Kept apart from
+    /// builds and updates so that a live preview can reload the browser first.
+    pub fn index_search(&self) -> anyhow::Result<()> {
+        if self.state.config.generate.search_index {
+            crate::search::index(&self.dir)?;
+        }
+        Ok(())
+    }
+
     /// The folder the site is written to.
     pub fn dir(&self) -> &Path {
         &self.dir

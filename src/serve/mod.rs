@@ -173,6 +173,13 @@ fn rebuild_until_stopped(
             Err(error) => eprintln!("{}", describe(error)),
         }
         outcome(result.as_ref());
+        // The search index comes after the reload: it must not hold up the page.
+        if let (Ok(update), Some(session)) = (&result, session.as_ref())
+            && !update.changed.is_empty()
+            && let Err(error) = session.index_search()
+        {
+            eprintln!("{}", describe(&error));
+        }
     }
 }
 

@@ -19,6 +19,7 @@ pub struct ConfigView<'a> {
     base_url: String,
     default_language: &'a str,
     theme: Option<&'a str>,
+    build_search_index: bool,
     extra: &'a toml::Table,
 }
 
@@ -29,6 +30,7 @@ pub fn config(config: &Config) -> ConfigView<'_> {
         base_url: config.base_url.as_str(),
         default_language: &config.default_language,
         theme: config.theme.as_deref(),
+        build_search_index: config.generate.search_index,
         extra: &config.extra,
     }
 }

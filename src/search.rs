@@ -1,0 +1,50 @@
+//! A built site in, its full-text search index out: Pagefind, as a library, writes
+//! `pagefind/` into the site, which its browser script searches on any static host, offline.
+//!
+//! Pages mark what to index with `data-pagefind-body` (the default theme does on the pages
+//! worth finding). Chinese text is segmented into words (Pagefind's `extended` feature).
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use pagefind::api::PagefindIndex;
+
+/// The folder of the index inside the site.
+pub const DIR: &str = "pagefind";
+
+/// Indexes every HTML page of `site` and writes the index into `site/pagefind/`, replacing
+/// the previous index whole (its file names hash their contents: old ones must go).
+pub fn index(site: &Path) -> anyhow::Result<()> {
+    let fresh = site.join(".pagefind.new");
+    if fresh.exists() {
+        std::fs::remove_dir_all(&fresh).with_context(|| format!("removing {}", fresh.display()))?;
+    }
+    write_index(site, &fresh)?;
+    let target = site.join(DIR);
+    if target.exists() {
+        std::fs::remove_dir_all(&target)
+            .with_context(|| format!("removing {}", target.display()))?;
+    }
+    std::fs::rename(&fresh, &target)
+        .with_context(|| format!("moving the index to {}", target.display()))
+}
+
+fn write_index(site: &Path, out: &Path) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("starting the search indexer")?;
+    runtime.block_on(async {
+        let mut index = PagefindIndex::new(None).context("configuring the search index")?;
+        let root = site.to_string_lossy().into_owned();
+        index
+            .add_directory(root, None)
+            .await
+            .context("indexing the site for search")?;
+        let out = out.to_string_lossy().into_owned();
+        index
+            .write_files(Some(out))
+            .await
+            .context("writing the search index")?;
+        Ok(())
+    })
+}

@@ -1,0 +1,43 @@
+//! Full-text search on the built shipped site, in headless Chromium: a query typed into the
+//! header's search box leads to the search page, whose results name the right priority area.
+//! The site is served by a plain file server, as any static host would.
+
+use crate::browser::{Browser, FileServer};
+use crate::harness::{PATIENCE, SiteTest};
+
+fn search(browser: &Browser, url: &str, query: &str, expected: &str) {
+    browser.goto(url);
+    browser.execute(
+        "const box = document.querySelector('#site-search-q');
+         box.value = arguments[0];
+         box.form.submit();",
+        &[query.into()],
+    );
+    browser.wait_until(&format!("results for `{query}`"), PATIENCE, |b| {
+        let results = b.execute(
+            "return [...document.querySelectorAll('.pagefind-ui__result-title')].map(r => r.innerText).join('\\n')",
+            &[],
+        );
+        results.as_str().is_some_and(|titles| titles.contains(expected))
+    });
+}
+
+#[test]
+fn the_search_box_finds_areas_and_tasks_by_their_words() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = SiteTest::shipped();
+    let server = FileServer::bind();
+    let url = server.url();
+    site.run(["build", "--base-url", &url]).success();
+    assert!(
+        site.exists("public/pagefind/pagefind-entry.json"),
+        "no search index"
+    );
+    server.serve(site.path("public"));
+
+    // An area by a word of its title, and one by the words of a task only.
+    search(&browser, &url, "vocational", "Vocational education");
+    search(&browser, &url, "off-campus training", "Basic education");
+}
