@@ -378,16 +378,23 @@ fn a_built_page_opens_from_disk() {
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1280);
 }
 
-#[test]
-fn the_shipped_site_fits_a_phone() {
-    let Some(browser) = Browser::start() else {
-        return;
-    };
+/// Builds the shipped site for a file server on a free port, serves it, and returns the
+/// site and its address: a static host, as readers get it.
+pub fn served_shipped_site() -> (SiteTest, String) {
     let site = SiteTest::shipped();
     let server = FileServer::bind();
     let url = server.url();
     site.run(["build", "--base-url", &url]).success();
     server.serve(site.path("public"));
+    (site, url)
+}
+
+#[test]
+fn the_shipped_site_fits_a_phone() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (_site, url) = served_shipped_site();
 
     browser.set_window_size(375, 800);
     browser.goto(&url);

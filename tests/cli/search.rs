@@ -2,8 +2,8 @@
 //! header's search box leads to the search page, whose results name the right priority area.
 //! The site is served by a plain file server, as any static host would.
 
-use crate::browser::{Browser, FileServer};
-use crate::harness::{PATIENCE, SiteTest};
+use crate::browser::{Browser, served_shipped_site};
+use crate::harness::PATIENCE;
 
 fn search(browser: &Browser, url: &str, query: &str, expected: &str) {
     browser.goto(url);
@@ -27,15 +27,11 @@ fn the_search_box_finds_areas_and_tasks_by_their_words() {
     let Some(browser) = Browser::start() else {
         return;
     };
-    let site = SiteTest::shipped();
-    let server = FileServer::bind();
-    let url = server.url();
-    site.run(["build", "--base-url", &url]).success();
+    let (site, url) = served_shipped_site();
     assert!(
         site.exists("public/pagefind/pagefind-entry.json"),
         "no search index"
     );
-    server.serve(site.path("public"));
 
     // An area by a word of its title, and one by the words of a task only.
     search(&browser, &url, "vocational", "Vocational education");

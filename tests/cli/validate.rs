@@ -11,7 +11,7 @@ use std::{fs, thread};
 
 use serde_json::Value;
 
-use crate::browser::{Browser, FileServer};
+use crate::browser::{Browser, FileServer, served_shipped_site};
 use crate::harness::SiteTest;
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
@@ -84,12 +84,8 @@ fn shipped_site_has_no_axe_violations() {
     let Some(browser) = Browser::start() else {
         return;
     };
-    let site = SiteTest::shipped();
-    let server = FileServer::bind();
-    let url = server.url();
-    site.run(["build", "--base-url", &url]).success();
+    let (site, url) = served_shipped_site();
     let public = site.path("public");
-    server.serve(public.clone());
 
     let pages = files(&public, "html");
     assert!(pages.len() > 10, "too few pages to check: {pages:?}");

@@ -248,7 +248,7 @@ impl Views {
                 if let Some(paginator) = paginator {
                     context.insert_value("paginator", paginator);
                 }
-                self.pager(path, context)
+                Pager { path, context }
             })
             .collect()
     }
@@ -259,7 +259,10 @@ impl Views {
         let mut context = Context::new();
         context.insert_value("taxonomy", taxonomy.clone());
         context.insert_value("terms", Value::from(terms.clone()));
-        self.pager(content.taxonomies[index].path.clone(), context)
+        Pager {
+            path: content.taxonomies[index].path.clone(),
+            context,
+        }
     }
 
     /// The pagers of one term of taxonomy `index`: `taxonomy`, `term` and maybe `paginator`.
@@ -285,13 +288,9 @@ impl Views {
                 if let Some(paginator) = paginator {
                     context.insert_value("paginator", paginator);
                 }
-                self.pager(path, context)
+                Pager { path, context }
             })
             .collect()
-    }
-
-    fn pager(&self, path: String, context: Context) -> Pager {
-        Pager { path, context }
     }
 }
 
