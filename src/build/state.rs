@@ -107,7 +107,7 @@ impl State {
         let content = snapshot.resolve(&config, load_options(options));
         match (templates, content) {
             (Ok(templates), Ok(content)) => {
-                Self::resolve(config, Arc::new(templates), snapshot, content)
+                Self::resolve(config, Arc::new(templates), snapshot, content, None)
             }
             (templates, content) => Err(merge_problems([templates.err(), content.err()])),
         }
@@ -127,6 +127,7 @@ impl State {
             Arc::clone(&self.templates),
             snapshot,
             content,
+            Some(&self.views),
         )
     }
 
@@ -139,7 +140,13 @@ impl State {
         let templates = Arc::new(Templates::load(&self.config)?);
         let snapshot = self.snapshot_with(changed)?;
         let content = snapshot.resolve(&self.config, load_options(options))?;
-        Self::resolve(Arc::clone(&self.config), templates, snapshot, content)
+        Self::resolve(
+            Arc::clone(&self.config),
+            templates,
+            snapshot,
+            content,
+            Some(&self.views),
+        )
     }
 
     /// The snapshot with the `changed` files read again: only those when they are all
@@ -154,11 +161,14 @@ impl State {
         }
     }
 
+    /// The site from its loaded parts; `previous` is the state before a content change,
+    /// whose template values can be taken over where nothing they show changed.
     fn resolve(
         config: Arc<Config>,
         templates: Arc<Templates>,
         snapshot: Snapshot,
         content: Content,
+        previous: Option<&Views>,
     ) -> anyhow::Result<Self> {
         check::templates_exist(&templates, &content)?;
         let targets = link_targets(&config, &content);
@@ -168,7 +178,7 @@ impl State {
                 problems.extend(check::page_links(&content, &targets));
                 problems
             })?;
-        let views = Views::new(&config, &content, &sections_rendered);
+        let views = Views::new(&config, &content, &sections_rendered, previous);
         Ok(Self {
             config,
             templates,

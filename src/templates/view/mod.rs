@@ -4,6 +4,7 @@
 //! reference-counted), so a listing of 1,000 pages costs 1,000 summaries for the whole build,
 //! not per page that shows it.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -27,18 +28,51 @@ pub struct Views {
     sections: Vec<Value>,
     /// Per taxonomy: its value without its terms, and its terms' values.
     taxonomies: Vec<(Value, Vec<Value>)>,
+    /// What each page's summary was made from, by `content/`-relative path.
+    keys: HashMap<String, PageKey>,
     lookup: Arc<Lookup>,
 }
 
 impl Views {
     /// `sections_rendered[i]` is the Markdown of `content.sections[i]`.
-    pub fn new(config: &Config, content: &Content, sections_rendered: &[Rendered]) -> Self {
+    ///
+    /// With `previous` (the views of the same site before a change of its content), a page
+    /// whose text, path and section are the very same keeps its summary, and counts as
+    /// unchanged without comparing it.
+    pub fn new(
+        config: &Config,
+        content: &Content,
+        sections_rendered: &[Rendered],
+        previous: Option<&Views>,
+    ) -> Self {
         let base = &config.base_url;
-        let pages: Vec<Value> = content
+        let keys: HashMap<String, PageKey> = content
+            .pages
+            .iter()
+            .map(|page| (page.source.relative.clone(), PageKey::of(page, content)))
+            .collect();
+        let reusable = |relative: &str| -> Option<Value> {
+            let previous = previous?;
+            let (old, new) = (previous.keys.get(relative)?, keys.get(relative)?);
+            old.same_as(new)
+                .then(|| previous.lookup.pages.get(relative).cloned())?
+        };
+        let summaries: Vec<(Value, bool)> = content
             .pages
             .par_iter()
-            .map(|page| page_summary(page, content, base))
+            .map(|page| match reusable(&page.source.relative) {
+                Some(value) => (value, true),
+                None => (page_summary(page, content, base), false),
+            })
             .collect();
+        let reused: HashSet<String> = content
+            .pages
+            .iter()
+            .zip(&summaries)
+            .filter(|(_, (_, reused))| *reused)
+            .map(|(page, _)| page.source.relative.clone())
+            .collect();
+        let pages: Vec<Value> = summaries.into_iter().map(|(value, _)| value).collect();
         let (sections_meta, sections): (Vec<Value>, Vec<Value>) = content
             .sections
             .iter()
@@ -135,6 +169,7 @@ impl Views {
             .map(|(key, term)| (key, term.name.clone()))
             .collect();
         let lookup = Lookup {
+            reused,
             section_pages,
             term_pages,
             term_names,
@@ -180,6 +215,7 @@ impl Views {
             pages,
             sections,
             taxonomies,
+            keys,
             lookup: Arc::new(lookup),
         }
     }
@@ -291,6 +327,30 @@ impl Views {
                 Pager { path, context }
             })
             .collect()
+    }
+}
+
+/// What a page's summary is made from: its text (shared, so the same text is the same
+/// allocation), its path and its section. The base URL is the same within a session.
+struct PageKey {
+    text: Arc<str>,
+    path: String,
+    section: String,
+}
+
+impl PageKey {
+    fn of(page: &crate::content::Page, content: &Content) -> Self {
+        Self {
+            text: Arc::clone(&page.source.text),
+            path: page.path.clone(),
+            section: content.sections[page.section].source.relative.clone(),
+        }
+    }
+
+    fn same_as(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.text, &other.text)
+            && self.path == other.path
+            && self.section == other.section
     }
 }
 
