@@ -163,15 +163,12 @@ fn task_exports(area: &Area) -> Vec<TaskExport<'_>> {
 fn plan_json(state: &State) -> Vec<u8> {
     let base = &state.config.base_url;
     let areas = state.content.areas();
-    let statuses = areas
-        .iter()
-        .flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
     let export = PlanExport {
         version: PLAN_SCHEMA_VERSION,
         title: &state.config.title,
         description: &state.config.description,
         url: base.permalink("/"),
-        progress: Progress::of(statuses),
+        progress: state.content.progress(),
         areas: areas
             .iter()
             .map(|(page, area)| AreaExport {

@@ -50,6 +50,12 @@ impl Content {
         areas.sort_by_key(|(_, area)| area.number);
         areas
     }
+
+    /// The progress of the whole plan: every task of every area.
+    pub fn progress(&self) -> Progress {
+        let areas = self.pages.iter().filter_map(|page| page.area.as_ref());
+        Progress::of(areas.flat_map(|area| area.tasks.iter().map(|task| &task.status)))
+    }
 }
 
 /// A Markdown file as read.

@@ -243,11 +243,8 @@ pub(super) fn menu(content: &Content, base: &BaseUrl) -> Value {
 
 pub(super) fn plan(content: &Content, base: &BaseUrl) -> Value {
     let areas = content.areas();
-    let statuses = areas
-        .iter()
-        .flat_map(|(_, area)| area.tasks.iter().map(|task| &task.status));
     Value::from_serializable(&PlanView {
-        progress: Progress::of(statuses),
+        progress: content.progress(),
         areas: areas
             .iter()
             .map(|(page, area)| PlanAreaView {
