@@ -78,15 +78,6 @@ impl Diagnostic {
         }
     }
 
-    /// Shows paths relative to `root`, as the user typed them.
-    #[must_use]
-    pub fn relative_to(mut self, root: &Path) -> Self {
-        if let Ok(relative) = self.path.strip_prefix(root) {
-            self.path = relative.to_path_buf();
-        }
-        self
-    }
-
     /// The rustc-style report, without colour.
     pub fn render(&self) -> String {
         let path = self.path.display().to_string();

@@ -77,10 +77,10 @@ impl Session {
     ) -> anyhow::Result<Self> {
         let state = State::load(options)?;
         let jobs = state.jobs();
-        let results: Vec<(Job, Result<Output, Diagnostics>)> = jobs
-            .into_par_iter()
+        let rendered: Vec<(&Job, Result<Output, Diagnostics>)> = jobs
+            .par_iter()
             .map(|job| {
-                let result = state.render(&job, None).and_then(|mut output| {
+                let result = state.render(job, None).and_then(|mut output| {
                     let bytes = std::mem::take(&mut output.bytes);
                     write_new(dir, previous, &job.path, &bytes).map_err(Diagnostics::from)?;
                     Ok(output)
@@ -88,23 +88,17 @@ impl Session {
                 (job, result)
             })
             .collect();
+        let (outputs, page_anchors) = Self::collect(rendered)?;
         let mut session = Self {
             options: options.clone(),
             dir: dir.to_path_buf(),
-            anchors: state.section_anchors().collect(),
-            outputs: HashMap::with_capacity(results.len()),
+            anchors: state.section_anchors().chain(page_anchors).collect(),
+            outputs: HashMap::with_capacity(outputs.len()),
             copies: BTreeMap::new(),
             pending: Vec::new(),
             state,
         };
-        let mut problems = Diagnostics::default();
-        for (job, result) in results {
-            match result {
-                Ok(output) => session.record(job, output),
-                Err(found) => problems.extend(found.0),
-            }
-        }
-        problems.into_result(())?;
+        session.remember(outputs);
         check::anchors(&session.state.content, |relative| {
             session.anchors.get(relative)
         })?;
@@ -119,11 +113,6 @@ impl Session {
             crate::search::index(&self.dir)?;
         }
         Ok(())
-    }
-
-    /// The folder the site is written to.
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     /// Moves the site's folder, e.g. once a staging folder has been published.
@@ -275,7 +264,7 @@ impl Session {
             .par_iter()
             .map(|(job, source)| (*job, self.state.render(job, Some(source))))
             .collect();
-        let (outputs, anchors) = self.collect(rendered)?;
+        let (outputs, anchors) = Self::collect(rendered)?;
         let renewed: HashMap<String, Anchors> = anchors.into_iter().collect();
         let content = &self.state.content;
         check::anchors(content, |relative| {
@@ -318,7 +307,7 @@ impl Session {
             .par_iter()
             .map(|job| (*job, state.render(job, None)))
             .collect();
-        let (outputs, page_anchors) = self.collect(rendered)?;
+        let (outputs, page_anchors) = Self::collect(rendered)?;
 
         // Check anchors against the new site before writing anything: the new state's
         // sections and re-rendered pages, else what the pages still there had before.
@@ -383,10 +372,9 @@ impl Session {
 
     /// Splits rendered outputs into successes and problems; any problem fails the update.
     #[allow(clippy::type_complexity)]
-    fn collect<'j>(
-        &self,
-        rendered: Vec<(&'j Job, Result<Output, Diagnostics>)>,
-    ) -> Result<(Vec<(&'j Job, Output)>, Vec<(String, Anchors)>), Diagnostics> {
+    fn collect(
+        rendered: Vec<(&Job, Result<Output, Diagnostics>)>,
+    ) -> Result<(Vec<(&Job, Output)>, Vec<(String, Anchors)>), Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut outputs = Vec::with_capacity(rendered.len());
         let mut anchors = Vec::new();
@@ -452,19 +440,6 @@ impl Session {
             };
             self.outputs.insert(job.path.clone(), written);
         }
-    }
-
-    fn record(&mut self, job: Job, mut output: Output) {
-        if let Some((relative, anchors)) = output.anchors.take() {
-            self.anchors.insert(relative, anchors);
-        }
-        self.outputs.insert(
-            job.path,
-            Written {
-                kind: job.kind,
-                reads: output.reads,
-            },
-        );
     }
 }
 

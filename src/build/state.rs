@@ -178,7 +178,7 @@ impl State {
                 problems.extend(check::page_links(&content, &targets));
                 problems
             })?;
-        let views = Views::new(&config, &content, &sections_rendered, previous);
+        let views = Views::new(&config, &content, &sections_rendered, &targets, previous);
         Ok(Self {
             config,
             templates,

@@ -12,7 +12,7 @@ use tera::{Context, Value};
 
 use crate::config::{BaseUrl, Config};
 use crate::content::Content;
-use crate::markdown::{Heading, Rendered};
+use crate::markdown::{Heading, LinkTargets, Rendered};
 
 mod lookup;
 mod values;
@@ -43,6 +43,7 @@ impl Views {
         config: &Config,
         content: &Content,
         sections_rendered: &[Rendered],
+        targets: &LinkTargets,
         previous: Option<&Views>,
     ) -> Self {
         let base = &config.base_url;
@@ -79,18 +80,7 @@ impl Views {
             .zip(sections_rendered)
             .map(|(section, rendered)| section_value(section, rendered, content, &pages, base))
             .unzip();
-        let permalinks = content
-            .pages
-            .iter()
-            .map(|page| (&page.source, &page.path))
-            .chain(
-                content
-                    .sections
-                    .iter()
-                    .map(|section| (&section.source, &section.path)),
-            )
-            .map(|(source, path)| (source.relative.clone(), base.permalink(path)))
-            .collect();
+        let permalinks = targets.clone();
         let by_relative = |values: &[Value], sources: Vec<&str>| {
             sources
                 .into_iter()
