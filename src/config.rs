@@ -36,6 +36,10 @@ struct SiteToml {
     #[serde(default)]
     build_search_index: bool,
     #[serde(default)]
+    generate_feeds: bool,
+    feed_limit: Option<usize>,
+    author: Option<String>,
+    #[serde(default)]
     extra: toml::Table,
 }
 
@@ -71,11 +75,15 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     /// Which site files besides the pages to write.
     pub generate: Generate,
+    /// The most entries a feed lists (all when `None`).
+    pub feed_limit: Option<usize>,
+    /// Who feeds name as their author; the site's title when `None`.
+    pub author: Option<String>,
     pub extra: toml::Table,
 }
 
-/// Site files besides the pages (Zola's `generate_sitemap`, `generate_robots_txt`, and the
-/// plan's data exports `plan.json` and `tasks.csv`).
+/// Site files besides the pages (Zola's `generate_sitemap`, `generate_robots_txt` and
+/// `generate_feeds`, and the plan's data exports `plan.json` and `tasks.csv`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)]
 pub struct Generate {
@@ -84,6 +92,8 @@ pub struct Generate {
     pub exports: bool,
     /// A full-text search index (Pagefind) in `pagefind/`.
     pub search_index: bool,
+    /// The site's Atom feed, `atom.xml`.
+    pub feeds: bool,
 }
 
 /// A taxonomy declared in `site.toml` (`taxonomies = [{ name = "topics" }]`).
@@ -223,7 +233,10 @@ fn resolve(
             robots_txt: raw.generate_robots_txt,
             exports: raw.generate_exports,
             search_index: raw.build_search_index,
+            feeds: raw.generate_feeds,
         },
+        feed_limit: raw.feed_limit,
+        author: raw.author,
         extra: raw.extra,
     })
 }

@@ -8,6 +8,7 @@
 //! into a staging folder that replaces the output folder only when everything succeeded.
 
 mod check;
+mod feeds;
 mod files;
 mod session;
 mod state;

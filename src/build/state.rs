@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::BuildOptions;
 use super::check::{self, Anchors};
+use super::feeds::Scope;
 use super::files::SiteFile;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
@@ -70,6 +71,8 @@ pub enum OutputKind {
     },
     /// A site file besides the pages (sitemap, robots.txt, data exports).
     File(SiteFile),
+    /// The Atom feed of what the read names: the site, a section or a term.
+    Feed(Read),
 }
 
 enum Work {
@@ -81,6 +84,7 @@ enum Work {
     },
     Redirect(String),
     File(SiteFile),
+    Feed(Scope),
 }
 
 /// A rendered output and what its rendering read.
@@ -190,7 +194,8 @@ impl State {
         })
     }
 
-    /// Every output of the site: pages, section pagers, taxonomy pages, 404, redirects.
+    /// Every output of the site: pages, section pagers, taxonomy pages, 404, site files,
+    /// feeds, redirects.
     pub fn jobs(&self) -> Vec<Job> {
         let content = &self.content;
         let mut jobs: Vec<Job> = content
@@ -227,6 +232,11 @@ impl State {
             path: file.path().to_string(),
             kind: OutputKind::File(file),
             work: Work::File(file),
+        }));
+        jobs.extend(Scope::wanted(self).into_iter().map(|scope| Job {
+            path: scope.path(self),
+            kind: OutputKind::Feed(scope.read(self)),
+            work: Work::Feed(scope),
         }));
         let pages = content.pages.iter().map(|page| (&page.aliases, &page.path));
         let sections = content
@@ -401,6 +411,11 @@ impl State {
             Work::File(file) => Ok(Output {
                 bytes: file.render(self),
                 reads: file.reads(),
+                anchors: None,
+            }),
+            Work::Feed(scope) => Ok(Output {
+                bytes: scope.render(self),
+                reads: vec![scope.read(self)],
                 anchors: None,
             }),
         }

@@ -18,6 +18,8 @@ pub struct Taxonomy {
     pub path: String,
     pub terms: Vec<Term>,
     pub paginate_by: Option<usize>,
+    /// Whether each term has an Atom feed.
+    pub feed: bool,
 }
 
 /// One term and its pages, newest first (then by title).
@@ -67,6 +69,7 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                 path,
                 terms,
                 paginate_by: taxonomy.paginate_by,
+                feed: taxonomy.feed,
             }
         })
         .collect()

@@ -128,3 +128,111 @@ fn sitemap_lists_every_page_once_under_a_sub_path() {
         Some("Sitemap: https://example.org/plan/sitemap.xml")
     );
 }
+
+/// A feed read back with an Atom parser: its title, its entries' titles, and its links.
+fn feed(site: &SiteTest, relative: &str) -> atom_syndication::Feed {
+    let xml = site.file(relative);
+    atom_syndication::Feed::read_from(xml.as_bytes())
+        .unwrap_or_else(|error| panic!("{relative} is not Atom: {error}\n{xml}"))
+}
+
+fn entry_titles(feed: &atom_syndication::Feed) -> Vec<&str> {
+    feed.entries().iter().map(|e| e.title().as_str()).collect()
+}
+
+#[test]
+fn feeds_list_dated_pages_newest_first_with_absolute_urls() {
+    let site = SiteTest::new("minimal");
+    site.replace(
+        "site.toml",
+        "generate_feeds = true",
+        "generate_feeds = true\nfeed_limit = 3\ntaxonomies = [{ name = \"topics\", feed = true }]",
+    );
+    site.write(
+        "templates/taxonomy_list.html",
+        "{% for term in terms %}{{ term.name }} {% endfor %}",
+    );
+    site.write("templates/taxonomy_single.html", "{{ term.name }}");
+    site.write(
+        "content/news.md",
+        "+++\ntitle = \"R&D <news>\"\ndescription = \"Schools & \\\"teachers\\\"\"\n\
+         date = 2024-05-01T10:30:00\nauthors = [\"Qin Ou\"]\n\
+         [taxonomies]\ntopics = [\"Reform & opening\"]\n+++\nNews.\n",
+    );
+    site.write(
+        "content/undated.md",
+        "+++\ntitle = \"Undated\"\n[taxonomies]\ntopics = [\"Undated only\"]\n+++\nNo date.\n",
+    );
+    site.write(
+        "content/older.md",
+        "+++\ntitle = \"Older\"\ndate = 2023-01-01\n+++\nOld.\n",
+    );
+    site.run(["build", "--base-url", "https://example.org/plan/"])
+        .success();
+
+    // The site's feed: dated pages only, the most recently changed first, `feed_limit` of them.
+    let all = feed(&site, "public/atom.xml");
+    assert_eq!(all.title().as_str(), "Minimal plan");
+    assert_eq!(
+        entry_titles(&all),
+        ["R&D <news>", "Higher education", "Teachers"]
+    );
+    assert_eq!(all.id(), "https://example.org/plan/atom.xml");
+    assert_eq!(all.updated().to_rfc3339(), "2024-05-01T10:30:00+00:00");
+    let news = &all.entries()[0];
+    assert_eq!(news.id(), "https://example.org/plan/news/");
+    assert_eq!(news.links()[0].href(), "https://example.org/plan/news/");
+    assert_eq!(
+        news.summary().map(atom_syndication::Text::as_str),
+        Some("Schools & \"teachers\"")
+    );
+    assert_eq!(news.authors()[0].name(), "Qin Ou");
+    assert_eq!(news.categories()[0].term(), "Reform & opening");
+    let links: Vec<(&str, &str)> = all.links().iter().map(|l| (l.rel(), l.href())).collect();
+    assert_eq!(
+        links,
+        [
+            ("self", "https://example.org/plan/atom.xml"),
+            ("alternate", "https://example.org/plan/")
+        ]
+    );
+
+    // A section's feed holds its own pages; a term's feed the term's.
+    let section = feed(&site, "public/priorities/atom.xml");
+    assert_eq!(entry_titles(&section), ["Higher education", "Teachers"]);
+    assert_eq!(
+        section.entries()[0].links()[0].href(),
+        "https://example.org/plan/priorities/higher-education/"
+    );
+    let term = feed(&site, "public/topics/reform-opening/atom.xml");
+    assert_eq!(entry_titles(&term), ["R&D <news>"]);
+
+    // No dated page, no feed: Atom needs a date.
+    assert!(!site.exists("public/topics/undated-only/atom.xml"));
+    assert!(site.exists("public/topics/undated-only/index.html"));
+}
+
+#[test]
+fn the_shipped_plan_has_a_feed_of_its_areas() {
+    let site = SiteTest::shipped();
+    site.run(["build"]).success();
+    let (area_count, _) = shipped_tasks(&site);
+    let all = feed(&site, "public/atom.xml");
+    assert_eq!(all.entries().len(), area_count);
+    let term = feed(&site, "public/topics/vocational-education/atom.xml");
+    assert_eq!(entry_titles(&term), ["Vocational education"]);
+    // The theme links the feeds in the head of the pages that have one.
+    let links_feed = |page: &str, url: &str| {
+        let head = site.file(page);
+        let head = head.split("</head>").next().unwrap().to_string();
+        assert!(
+            head.contains(&format!("type=\"application/atom+xml\" href=\"{url}\"")),
+            "{page} does not link {url}"
+        );
+    };
+    links_feed("public/index.html", "https://example.org/atom.xml");
+    links_feed(
+        "public/topics/vocational-education/index.html",
+        "https://example.org/topics/vocational-education/atom.xml",
+    );
+}

@@ -224,8 +224,15 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
             (format!("title of {}", shown(&page)), vec![page])
         }
         3 => {
-            set_key(&page, "weight", &random.below(20).to_string());
-            (format!("weight of {}", shown(&page)), vec![page])
+            // The weight orders listings; the date orders feeds.
+            let (key, value) = if random.below(2) == 0 {
+                ("weight", random.below(20).to_string())
+            } else {
+                let (month, day) = (random.below(12) + 1, random.below(28) + 1);
+                ("updated", format!("2024-{month:02}-{day:02}"))
+            };
+            set_key(&page, key, &value);
+            (format!("{key} of {}", shown(&page)), vec![page])
         }
         4 => {
             let text = fs::read_to_string(&page).unwrap();

@@ -20,6 +20,8 @@ pub struct ConfigView<'a> {
     default_language: &'a str,
     theme: Option<&'a str>,
     build_search_index: bool,
+    generate_feeds: bool,
+    author: Option<&'a str>,
     extra: &'a toml::Table,
 }
 
@@ -31,6 +33,8 @@ pub fn config(config: &Config) -> ConfigView<'_> {
         default_language: &config.default_language,
         theme: config.theme.as_deref(),
         build_search_index: config.generate.search_index,
+        generate_feeds: config.generate.feeds,
+        author: config.author.as_deref(),
         extra: &config.extra,
     }
 }
@@ -105,6 +109,7 @@ pub(super) struct SectionView<'a> {
     reading_time: usize,
     subsections: Vec<&'a str>,
     weight: Option<i64>,
+    generate_feeds: bool,
     extra: &'a toml::Table,
 }
 
@@ -122,6 +127,7 @@ pub(super) struct TaxonomyView<'a> {
     name: &'a str,
     path: &'a str,
     permalink: String,
+    feed: bool,
 }
 
 /// `paginator` in a paginated listing (Zola's fields).
@@ -291,6 +297,7 @@ pub(super) fn section_value(
             .map(|&sub| content.sections[sub].source.relative.as_str())
             .collect(),
         weight: section.front.weight,
+        generate_feeds: section.front.generate_feeds,
         extra: &section.front.extra,
     });
     let full = with_fields(&view, [("pages", Value::from(listing))]);
@@ -320,6 +327,7 @@ pub(super) fn taxonomy_value(
         name: &taxonomy.name,
         path: &taxonomy.path,
         permalink: base.permalink(&taxonomy.path),
+        feed: taxonomy.feed,
     });
     let full = with_fields(&view, [("items", Value::from(terms))]);
     (view, full)
