@@ -2,7 +2,9 @@
 //! `pagefind/` into the site, which its browser script searches on any static host, offline.
 //!
 //! Pages mark what to index with `data-pagefind-body` (the default theme does on the pages
-//! worth finding). Chinese text is segmented into words (Pagefind's `extended` feature).
+//! worth finding). Chinese text is segmented into words (Pagefind's `extended` feature) on
+//! pages whose `<html lang>` starts with `zh` (the default theme writes `default_language`,
+//! e.g. `zh-Hans`); the browser cuts a query into words the same way.
 
 use std::path::Path;
 

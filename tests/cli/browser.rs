@@ -378,10 +378,14 @@ fn a_built_page_opens_from_disk() {
     assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1280);
 }
 
-/// Builds the shipped site for a file server on a free port, serves it, and returns the
-/// site and its address: a static host, as readers get it.
+/// [`served`] for the shipped site.
 pub fn served_shipped_site() -> (SiteTest, String) {
-    let site = SiteTest::shipped();
+    served(SiteTest::shipped())
+}
+
+/// Builds `site` for a file server on a free port, serves it, and returns the site and its
+/// address: a static host, as readers get it.
+pub fn served(site: SiteTest) -> (SiteTest, String) {
     let server = FileServer::bind();
     let url = server.url();
     site.run(["build", "--base-url", &url]).success();

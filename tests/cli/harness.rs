@@ -63,6 +63,14 @@ impl SiteTest {
         site
     }
 
+    /// A copy of `tests/sites/<fixture>/` with the shipped `themes/`, for a fixture that
+    /// shows its own content in the default theme without keeping a copy of the theme.
+    pub fn with_shipped_themes(fixture: &str) -> Self {
+        let site = Self::new(fixture);
+        copy_dir(&Path::new(REPO).join("themes"), &site.root.join("themes"));
+        site
+    }
+
     /// An empty site root.
     pub fn empty() -> Self {
         let temp = tempfile::tempdir().unwrap();

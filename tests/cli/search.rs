@@ -1,9 +1,10 @@
-//! Full-text search on the built shipped site, in headless Chromium: a query typed into the
-//! header's search box leads to the search page, whose results name the right priority area.
-//! The site is served by a plain file server, as any static host would.
+//! Full-text search on a built site, in headless Chromium: a query typed into the header's
+//! search box leads to the search page, whose results name the right priority area. English
+//! queries search the shipped site, Chinese ones the `zh` fixture in the default theme. The
+//! site is served by a plain file server, as any static host would.
 
-use crate::browser::{Browser, served_shipped_site};
-use crate::harness::PATIENCE;
+use crate::browser::{Browser, served, served_shipped_site};
+use crate::harness::{PATIENCE, SiteTest};
 
 fn search(browser: &Browser, url: &str, query: &str, expected: &str) {
     browser.goto(url);
@@ -36,4 +37,17 @@ fn the_search_box_finds_areas_and_tasks_by_their_words() {
     // An area by a word of its title, and one by the words of a task only.
     search(&browser, &url, "vocational", "Vocational education");
     search(&browser, &url, "off-campus training", "Basic education");
+}
+
+#[test]
+fn chinese_queries_find_areas_by_words_inside_sentences() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (_site, url) = served(SiteTest::with_shipped_themes("zh"));
+
+    // Words with no space around them, found only if the index and the query are both cut
+    // into words: one from an area's text, one from the middle of a title.
+    search(&browser, &url, "产教融合", "职业教育");
+    search(&browser, &url, "转型", "数字化转型");
 }
