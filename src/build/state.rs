@@ -28,7 +28,7 @@ pub struct State {
     /// `content/` as read, for reading only what changes next time.
     pub snapshot: Snapshot,
     pub content: Content,
-    pub targets: LinkTargets,
+    pub targets: Arc<LinkTargets>,
     pub sections_rendered: Vec<Rendered>,
     pub views: Views,
 }
@@ -175,7 +175,7 @@ impl State {
         previous: Option<&Views>,
     ) -> anyhow::Result<Self> {
         check::templates_exist(&templates, &content)?;
-        let targets = link_targets(&config, &content);
+        let targets = Arc::new(link_targets(&config, &content));
         let sections_rendered =
             render_section_markdown(&content, &targets).map_err(|mut problems| {
                 // Report the pages' broken links too, not only the sections'.

@@ -80,7 +80,8 @@ impl Source {
 #[derive(Debug)]
 pub struct Page {
     pub source: Source,
-    pub front: PageFrontMatter,
+    /// Shared with the snapshot it was read into.
+    pub front: Arc<PageFrontMatter>,
     pub slug: String,
     /// URL path below the base URL, with leading and trailing `/`.
     pub path: String,
@@ -98,7 +99,7 @@ pub struct Page {
 #[derive(Debug)]
 pub struct Section {
     pub source: Source,
-    pub front: SectionFrontMatter,
+    pub front: Arc<SectionFrontMatter>,
     pub path: String,
     pub parent: Option<usize>,
     /// Pages in display order (including those of transparent subsections).
@@ -129,10 +130,12 @@ struct Document {
     front: FrontMatter,
 }
 
+/// Shared, not copied, by the content resolved from a snapshot: a site's front matter is a
+/// good part of its memory.
 #[derive(Clone)]
 enum FrontMatter {
-    Page(PageFrontMatter),
-    Section(SectionFrontMatter),
+    Page(Arc<PageFrontMatter>),
+    Section(Arc<SectionFrontMatter>),
 }
 
 /// Reads and resolves `content/`.
@@ -279,9 +282,9 @@ fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
     }
     let split = front_matter::split(&path, &text)?;
     let front = if relative.rsplit('/').next() == Some(SECTION_FILE) {
-        FrontMatter::Section(front_matter::parse(&path, &text, &split)?)
+        FrontMatter::Section(Arc::new(front_matter::parse(&path, &text, &split)?))
     } else {
-        FrontMatter::Page(front_matter::parse(&path, &text, &split)?)
+        FrontMatter::Page(Arc::new(front_matter::parse(&path, &text, &split)?))
     };
     let source = Source {
         body_start: split.body_start,

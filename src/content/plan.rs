@@ -58,16 +58,16 @@ impl Progress {
 impl Area {
     /// Resolves `[area]` as written; emptiness and numbering are checked by the caller,
     /// which sees every area.
-    pub fn new(written: AreaFrontMatter) -> Self {
+    pub fn new(written: &AreaFrontMatter) -> Self {
         let tasks: Vec<Task> = written
             .tasks
-            .into_iter()
+            .iter()
             .map(|task| Task {
-                title: task.title.into_inner(),
+                title: task.title.get_ref().clone(),
                 status: task.status,
-                lead: task.lead,
+                lead: task.lead.clone(),
                 due: task.due,
-                note: task.note,
+                note: task.note.clone(),
             })
             .collect();
         Self {

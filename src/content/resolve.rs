@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
+use jiff::civil::DateTime;
 use toml::Spanned;
 
 use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
@@ -97,7 +99,7 @@ impl<'a> Resolver<'a> {
         self.content
     }
 
-    fn add_sections(&mut self, mut sections: Vec<(Source, SectionFrontMatter)>) {
+    fn add_sections(&mut self, mut sections: Vec<(Source, Arc<SectionFrontMatter>)>) {
         // Parents before children: sort by depth, the root first.
         sections.sort_by_key(|(source, _)| {
             (
@@ -114,7 +116,7 @@ impl<'a> Resolver<'a> {
                 relative: SECTION_FILE.to_string(),
                 ..Source::default()
             };
-            sections.insert(0, (root, SectionFrontMatter::default()));
+            sections.insert(0, (root, Arc::default()));
         }
         for (source, front) in sections {
             let folder = folder_of(&source.relative).to_string();
@@ -155,7 +157,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn add_page(&mut self, source: Source, mut front: PageFrontMatter) -> Result<(), Diagnostic> {
+    fn add_page(&mut self, source: Source, front: Arc<PageFrontMatter>) -> Result<(), Diagnostic> {
         if front.draft && !self.options.drafts {
             if source.relative.ends_with(&format!("/{BUNDLE_FILE}")) {
                 self.draft_bundles
@@ -210,8 +212,8 @@ impl<'a> Resolver<'a> {
             })?,
             None => format!("{}{slug}/", folder_path(folder)),
         };
-        let area = match front.area.take() {
-            Some(written) => Some(self.resolve_area(&source, written.into_inner())?),
+        let area = match &front.area {
+            Some(written) => Some(self.resolve_area(&source, written.get_ref())?),
             None => None,
         };
         let aliases = self.resolve_aliases(&source, &front.aliases);
@@ -255,7 +257,7 @@ impl<'a> Resolver<'a> {
     fn resolve_area(
         &mut self,
         source: &Source,
-        written: front_matter::AreaFrontMatter,
+        written: &front_matter::AreaFrontMatter,
     ) -> Result<Area, Diagnostic> {
         if let Some(task) = written
             .tasks
@@ -421,10 +423,12 @@ impl<'a> Resolver<'a> {
         for (index, page) in content.pages.iter().enumerate() {
             content.sections[page.section].pages.push(index);
         }
+        let dates = taxonomy::sort_dates(&content.pages);
         for section in 0..content.sections.len() {
             let sort_by = content.sections[section].front.sort_by;
             let mut pages = std::mem::take(&mut content.sections[section].pages);
-            pages.sort_by(|&a, &b| compare(sort_by, &content.pages[a], &content.pages[b]));
+            let keyed = |index: usize| (&content.pages[index], dates[index]);
+            pages.sort_by(|&a, &b| compare(sort_by, keyed(a), keyed(b)));
             // `lower` is the page before in weight or title order, but after in newest-first order.
             for pair in pages.windows(2) {
                 let (before, after) = (pair[0], pair[1]);
@@ -466,8 +470,12 @@ impl<'a> Resolver<'a> {
     }
 }
 
-fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
-    let date = |page: &Page| page.front.date.map(front_matter::Date::sort_key);
+/// Orders two pages, each given with its date as [`taxonomy::sort_dates`] makes it.
+fn compare(
+    sort_by: SortBy,
+    (a, date_a): (&Page, Option<DateTime>),
+    (b, date_b): (&Page, Option<DateTime>),
+) -> std::cmp::Ordering {
     let by_title = || {
         a.front
             .title
@@ -476,12 +484,12 @@ fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
     };
     let by_file = || a.source.relative.cmp(&b.source.relative);
     match sort_by {
-        SortBy::Weight => (a.front.weight.is_none(), a.front.weight, date(a))
-            .cmp(&(b.front.weight.is_none(), b.front.weight, date(b)))
+        SortBy::Weight => (a.front.weight.is_none(), a.front.weight, date_a)
+            .cmp(&(b.front.weight.is_none(), b.front.weight, date_b))
             .then_with(by_title)
             .then_with(by_file),
-        SortBy::Date => (date(a).is_none(), std::cmp::Reverse(date(a)))
-            .cmp(&(date(b).is_none(), std::cmp::Reverse(date(b))))
+        SortBy::Date => (date_a.is_none(), std::cmp::Reverse(date_a))
+            .cmp(&(date_b.is_none(), std::cmp::Reverse(date_b)))
             .then_with(by_title)
             .then_with(by_file),
         SortBy::Title => by_title().then_with(by_file),

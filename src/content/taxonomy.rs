@@ -59,9 +59,14 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                 }
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
+            let dates = sort_dates(pages);
             for term in &mut terms {
-                term.pages
-                    .sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+                term.pages.sort_by(|&a, &b| {
+                    dates[b]
+                        .cmp(&dates[a])
+                        .then_with(|| pages[a].front.title.cmp(&pages[b].front.title))
+                        .then_with(|| pages[a].source.relative.cmp(&pages[b].source.relative))
+                });
             }
             terms.sort_by_key(|term| term.name.to_lowercase());
             Taxonomy {
@@ -75,10 +80,11 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
         .collect()
 }
 
-fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
-    let date = |page: &Page| page.front.date.map(super::front_matter::Date::sort_key);
-    date(b)
-        .cmp(&date(a))
-        .then_with(|| a.front.title.cmp(&b.front.title))
-        .then_with(|| a.source.relative.cmp(&b.source.relative))
+/// Each page's date as it orders pages, by page index: made once, as comparing dates
+/// converts them.
+pub(super) fn sort_dates(pages: &[Page]) -> Vec<Option<jiff::civil::DateTime>> {
+    pages
+        .iter()
+        .map(|page| page.front.date.map(super::front_matter::Date::sort_key))
+        .collect()
 }

@@ -3,18 +3,20 @@
 //! outputs that read what changed.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use tera::Value;
 
 use super::super::Read;
 use crate::config::BaseUrl;
+use crate::markdown::LinkTargets;
 
 /// What `get_url`, `get_page` and `get_section` find, plus the plan.
 pub struct Lookup {
     /// Pages whose summary was taken over unchanged from the previous lookup.
     pub(super) reused: HashSet<String>,
     pub(super) base: BaseUrl,
-    pub(super) permalinks: HashMap<String, String>,
+    pub(super) permalinks: Arc<LinkTargets>,
     pub(super) pages: HashMap<String, Value>,
     /// Sections with and without their pages.
     pub(super) sections: HashMap<String, Value>,
@@ -162,7 +164,7 @@ impl Lookup {
         reads.extend(pages.into_iter().map(Read::Page));
         reads
             .extend(differing(&self.term_urls, &after.term_urls).map(|(t, n)| Read::TermUrl(t, n)));
-        reads.extend(differing(&self.permalinks, &after.permalinks).map(Read::Url));
+        reads.extend(differing(&*self.permalinks, &*after.permalinks).map(Read::Url));
         if self.plan != after.plan {
             reads.insert(Read::Plan);
         }

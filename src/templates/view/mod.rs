@@ -43,7 +43,7 @@ impl Views {
         config: &Config,
         content: &Content,
         sections_rendered: &[Rendered],
-        targets: &LinkTargets,
+        targets: &Arc<LinkTargets>,
         previous: Option<&Views>,
     ) -> Self {
         let base = &config.base_url;
@@ -80,7 +80,6 @@ impl Views {
             .zip(sections_rendered)
             .map(|(section, rendered)| section_value(section, rendered, content, &pages, base))
             .unzip();
-        let permalinks = targets.clone();
         let by_relative = |values: &[Value], sources: Vec<&str>| {
             sources
                 .into_iter()
@@ -101,24 +100,24 @@ impl Views {
                 ((meta, terms), full)
             })
             .unzip();
-        let term_urls = content
-            .taxonomies
-            .iter()
-            .flat_map(|taxonomy| {
-                let page_terms = content.pages.iter().flat_map(|page| {
-                    let written = page
-                        .front
-                        .taxonomies
-                        .iter()
-                        .find(|(name, _)| name.get_ref() == &taxonomy.name);
-                    written.into_iter().flat_map(|(_, terms)| terms.iter())
-                });
-                page_terms.map(|name| {
-                    let path = format!("{}{}/", taxonomy.path, crate::slug::slugify(name));
-                    ((taxonomy.name.clone(), name.clone()), base.permalink(&path))
-                })
-            })
-            .collect();
+        let mut term_urls = HashMap::new();
+        for taxonomy in &content.taxonomies {
+            for page in &content.pages {
+                let written = page
+                    .front
+                    .taxonomies
+                    .iter()
+                    .find(|(name, _)| name.get_ref() == &taxonomy.name);
+                for name in written.into_iter().flat_map(|(_, terms)| terms) {
+                    // Most pages name terms others named before: make each URL once.
+                    let key = (taxonomy.name.clone(), name.clone());
+                    term_urls.entry(key).or_insert_with(|| {
+                        let slug = crate::slug::slugify(name);
+                        base.permalink(&format!("{}{slug}/", taxonomy.path))
+                    });
+                }
+            }
+        }
         let relative = |page: &usize| content.pages[*page].source.relative.clone();
         let section_pages = content
             .sections
@@ -172,7 +171,7 @@ impl Views {
                 .map(|(taxonomy, value)| (taxonomy.name.clone(), value))
                 .collect(),
             term_urls,
-            permalinks,
+            permalinks: Arc::clone(targets),
             pages: by_relative(
                 &pages,
                 content
