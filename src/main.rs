@@ -91,13 +91,16 @@ fn main() -> ExitCode {
             output_dir,
             watch: false,
         } => build::build(&build_options(site, output_dir)).map(|summary| {
-            println!(
-                "Built {} pages and {} sections into {} in {} ms",
-                summary.pages,
-                summary.sections,
-                summary.output.display(),
-                summary.elapsed.as_millis()
-            );
+            let (pages, sections) = (summary.pages, summary.sections);
+            let output = summary.output.display();
+            let ms = summary.elapsed.as_millis();
+            if summary.up_to_date {
+                println!(
+                    "Up to date: {pages} pages and {sections} sections in {output}, nothing changed since the last build ({ms} ms)"
+                );
+            } else {
+                println!("Built {pages} pages and {sections} sections into {output} in {ms} ms");
+            }
         }),
         Command::Build {
             site,

@@ -10,6 +10,7 @@
 mod check;
 mod feeds;
 mod files;
+mod fingerprint;
 mod session;
 mod state;
 
@@ -18,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use crate::config;
 use crate::output::Staging;
+use fingerprint::LastBuild;
 pub use session::{Session, Update};
 
 /// What `workplan build` was asked to do.
@@ -60,11 +62,31 @@ pub struct BuildSummary {
     pub files_copied: usize,
     pub output: PathBuf,
     pub elapsed: Duration,
+    /// Nothing changed since the last build, which left the output as it is.
+    pub up_to_date: bool,
 }
 
-/// Builds the site described by `options` and publishes it.
+/// Builds the site described by `options` and publishes it, unless the output is what the
+/// last build wrote and nothing it read has changed since.
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
-    build_session(options).map(|(_, summary)| summary)
+    let started = Instant::now();
+    // Taken before reading anything, so that an edit during the build is not missed.
+    let inputs = fingerprint::inputs(options).ok();
+    if let Some(last) = inputs.and_then(|inputs| LastBuild::still_current(options, inputs)) {
+        return Ok(BuildSummary {
+            pages: last.pages,
+            sections: last.sections,
+            files_copied: last.files_copied,
+            output: options.output(),
+            elapsed: started.elapsed(),
+            up_to_date: true,
+        });
+    }
+    let (_, summary) = build_session(options)?;
+    if let Some(inputs) = inputs {
+        LastBuild::record(options, inputs, &summary);
+    }
+    Ok(summary)
 }
 
 /// Builds and publishes like [`build`], and keeps the session for updates of the output.
@@ -82,6 +104,7 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
         files_copied: session.copy_count(),
         output,
         elapsed: started.elapsed(),
+        up_to_date: false,
     };
     Ok((session, summary))
 }

@@ -520,7 +520,10 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
             .collect()
     };
     let before = inodes(&site);
-    site.run(["build"]).success();
+    // Saved again unchanged: the build runs, and finds every output the same.
+    let teachers = "content/priorities/teachers.md";
+    site.write(teachers, site.file(teachers));
+    site.run(["build"]).success().stdout_contains("Built ");
     assert_eq!(
         inodes(&site),
         before,
@@ -543,5 +546,34 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
         rewritten,
         ["priorities/teachers/index.html"],
         "only the edited page is new"
+    );
+}
+
+/// A build with nothing changed since the last one leaves the output alone without building;
+/// any edit, an option, or a change to the output itself makes it build again.
+#[test]
+fn a_build_with_nothing_changed_does_nothing() {
+    let site = SiteTest::new("minimal");
+    site.run(["build"]).success().stdout_contains("Built ");
+    site.run(["build"]).success().stdout_contains("Up to date");
+
+    site.replace("content/priorities/teachers.md", "earlier", "sooner");
+    site.run(["build"]).success().stdout_contains("Built ");
+    assert!(
+        site.file("public/priorities/teachers/index.html")
+            .contains("sooner")
+    );
+    site.run(["build"]).success().stdout_contains("Up to date");
+
+    std::fs::remove_file(site.path("public/priorities/teachers/index.html")).unwrap();
+    site.run(["build"]).success().stdout_contains("Built ");
+    assert!(site.exists("public/priorities/teachers/index.html"));
+
+    site.run(["build", "--base-url", "https://example.org/plan/"])
+        .success()
+        .stdout_contains("Built ");
+    assert!(
+        site.file("public/index.html")
+            .contains("https://example.org/plan/")
     );
 }

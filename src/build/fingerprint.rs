@@ -1,0 +1,164 @@
+//! Whether the output folder already holds what a build would write, so that a build with
+//! nothing changed does nothing (in tens of milliseconds instead of a whole build).
+//!
+//! After each build, `.workplan/last-build` in the site records two fingerprints: one of the
+//! inputs (the build's options, the `workplan` executable, and the path, size and modification
+//! time of every file in `site.toml`, `content/`, `templates/`, `static/` and `themes/`), taken
+//! before the build read them, and one of the output folder as published. The next build is
+//! skipped when both still match: nothing was edited, and nobody touched the output. Like
+//! make and Cargo, it trusts modification times; deleting `.workplan/` forces a full build.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use super::{BuildOptions, BuildSummary};
+use crate::content::CONTENT_DIR;
+
+const FILE: &str = ".workplan/last-build";
+const FORMAT: &str = "workplan last-build 1";
+
+/// What the last build recorded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LastBuild {
+    pub inputs: u64,
+    pub output: u64,
+    pub pages: usize,
+    pub sections: usize,
+    pub files_copied: usize,
+}
+
+impl LastBuild {
+    /// The record of the last build, if the output folder is still what it wrote for inputs
+    /// that have not changed since.
+    pub fn still_current(options: &BuildOptions, inputs: u64) -> Option<Self> {
+        let text = std::fs::read_to_string(options.root.join(FILE)).ok()?;
+        let last = Self::parse(&text)?;
+        let current = last.inputs == inputs && tree(&options.output()).ok()? == last.output;
+        current.then_some(last)
+    }
+
+    /// Records a build just published from inputs of fingerprint `inputs`. Failing to is no
+    /// error: the next build is then a full one.
+    pub fn record(options: &BuildOptions, inputs: u64, summary: &BuildSummary) {
+        let Ok(output) = tree(&summary.output) else {
+            return;
+        };
+        let text = format!(
+            "{FORMAT}\ninputs {inputs:016x}\noutput {output:016x}\npages {}\nsections {}\nfiles_copied {}\n",
+            summary.pages, summary.sections, summary.files_copied
+        );
+        let file = options.root.join(FILE);
+        let fresh = file.with_extension("new");
+        let written = file
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::write(&fresh, text))
+            .and_then(|()| std::fs::rename(&fresh, &file));
+        if written.is_err() {
+            // Without a record, the next build is a full one: slower, never wrong.
+            let _ = std::fs::remove_file(&fresh);
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        let mut lines = text.lines();
+        if lines.next()? != FORMAT {
+            return None;
+        }
+        let mut value = |key: &str| lines.next()?.strip_prefix(key)?.strip_prefix(' ');
+        let hex = |text: &str| u64::from_str_radix(text, 16).ok();
+        Some(Self {
+            inputs: hex(value("inputs")?)?,
+            output: hex(value("output")?)?,
+            pages: value("pages")?.parse().ok()?,
+            sections: value("sections")?.parse().ok()?,
+            files_copied: value("files_copied")?.parse().ok()?,
+        })
+    }
+}
+
+/// The fingerprint of everything a build of `options` reads.
+pub fn inputs(options: &BuildOptions) -> io::Result<u64> {
+    let mut hasher = DefaultHasher::new();
+    let BuildOptions {
+        root,
+        config_file,
+        output_dir: _,
+        base_url,
+        drafts,
+    } = options;
+    (config_file, base_url, drafts).hash(&mut hasher);
+    std::path::absolute(options.output())?.hash(&mut hasher);
+    let executable = std::env::current_exe()?;
+    hash_file(&mut hasher, &executable, &std::fs::metadata(&executable)?);
+    let folders = [CONTENT_DIR, "templates", "static", "themes"];
+    let paths = std::iter::once(config_file.as_str()).chain(folders);
+    for path in paths.map(|path| root.join(path)) {
+        hash_tree(&mut hasher, &path, &[])?;
+    }
+    Ok(hasher.finish())
+}
+
+/// The fingerprint of the files in an output folder (its `.git`, which publishing keeps,
+/// aside).
+fn tree(dir: &Path) -> io::Result<u64> {
+    let mut hasher = DefaultHasher::new();
+    hash_tree(&mut hasher, dir, &[dir.join(".git")])?;
+    Ok(hasher.finish())
+}
+
+/// Hashes the path, size and modification time of every file below `path` (or of `path`
+/// itself), in name order; a missing path hashes as nothing.
+fn hash_tree(hasher: &mut DefaultHasher, path: &Path, skip: &[PathBuf]) -> io::Result<()> {
+    let walk = walkdir::WalkDir::new(path)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !skip.iter().any(|skipped| entry.path() == skipped));
+    for entry in walk {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error)
+                if error.io_error().map(io::Error::kind) == Some(io::ErrorKind::NotFound) =>
+            {
+                continue;
+            }
+            Err(error) => return Err(error.into()),
+        };
+        if !entry.file_type().is_dir() {
+            hash_file(hasher, entry.path(), &entry.metadata()?);
+        }
+    }
+    Ok(())
+}
+
+fn hash_file(hasher: &mut DefaultHasher, path: &Path, metadata: &std::fs::Metadata) {
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|time| time.duration_since(UNIX_EPOCH).ok());
+    (path, metadata.len(), modified).hash(hasher);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_record_reads_back() {
+        let last = LastBuild {
+            inputs: 0xdead_beef,
+            output: 42,
+            pages: 10,
+            sections: 2,
+            files_copied: 3,
+        };
+        let text = format!(
+            "{FORMAT}\ninputs {:016x}\noutput {:016x}\npages 10\nsections 2\nfiles_copied 3\n",
+            last.inputs, last.output
+        );
+        assert_eq!(LastBuild::parse(&text), Some(last));
+        assert_eq!(LastBuild::parse("workplan last-build 0\n"), None);
+    }
+}
