@@ -345,7 +345,9 @@ impl Session {
         self.anchors
             .retain(|relative, _| live.contains(relative.as_str()));
         self.anchors.extend(renewed);
-        self.state = state;
+        let old = std::mem::replace(&mut self.state, state);
+        // Freeing a large site's values takes a while; the browser need not wait for it.
+        std::thread::spawn(move || drop(old));
         Ok(Update {
             changed,
             rendered: count,

@@ -4,7 +4,7 @@
 //! `/topics/` and a page per term at `/topics/<term-slug>/`. Terms whose names slug alike
 //! (`Teachers`, `teachers`) are one term, named as first written.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Taxonomy as Declared;
 use crate::slug::slugify;
@@ -17,6 +17,9 @@ pub struct Taxonomy {
     pub name: String,
     pub path: String,
     pub terms: Vec<Term>,
+    /// The slug of each term as pages write it (`Higher education` and `higher education`
+    /// are one term).
+    pub slugs: HashMap<String, String>,
     pub paginate_by: Option<usize>,
     /// Whether each term has an Atom feed.
     pub feed: bool,
@@ -33,11 +36,13 @@ pub struct Term {
 
 /// Groups `pages` by the terms of each declared taxonomy.
 pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
+    let dates = sort_dates(pages);
     declared
         .iter()
         .map(|taxonomy| {
             let path = format!("/{}/", slugify(&taxonomy.name));
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            let mut slugs: HashMap<String, String> = HashMap::new();
             for (index, page) in pages.iter().enumerate() {
                 let written = page
                     .front
@@ -46,7 +51,11 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                     .find(|(name, _)| name.get_ref() == &taxonomy.name)
                     .map_or(&[][..], |(_, terms)| terms.as_slice());
                 for name in written {
-                    let slug = slugify(name);
+                    // Pages name the same terms over and over: slugify each spelling once.
+                    if !slugs.contains_key(name) {
+                        slugs.insert(name.clone(), slugify(name));
+                    }
+                    let slug = slugs[name].clone();
                     let term = terms.entry(slug.clone()).or_insert_with(|| Term {
                         name: name.clone(),
                         path: format!("{path}{slug}/"),
@@ -59,7 +68,6 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                 }
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
-            let dates = sort_dates(pages);
             for term in &mut terms {
                 term.pages.sort_by(|&a, &b| {
                     dates[b]
@@ -73,6 +81,7 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                 name: taxonomy.name.clone(),
                 path,
                 terms,
+                slugs,
                 paginate_by: taxonomy.paginate_by,
                 feed: taxonomy.feed,
             }

@@ -100,24 +100,16 @@ impl Views {
                 ((meta, terms), full)
             })
             .unzip();
-        let mut term_urls = HashMap::new();
-        for taxonomy in &content.taxonomies {
-            for page in &content.pages {
-                let written = page
-                    .front
-                    .taxonomies
-                    .iter()
-                    .find(|(name, _)| name.get_ref() == &taxonomy.name);
-                for name in written.into_iter().flat_map(|(_, terms)| terms) {
-                    // Most pages name terms others named before: make each URL once.
-                    let key = (taxonomy.name.clone(), name.clone());
-                    term_urls.entry(key).or_insert_with(|| {
-                        let slug = crate::slug::slugify(name);
-                        base.permalink(&format!("{}{slug}/", taxonomy.path))
-                    });
-                }
-            }
-        }
+        let term_urls = content
+            .taxonomies
+            .iter()
+            .flat_map(|taxonomy| {
+                taxonomy.slugs.iter().map(|(name, slug)| {
+                    let url = base.permalink(&format!("{}{slug}/", taxonomy.path));
+                    ((taxonomy.name.clone(), name.clone()), url)
+                })
+            })
+            .collect();
         let relative = |page: &usize| content.pages[*page].source.relative.clone();
         let section_pages = content
             .sections
