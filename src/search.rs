@@ -6,10 +6,13 @@
 //! pages whose `<html lang>` starts with `zh` (the default theme writes `default_language`,
 //! e.g. `zh-Hans`); the browser cuts a query into words the same way.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
+
+use crate::diagnostic::describe;
 
 /// The folder of the index inside the site.
 pub const DIR: &str = "pagefind";
@@ -49,4 +52,35 @@ fn write_index(site: &Path, out: &Path) -> anyhow::Result<()> {
             .context("writing the search index")?;
         Ok(())
     })
+}
+
+/// Indexes a site in the background whenever asked, so that a live preview never waits for
+/// the index (Pagefind takes seconds on a large site). Requests that arrive while an index is
+/// being written are merged into one more run after it: the index catches up with the last
+/// change without queueing a run per save. Pages are replaced atomically, so the indexer never
+/// reads half a page; an index written during an update is replaced by the next run.
+pub struct Indexer {
+    requests: mpsc::Sender<()>,
+}
+
+impl Indexer {
+    /// Starts the indexer of the site in `site`. It stops when dropped.
+    pub fn start(site: PathBuf) -> Self {
+        let (requests, received) = mpsc::channel::<()>();
+        std::thread::spawn(move || {
+            while received.recv().is_ok() {
+                while received.try_recv().is_ok() {}
+                if let Err(error) = index(&site) {
+                    eprintln!("{}", describe(&error));
+                }
+            }
+        });
+        Self { requests }
+    }
+
+    /// Asks for the index to be written again.
+    pub fn request(&self) {
+        // The thread only ends when `self` is dropped, so sending cannot fail while it lives.
+        let _ = self.requests.send(());
+    }
 }

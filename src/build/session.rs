@@ -109,10 +109,15 @@ impl Session {
     /// Writes the search index of the site, when `site.toml` asks for one. Kept apart from
     /// builds and updates so that a live preview can reload the browser first.
     pub fn index_search(&self) -> anyhow::Result<()> {
-        if self.state.config.generate.search_index {
+        if self.wants_search_index() {
             crate::search::index(&self.dir)?;
         }
         Ok(())
+    }
+
+    /// Whether `site.toml` asks for a search index.
+    pub fn wants_search_index(&self) -> bool {
+        self.state.config.generate.search_index
     }
 
     /// Moves the site's folder, e.g. once a staging folder has been published.

@@ -145,6 +145,7 @@ fn rebuild_until_stopped(
     dir: &Path,
     mut outcome: impl FnMut(Result<&Update, &anyhow::Error>),
 ) {
+    let indexer = crate::search::Indexer::start(dir.to_path_buf());
     while let Signal::Changed(paths) = watcher.next() {
         let result = match session {
             Some(session) => session.update(&paths),
@@ -173,12 +174,12 @@ fn rebuild_until_stopped(
             Err(error) => eprintln!("{}", describe(error)),
         }
         outcome(result.as_ref());
-        // The search index comes after the reload: it must not hold up the page.
+        // The search index is written in the background: it must not hold up the page.
         if let (Ok(update), Some(session)) = (&result, session.as_ref())
             && !update.changed.is_empty()
-            && let Err(error) = session.index_search()
+            && session.wants_search_index()
         {
-            eprintln!("{}", describe(&error));
+            indexer.request();
         }
     }
 }

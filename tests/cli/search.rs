@@ -4,9 +4,20 @@
 //! site is served by a plain file server, as any static host would.
 
 use crate::browser::{Browser, served, served_shipped_site};
-use crate::harness::{PATIENCE, SiteTest};
+use std::time::{Duration, Instant};
+
+use crate::harness::{PATIENCE, SiteTest, eventually};
 
 fn search(browser: &Browser, url: &str, query: &str, expected: &str) {
+    assert!(
+        finds(browser, url, query, expected, PATIENCE),
+        "searching `{query}` found no `{expected}`"
+    );
+}
+
+/// Types `query` into the search box of the page at `url`; whether a result titled
+/// `expected` shows within `timeout`.
+fn finds(browser: &Browser, url: &str, query: &str, expected: &str, timeout: Duration) -> bool {
     browser.goto(url);
     browser.execute(
         "const box = document.querySelector('#site-search-q');
@@ -14,13 +25,23 @@ fn search(browser: &Browser, url: &str, query: &str, expected: &str) {
          box.form.submit();",
         &[query.into()],
     );
-    browser.wait_until(&format!("results for `{query}`"), PATIENCE, |b| {
-        let results = b.execute(
+    let deadline = Instant::now() + timeout;
+    loop {
+        let results = browser.execute(
             "return [...document.querySelectorAll('.pagefind-ui__result-title')].map(r => r.innerText).join('\\n')",
             &[],
         );
-        results.as_str().is_some_and(|titles| titles.contains(expected))
-    });
+        if results
+            .as_str()
+            .is_some_and(|titles| titles.contains(expected))
+        {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }
 
 #[test]
@@ -50,4 +71,42 @@ fn chinese_queries_find_areas_by_words_inside_sentences() {
     // into words: one from an area's text, one from the middle of a title.
     search(&browser, &url, "产教融合", "职业教育");
     search(&browser, &url, "转型", "数字化转型");
+}
+
+/// The live preview writes the search index after each change, in the background: a word
+/// just saved into a page becomes findable without holding up the reload.
+#[test]
+fn the_live_preview_keeps_the_search_index_current() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = SiteTest::shipped();
+    let server = site.spawn(["serve", "--port", "0"]);
+    let url = server.url().to_owned();
+    eventually("the first build", || {
+        !server.stdout_lines("Built ").is_empty()
+    });
+    let page = "content/priorities/07-teachers.md";
+    assert!(!finds(
+        &browser,
+        &url,
+        "quokkas",
+        "Teachers",
+        Duration::from_secs(1)
+    ));
+
+    site.write(page, site.file(page) + "\nTeachers who keep quokkas.\n");
+    let deadline = Instant::now() + PATIENCE * 3;
+    while !finds(
+        &browser,
+        &url,
+        "quokkas",
+        "Teachers",
+        Duration::from_secs(1),
+    ) {
+        assert!(
+            Instant::now() < deadline,
+            "the new word never became findable"
+        );
+    }
 }
