@@ -82,7 +82,10 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
             up_to_date: true,
         });
     }
-    let (_, summary) = build_session(options)?;
+    let (session, summary) = build_session(options)?;
+    // Freeing every value of a large site takes a good part of a second; a process about to
+    // exit need not wait for it.
+    std::thread::spawn(move || drop(session));
     if let Some(inputs) = inputs {
         LastBuild::record(options, inputs, &summary);
     }
