@@ -4,6 +4,7 @@
 //! the base URL is split into origin and sub-path, command-line overrides are applied, and the
 //! theme folder is located.
 
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -37,7 +38,7 @@ struct SiteToml {
     build_search_index: bool,
     #[serde(default)]
     generate_feeds: bool,
-    feed_limit: Option<usize>,
+    feed_limit: Option<NonZeroUsize>,
     author: Option<String>,
     #[serde(default)]
     extra: toml::Table,
@@ -76,7 +77,7 @@ pub struct Config {
     /// Which site files besides the pages to write.
     pub generate: Generate,
     /// The most entries a feed lists (all when `None`).
-    pub feed_limit: Option<usize>,
+    pub feed_limit: Option<NonZeroUsize>,
     /// Who feeds name as their author; the site's title when `None`.
     pub author: Option<String>,
     pub extra: toml::Table,

@@ -60,27 +60,52 @@ fn write_index(site: &Path, out: &Path) -> anyhow::Result<()> {
 /// change without queueing a run per save. Pages are replaced atomically, so the indexer never
 /// reads half a page; an index written during an update is replaced by the next run.
 pub struct Indexer {
-    requests: mpsc::Sender<()>,
+    /// `None` once dropping: closing the channel ends the thread.
+    requests: Option<mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Indexer {
-    /// Starts the indexer of the site in `site`. It stops when dropped.
+    /// Starts the indexer of the site in `site`. Dropping it waits for an index being written
+    /// to be complete, so that the folder is never left with half an index.
     pub fn start(site: PathBuf) -> Self {
         let (requests, received) = mpsc::channel::<()>();
-        std::thread::spawn(move || {
+        let thread = std::thread::spawn(move || {
             while received.recv().is_ok() {
-                while received.try_recv().is_ok() {}
+                // Merge the requests made meanwhile; stop once the preview has stopped.
+                loop {
+                    match received.try_recv() {
+                        Ok(()) => {}
+                        Err(mpsc::TryRecvError::Empty) => break,
+                        Err(mpsc::TryRecvError::Disconnected) => return,
+                    }
+                }
                 if let Err(error) = index(&site) {
                     eprintln!("{}", describe(&error));
                 }
             }
         });
-        Self { requests }
+        Self {
+            requests: Some(requests),
+            thread: Some(thread),
+        }
     }
 
     /// Asks for the index to be written again.
     pub fn request(&self) {
-        // The thread only ends when `self` is dropped, so sending cannot fail while it lives.
-        let _ = self.requests.send(());
+        if let Some(requests) = &self.requests {
+            // The thread ends only once `self` is dropped, so it is there to receive.
+            let _ = requests.send(());
+        }
+    }
+}
+
+impl Drop for Indexer {
+    fn drop(&mut self) {
+        self.requests = None;
+        if let Some(thread) = self.thread.take() {
+            // A panic in the thread has been reported already.
+            let _ = thread.join();
+        }
     }
 }

@@ -59,13 +59,17 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
         let hint = format!("expected {}, found `{spanned}`", plain_type(expected));
         return (message.to_string(), Some(hint));
     }
+    if message.starts_with("invalid value") && message.ends_with("expected a nonzero usize") {
+        let hint = format!("use a whole number of 1 or more, not `{spanned}`");
+        return (message.to_string(), Some(hint));
+    }
     if message.contains("is not a date") {
         let hint = "write a date as `2024-03-01`, or a time as `2024-03-01T09:30:00Z`";
         return (message.to_string(), Some(hint.to_string()));
     }
     // Anything else is TOML syntax.
-    let hint = "front matter is TOML: `key = value`, text in double quotes, lists in `[...]`, \
-                tables under `[name]` headers";
+    let hint = "this is TOML: `key = value`, text in double quotes, lists in `[...]`, tables \
+                under `[name]` headers";
     (message.to_string(), Some(hint.to_string()))
 }
 
@@ -124,6 +128,15 @@ mod tests {
         assert_eq!(
             hint.as_deref(),
             Some("expected a whole number, like `3`, found `\"high\"`")
+        );
+    }
+
+    #[test]
+    fn zero_where_a_count_must_be_positive() {
+        let (_, hint) = explain("invalid value: integer `0`, expected a nonzero usize", "0");
+        assert_eq!(
+            hint.as_deref(),
+            Some("use a whole number of 1 or more, not `0`")
         );
     }
 }

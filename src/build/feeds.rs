@@ -1,9 +1,10 @@
 //! Atom feeds: one for the site (`generate_feeds` in `site.toml`), one per section that asks
 //! (`generate_feeds` in its `_index.md`) and one per term of a taxonomy with `feed = true`.
 //!
-//! As in Zola, a feed lists the pages that carry a date (`date` or `updated`), the most recently
-//! changed first, and a feed with no dated page is not written: Atom requires every entry, and
-//! the feed, to say when it last changed. Entries carry the title, link, dates, authors, terms and
+//! A feed lists the pages that carry a date (`date` or `updated`), the most recently changed
+//! first. Unlike Zola, a feed that is asked for is always written, even before any page has a
+//! date (it then has no entries and the Unix epoch as its `updated`), so that a theme's link
+//! to it never leads nowhere. Entries carry the title, link, dates, authors, terms and
 //! description of a page, not its body, so that a feed depends on the same page values as the
 //! listings do and a live preview knows when to write it again.
 
@@ -20,7 +21,7 @@ use crate::templates::Read;
 pub const FILE_NAME: &str = "atom.xml";
 
 /// What a feed follows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Scope {
     Site,
     /// A section, by index.
@@ -30,15 +31,18 @@ pub enum Scope {
 }
 
 impl Scope {
-    /// Every feed `state` asks for that has a dated page to list.
+    /// Every feed `state` asks for. The home page's own feed would be the site's: with a site
+    /// feed, it is left out.
     pub fn wanted(state: &State) -> Vec<Self> {
         let content = &state.content;
-        let site = state.config.generate.feeds.then_some(Self::Site);
+        let site_feed = state.config.generate.feeds;
         let sections = content
             .sections
             .iter()
             .enumerate()
-            .filter(|(_, section)| section.front.generate_feeds)
+            .filter(|(_, section)| {
+                section.front.generate_feeds && !(site_feed && section.path == "/")
+            })
             .map(|(index, _)| Self::Section(index));
         let terms = content
             .taxonomies
@@ -48,16 +52,8 @@ impl Scope {
             .flat_map(|(index, taxonomy)| {
                 (0..taxonomy.terms.len()).map(move |term| Self::Term(index, term))
             });
-        site.into_iter()
-            .chain(sections)
-            .chain(terms)
-            .filter(|scope| {
-                scope
-                    .pages(state)
-                    .into_iter()
-                    .any(|page| changed(page).is_some())
-            })
-            .collect()
+        let site = site_feed.then_some(Self::Site);
+        site.into_iter().chain(sections).chain(terms).collect()
     }
 
     /// The URL path of the feed.
@@ -102,41 +98,37 @@ impl Scope {
 
     fn pages<'a>(&self, state: &'a State) -> Vec<&'a Page> {
         let content = &state.content;
-        let indices: Box<dyn Iterator<Item = usize>> = match *self {
-            Self::Site => Box::new(0..content.pages.len()),
-            Self::Section(index) => Box::new(content.sections[index].pages.iter().copied()),
-            Self::Term(taxonomy, term) => Box::new(
-                content.taxonomies[taxonomy].terms[term]
-                    .pages
-                    .iter()
-                    .copied(),
-            ),
-        };
-        indices.map(|index| &content.pages[index]).collect()
+        let listed =
+            |indices: &[usize]| indices.iter().map(|&index| &content.pages[index]).collect();
+        match *self {
+            Self::Site => content.pages.iter().collect(),
+            Self::Section(index) => listed(&content.sections[index].pages),
+            Self::Term(taxonomy, term) => listed(&content.taxonomies[taxonomy].terms[term].pages),
+        }
     }
 
     /// The feed as Atom XML.
     pub fn render(&self, state: &State) -> Vec<u8> {
-        let mut dated: Vec<(&Page, Date)> = self
+        let mut dated: Vec<(&Page, FixedDateTime)> = self
             .pages(state)
             .into_iter()
             .filter_map(|page| changed(page).map(|date| (page, date)))
             .collect();
         // Most recently changed first; the path breaks ties so the order never depends on
         // the order of reading.
-        dated.sort_by(|(a, a_date), (b, b_date)| {
-            (b_date.sort_key(), &a.path).cmp(&(a_date.sort_key(), &b.path))
-        });
+        dated.sort_by(|(a, a_date), (b, b_date)| (b_date, &a.path).cmp(&(a_date, &b.path)));
         if let Some(limit) = state.config.feed_limit {
-            dated.truncate(limit);
+            dated.truncate(limit.get());
         }
-        let newest = dated.first().map(|(_, date)| *date);
         let config = &state.config;
         let base = &config.base_url;
+        let url = base.permalink(&self.path(state));
         let feed = Feed {
             title: Text::plain(self.title(state)),
-            id: base.permalink(&self.path(state)),
-            updated: timestamp(newest.expect("feeds without dated pages are not wanted")),
+            id: url.clone(),
+            updated: dated
+                .first()
+                .map_or_else(FixedDateTime::default, |(_, date)| *date),
             authors: vec![person(config.author.as_deref().unwrap_or(&config.title))],
             generator: Some(Generator {
                 value: "workplan".to_string(),
@@ -144,11 +136,7 @@ impl Scope {
                 version: Some(env!("CARGO_PKG_VERSION").to_string()),
             }),
             links: vec![
-                link(
-                    "self",
-                    base.permalink(&self.path(state)),
-                    "application/atom+xml",
-                ),
+                link("self", url, "application/atom+xml"),
                 link(
                     "alternate",
                     base.permalink(self.followed_path(state)),
@@ -160,7 +148,7 @@ impl Scope {
             lang: Some(config.default_language.clone()),
             entries: dated
                 .into_iter()
-                .map(|(page, _)| entry(state, page))
+                .map(|(page, date)| entry(state, page, date))
                 .collect(),
             ..Feed::default()
         };
@@ -176,12 +164,13 @@ impl Scope {
     }
 }
 
-/// When a page last changed, by its front matter.
-fn changed(page: &Page) -> Option<Date> {
-    page.front.updated.or(page.front.date)
+/// When a page last changed, by its front matter (`updated`, else `date`), if Atom can say
+/// it.
+fn changed(page: &Page) -> Option<FixedDateTime> {
+    page.front.updated.or(page.front.date).and_then(timestamp)
 }
 
-fn entry(state: &State, page: &Page) -> Entry {
+fn entry(state: &State, page: &Page, updated: FixedDateTime) -> Entry {
     let permalink = state.config.base_url.permalink(&page.path);
     let front = &page.front;
     let categories = front.taxonomies.values().flatten().map(|term| Category {
@@ -191,8 +180,8 @@ fn entry(state: &State, page: &Page) -> Entry {
     Entry {
         title: Text::plain(front.title.clone()),
         id: permalink.clone(),
-        updated: timestamp(changed(page).expect("only dated pages have entries")),
-        published: front.date.map(timestamp),
+        updated,
+        published: front.date.and_then(timestamp),
         authors: front.authors.iter().map(|name| person(name)).collect(),
         links: vec![link("alternate", permalink, "text/html")],
         summary: (!front.description.is_empty()).then(|| Text::plain(front.description.clone())),
@@ -218,8 +207,7 @@ fn link(rel: &str, href: String, mime_type: &str) -> Link {
 }
 
 /// A front-matter date as an Atom timestamp: dates without a zone are taken as UTC, as
-/// Zola does.
-fn timestamp(date: Date) -> FixedDateTime {
-    let utc = format!("{}Z", date.sort_key());
-    FixedDateTime::parse_from_rfc3339(&utc).expect("a civil date-time with `Z` is RFC 3339")
+/// Zola does. Years outside 0000-9999 have no RFC 3339 form: `None`.
+fn timestamp(date: Date) -> Option<FixedDateTime> {
+    FixedDateTime::parse_from_rfc3339(&format!("{}Z", date.sort_key())).ok()
 }

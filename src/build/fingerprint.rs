@@ -3,21 +3,36 @@
 //!
 //! After each build, `.workplan/last-build` in the site records two fingerprints: one of the
 //! inputs (the build's options, the `workplan` executable, and the path, size and modification
-//! time of every file in `site.toml`, `content/`, `templates/`, `static/` and `themes/`), taken
-//! before the build read them, and one of the output folder as published. The next build is
-//! skipped when both still match: nothing was edited, and nobody touched the output. Like
-//! make and Cargo, it trusts modification times; deleting `.workplan/` forces a full build.
+//! time of every file of the configuration, `content/`, `templates/`, `static/` and `themes/`,
+//! links followed), taken before the build read them, and one of the output folder as
+//! published. The next build is skipped when both still match: nothing was edited, and nobody
+//! touched the output. Like make and Cargo, it trusts modification times; deleting
+//! `.workplan/` forces a full build.
+//!
+//! A file changed twice within one tick of its file system's clock (up to two seconds on
+//! some) could look unchanged. As git does, a build whose inputs changed that recently
+//! records nothing, so the next build is a full one.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{BuildOptions, BuildSummary};
 use crate::content::CONTENT_DIR;
 
 const FILE: &str = ".workplan/last-build";
 const FORMAT: &str = "workplan last-build 1";
+/// How recent an input's change must be for a record to be unsafe (see the module's doc).
+const RACY: Duration = Duration::from_secs(2);
+
+/// The fingerprint of a build's inputs.
+#[derive(Debug, Clone, Copy)]
+pub struct Inputs {
+    fingerprint: u64,
+    /// No input changed within [`RACY`] before the fingerprint was taken.
+    settled: bool,
+}
 
 /// What the last build recorded.
 #[derive(Debug, PartialEq, Eq)]
@@ -32,23 +47,31 @@ pub struct LastBuild {
 impl LastBuild {
     /// The record of the last build, if the output folder is still what it wrote for inputs
     /// that have not changed since.
-    pub fn still_current(options: &BuildOptions, inputs: u64) -> Option<Self> {
+    pub fn still_current(options: &BuildOptions, inputs: Inputs) -> Option<Self> {
         let text = std::fs::read_to_string(options.root.join(FILE)).ok()?;
         let last = Self::parse(&text)?;
-        let current = last.inputs == inputs && tree(&options.output()).ok()? == last.output;
+        let current =
+            last.inputs == inputs.fingerprint && tree(&options.output()).ok()? == last.output;
         current.then_some(last)
     }
 
     /// Records a build just published from inputs of fingerprint `inputs`. Failing to is no
     /// error: the next build is then a full one.
-    pub fn record(options: &BuildOptions, inputs: u64, summary: &BuildSummary) {
+    pub fn record(options: &BuildOptions, inputs: Inputs, summary: &BuildSummary) {
+        if !inputs.settled {
+            return;
+        }
         let Ok(output) = tree(&summary.output) else {
             return;
         };
-        let text = format!(
-            "{FORMAT}\ninputs {inputs:016x}\noutput {output:016x}\npages {}\nsections {}\nfiles_copied {}\n",
-            summary.pages, summary.sections, summary.files_copied
-        );
+        let last = Self {
+            inputs: inputs.fingerprint,
+            output,
+            pages: summary.pages,
+            sections: summary.sections,
+            files_copied: summary.files_copied,
+        };
+        let text = last.to_text();
         let file = options.root.join(FILE);
         let fresh = file.with_extension("new");
         let written = file
@@ -60,6 +83,13 @@ impl LastBuild {
             // Without a record, the next build is a full one: slower, never wrong.
             let _ = std::fs::remove_file(&fresh);
         }
+    }
+
+    fn to_text(&self) -> String {
+        format!(
+            "{FORMAT}\ninputs {:016x}\noutput {:016x}\npages {}\nsections {}\nfiles_copied {}\n",
+            self.inputs, self.output, self.pages, self.sections, self.files_copied
+        )
     }
 
     fn parse(text: &str) -> Option<Self> {
@@ -80,7 +110,8 @@ impl LastBuild {
 }
 
 /// The fingerprint of everything a build of `options` reads.
-pub fn inputs(options: &BuildOptions) -> io::Result<u64> {
+pub fn inputs(options: &BuildOptions) -> io::Result<Inputs> {
+    let now = SystemTime::now();
     let mut hasher = DefaultHasher::new();
     let BuildOptions {
         root,
@@ -95,10 +126,14 @@ pub fn inputs(options: &BuildOptions) -> io::Result<u64> {
     hash_file(&mut hasher, &executable, &std::fs::metadata(&executable)?);
     let folders = [CONTENT_DIR, "templates", "static", "themes"];
     let paths = std::iter::once(config_file.as_str()).chain(folders);
+    let mut newest = UNIX_EPOCH;
     for path in paths.map(|path| root.join(path)) {
-        hash_tree(&mut hasher, &path, &[])?;
+        newest = newest.max(hash_tree(&mut hasher, &path, &[])?);
     }
-    Ok(hasher.finish())
+    Ok(Inputs {
+        fingerprint: hasher.finish(),
+        settled: newest + RACY < now,
+    })
 }
 
 /// The fingerprint of the files in an output folder (its `.git`, which publishing keeps,
@@ -110,12 +145,15 @@ fn tree(dir: &Path) -> io::Result<u64> {
 }
 
 /// Hashes the path, size and modification time of every file below `path` (or of `path`
-/// itself), in name order; a missing path hashes as nothing.
-fn hash_tree(hasher: &mut DefaultHasher, path: &Path, skip: &[PathBuf]) -> io::Result<()> {
+/// itself), in name order, following links; a missing path hashes as nothing. Returns the
+/// newest modification time.
+fn hash_tree(hasher: &mut DefaultHasher, path: &Path, skip: &[PathBuf]) -> io::Result<SystemTime> {
     let walk = walkdir::WalkDir::new(path)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| !skip.iter().any(|skipped| entry.path() == skipped));
+    let mut newest = UNIX_EPOCH;
     for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
@@ -127,10 +165,12 @@ fn hash_tree(hasher: &mut DefaultHasher, path: &Path, skip: &[PathBuf]) -> io::R
             Err(error) => return Err(error.into()),
         };
         if !entry.file_type().is_dir() {
-            hash_file(hasher, entry.path(), &entry.metadata()?);
+            let metadata = entry.metadata()?;
+            newest = newest.max(metadata.modified().unwrap_or(UNIX_EPOCH));
+            hash_file(hasher, entry.path(), &metadata);
         }
     }
-    Ok(())
+    Ok(newest)
 }
 
 fn hash_file(hasher: &mut DefaultHasher, path: &Path, metadata: &std::fs::Metadata) {
@@ -154,11 +194,7 @@ mod tests {
             sections: 2,
             files_copied: 3,
         };
-        let text = format!(
-            "{FORMAT}\ninputs {:016x}\noutput {:016x}\npages 10\nsections 2\nfiles_copied 3\n",
-            last.inputs, last.output
-        );
-        assert_eq!(LastBuild::parse(&text), Some(last));
+        assert_eq!(LastBuild::parse(&last.to_text()), Some(last));
         assert_eq!(LastBuild::parse("workplan last-build 0\n"), None);
     }
 }

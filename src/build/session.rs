@@ -35,6 +35,8 @@ pub struct Session {
     copies: BTreeMap<String, PathBuf>,
     /// Paths of updates that failed: the next update takes them up again.
     pending: Vec<PathBuf>,
+    /// The site before the last update, freed by [`Session::tidy`].
+    retired: Option<State>,
 }
 
 struct Written {
@@ -96,6 +98,7 @@ impl Session {
             outputs: HashMap::with_capacity(outputs.len()),
             copies: BTreeMap::new(),
             pending: Vec::new(),
+            retired: None,
             state,
         };
         session.remember(outputs);
@@ -113,6 +116,12 @@ impl Session {
             crate::search::index(&self.dir)?;
         }
         Ok(())
+    }
+
+    /// Frees the site as it was before the last update. Freeing a large site's values takes a
+    /// while: a live preview calls this once the browser has been told to reload.
+    pub fn tidy(&mut self) {
+        self.retired = None;
     }
 
     /// Whether `site.toml` asks for a search index.
@@ -140,6 +149,7 @@ impl Session {
     /// Applies the changes of `paths` (files added, changed or removed anywhere in the site).
     /// When it fails, the folder is left as it was and the paths are kept for the next update.
     pub fn update(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
+        self.tidy();
         let mut all = std::mem::take(&mut self.pending);
         all.extend_from_slice(paths);
         all.sort();
@@ -350,9 +360,7 @@ impl Session {
         self.anchors
             .retain(|relative, _| live.contains(relative.as_str()));
         self.anchors.extend(renewed);
-        let old = std::mem::replace(&mut self.state, state);
-        // Freeing a large site's values takes a while; the browser need not wait for it.
-        std::thread::spawn(move || drop(old));
+        self.retired = Some(std::mem::replace(&mut self.state, state));
         Ok(Update {
             changed,
             rendered: count,

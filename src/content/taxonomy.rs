@@ -52,10 +52,14 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                     .map_or(&[][..], |(_, terms)| terms.as_slice());
                 for name in written {
                     // Pages name the same terms over and over: slugify each spelling once.
-                    if !slugs.contains_key(name) {
-                        slugs.insert(name.clone(), slugify(name));
-                    }
-                    let slug = slugs[name].clone();
+                    let slug = match slugs.get(name) {
+                        Some(slug) => slug.clone(),
+                        None => {
+                            let slug = slugify(name);
+                            slugs.insert(name.clone(), slug.clone());
+                            slug
+                        }
+                    };
                     let term = terms.entry(slug.clone()).or_insert_with(|| Term {
                         name: name.clone(),
                         path: format!("{path}{slug}/"),

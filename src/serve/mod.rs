@@ -147,6 +147,7 @@ fn rebuild_until_stopped(
 ) {
     let indexer = crate::search::Indexer::start(dir.to_path_buf());
     while let Signal::Changed(paths) = watcher.next() {
+        let updated = session.is_some();
         let result = match session {
             Some(session) => session.update(&paths),
             None => open(options, dir).map(|(opened, summary)| {
@@ -174,12 +175,17 @@ fn rebuild_until_stopped(
             Err(error) => eprintln!("{}", describe(error)),
         }
         outcome(result.as_ref());
-        // The search index is written in the background: it must not hold up the page.
-        if let (Ok(update), Some(session)) = (&result, session.as_ref())
-            && !update.changed.is_empty()
-            && session.wants_search_index()
-        {
-            indexer.request();
+        if let Some(session) = session.as_mut() {
+            session.tidy();
+            // The search index is written in the background: it must not hold up the page.
+            // (A first good build has just written one.)
+            if let Ok(update) = &result
+                && updated
+                && !update.changed.is_empty()
+                && session.wants_search_index()
+            {
+                indexer.request();
+            }
         }
     }
 }

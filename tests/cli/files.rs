@@ -163,9 +163,10 @@ fn feeds_list_dated_pages_newest_first_with_absolute_urls() {
         "content/undated.md",
         "+++\ntitle = \"Undated\"\n[taxonomies]\ntopics = [\"Undated only\"]\n+++\nNo date.\n",
     );
+    // Updated in March after a date of 2023; a date with an offset, in UTC.
     site.write(
         "content/older.md",
-        "+++\ntitle = \"Older\"\ndate = 2023-01-01\n+++\nOld.\n",
+        "+++\ntitle = \"Older\"\ndate = 2023-01-01\nupdated = 2024-03-01T12:00:00+08:00\n+++\nOld.\n",
     );
     site.run(["build", "--base-url", "https://example.org/plan/"])
         .success();
@@ -175,7 +176,16 @@ fn feeds_list_dated_pages_newest_first_with_absolute_urls() {
     assert_eq!(all.title().as_str(), "Minimal plan");
     assert_eq!(
         entry_titles(&all),
-        ["R&D <news>", "Higher education", "Teachers"]
+        ["R&D <news>", "Older", "Higher education"]
+    );
+    let older = &all.entries()[1];
+    assert_eq!(older.updated().to_rfc3339(), "2024-03-01T04:00:00+00:00");
+    assert_eq!(
+        older
+            .published()
+            .map(atom_syndication::FixedDateTime::to_rfc3339)
+            .as_deref(),
+        Some("2023-01-01T00:00:00+00:00")
     );
     assert_eq!(all.id(), "https://example.org/plan/atom.xml");
     assert_eq!(all.updated().to_rfc3339(), "2024-05-01T10:30:00+00:00");
@@ -207,9 +217,10 @@ fn feeds_list_dated_pages_newest_first_with_absolute_urls() {
     let term = feed(&site, "public/topics/reform-opening/atom.xml");
     assert_eq!(entry_titles(&term), ["R&D <news>"]);
 
-    // No dated page, no feed: Atom needs a date.
-    assert!(!site.exists("public/topics/undated-only/atom.xml"));
-    assert!(site.exists("public/topics/undated-only/index.html"));
+    // A feed with no dated page yet is still written, empty, so that links to it work.
+    let undated = feed(&site, "public/topics/undated-only/atom.xml");
+    assert!(undated.entries().is_empty());
+    assert_eq!(undated.updated().to_rfc3339(), "1970-01-01T00:00:00+00:00");
 }
 
 #[test]
