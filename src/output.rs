@@ -6,7 +6,7 @@
 //! over, so the output can be a checkout of a hosting branch.
 
 use std::fs;
-use std::io;
+use std::io::{self, Read as _, Write as _};
 use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
@@ -102,32 +102,45 @@ pub fn file_for(dir: &Path, url_path: &str) -> PathBuf {
 
 /// Writes the file of `url_path` in `dir`, creating folders as needed.
 pub fn write(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<()> {
-    write_beside(dir, None, url_path, bytes)
+    write_beside(dir, None, url_path, bytes).map(drop)
 }
 
 /// Writes the file of `url_path` into `dir`, a folder being filled for the first time. Where
 /// `previous` (the output this one replaces) holds the same bytes, its file is hard-linked
 /// instead of written: unchanged files keep their inode and timestamps, so a rebuild that
-/// changes nothing writes nothing, and rsync or CDN uploads stay small.
+/// changes nothing writes nothing, and rsync or CDN uploads stay small. Returns the file's
+/// metadata as written (taken from the open file: no second look-up of the path).
 pub fn write_beside(
     dir: &Path,
     previous: Option<&Path>,
     url_path: &str,
     bytes: &[u8],
-) -> io::Result<()> {
+) -> io::Result<fs::Metadata> {
     let file = file_for(dir, url_path);
     if let Some(parent) = file.parent() {
         fs::create_dir_all(parent)?;
     }
-    if let Some(previous) = previous {
-        let old = file_for(previous, url_path);
-        if fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes)
-            && fs::hard_link(&old, &file).is_ok()
-        {
-            return Ok(());
-        }
+    if let Some(previous) = previous
+        && let Some(metadata) = link_if_same(&file_for(previous, url_path), &file, bytes)
+    {
+        return Ok(metadata);
     }
-    fs::write(&file, bytes)
+    let mut written = fs::File::create(&file)?;
+    written.write_all(bytes)?;
+    written.metadata()
+}
+
+/// Hard-links `old` as `new` when it holds `bytes`, and returns its metadata then.
+fn link_if_same(old: &Path, new: &Path, bytes: &[u8]) -> Option<fs::Metadata> {
+    let mut file = fs::File::open(old).ok()?;
+    let metadata = file.metadata().ok()?;
+    // A file of another size differs: no need to read it.
+    if metadata.len() != bytes.len() as u64 {
+        return None;
+    }
+    let mut old_bytes = Vec::with_capacity(bytes.len());
+    file.read_to_end(&mut old_bytes).ok()?;
+    (old_bytes == bytes && fs::hard_link(old, new).is_ok()).then_some(metadata)
 }
 
 /// Replaces the file of `url_path` in `dir` with `bytes` unless it holds them already; the new

@@ -13,9 +13,10 @@
 //! some) could look unchanged. As git does, a build whose inputs changed that recently
 //! records nothing, so the next build is a full one.
 
+use std::fs::Metadata;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{BuildOptions, BuildSummary};
@@ -45,25 +46,28 @@ pub struct LastBuild {
 }
 
 impl LastBuild {
-    /// The record of the last build, if the output folder is still what it wrote for inputs
-    /// that have not changed since.
-    pub fn still_current(options: &BuildOptions, inputs: Inputs) -> Option<Self> {
-        let text = std::fs::read_to_string(options.root.join(FILE)).ok()?;
-        let last = Self::parse(&text)?;
-        let current =
-            last.inputs == inputs.fingerprint && tree(&options.output()).ok()? == last.output;
-        current.then_some(last)
+    /// The record of the last build, if there is one and its output folder.
+    pub fn load(options: &BuildOptions) -> Option<Self> {
+        if !options.output().is_dir() {
+            return None;
+        }
+        Self::parse(&std::fs::read_to_string(options.root.join(FILE)).ok()?)
     }
 
-    /// Records a build just published from inputs of fingerprint `inputs`. Failing to is no
-    /// error: the next build is then a full one.
-    pub fn record(options: &BuildOptions, inputs: Inputs, summary: &BuildSummary) {
+    /// Whether the output folder is still what this build wrote, for inputs that have not
+    /// changed since.
+    pub fn is_current(&self, options: &BuildOptions, inputs: Inputs) -> bool {
+        self.inputs == inputs.fingerprint
+            && output(&options.output(), "").is_ok_and(|output| output == self.output)
+    }
+
+    /// Records a build just published from inputs of fingerprint `inputs`, its output of
+    /// fingerprint `output` (as [`output`] makes it). Failing to is no error: the next build is
+    /// then a full one.
+    pub fn record(options: &BuildOptions, inputs: Inputs, output: u64, summary: &BuildSummary) {
         if !inputs.settled {
             return;
         }
-        let Ok(output) = tree(&summary.output) else {
-            return;
-        };
         let last = Self {
             inputs: inputs.fingerprint,
             output,
@@ -109,9 +113,9 @@ impl LastBuild {
     }
 }
 
-/// The fingerprint of everything a build of `options` reads.
-pub fn inputs(options: &BuildOptions) -> io::Result<Inputs> {
-    let now = SystemTime::now();
+/// The fingerprint of everything a build of `options` reads, for a build that started reading
+/// at `since` (at the earliest: the walk may run beside the build).
+pub fn inputs(options: &BuildOptions, since: SystemTime) -> io::Result<Inputs> {
     let mut hasher = DefaultHasher::new();
     let BuildOptions {
         root,
@@ -128,41 +132,55 @@ pub fn inputs(options: &BuildOptions) -> io::Result<Inputs> {
     let paths = std::iter::once(config_file.as_str()).chain(folders);
     let mut newest = UNIX_EPOCH;
     for path in paths.map(|path| root.join(path)) {
-        newest = newest.max(hash_tree(&mut hasher, &path, &[])?);
+        newest = newest.max(hash_tree(&mut hasher, &path)?);
     }
     Ok(Inputs {
         fingerprint: hasher.finish(),
-        settled: newest + RACY < now,
+        settled: newest + RACY < since,
     })
 }
 
-/// The fingerprint of the files in an output folder (its `.git`, which publishing keeps,
-/// aside).
-fn tree(dir: &Path) -> io::Result<u64> {
+/// The stamp of one file of an output folder: its path in the folder, size and modification
+/// time.
+pub fn stamp(relative: &Path, metadata: &Metadata) -> u64 {
     let mut hasher = DefaultHasher::new();
-    hash_tree(&mut hasher, dir, &[dir.join(".git")])?;
-    Ok(hasher.finish())
+    hash_file(&mut hasher, relative, metadata);
+    hasher.finish()
+}
+
+/// The fingerprint of the files below `below` in the output folder `dir` (all of them for
+/// `""`, but its `.git`, which publishing keeps): the sum of their [`stamp`]s. A sum does not
+/// depend on order, so a build can add up the stamps of the files it writes, as it writes
+/// them, and match a walk of the folder.
+pub fn output(dir: &Path, below: &str) -> io::Result<u64> {
+    let git = dir.join(".git");
+    let walk = walkdir::WalkDir::new(dir.join(below))
+        .into_iter()
+        .filter_entry(|entry| entry.path() != git);
+    let mut sum = 0u64;
+    for entry in walk {
+        let Some(entry) = present(entry)? else {
+            continue;
+        };
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            sum = sum.wrapping_add(stamp(relative, &entry.metadata()?));
+        }
+    }
+    Ok(sum)
 }
 
 /// Hashes the path, size and modification time of every file below `path` (or of `path`
 /// itself), in name order, following links; a missing path hashes as nothing. Returns the
 /// newest modification time.
-fn hash_tree(hasher: &mut DefaultHasher, path: &Path, skip: &[PathBuf]) -> io::Result<SystemTime> {
+fn hash_tree(hasher: &mut DefaultHasher, path: &Path) -> io::Result<SystemTime> {
     let walk = walkdir::WalkDir::new(path)
         .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| !skip.iter().any(|skipped| entry.path() == skipped));
+        .sort_by_file_name();
     let mut newest = UNIX_EPOCH;
     for entry in walk {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error)
-                if error.io_error().map(io::Error::kind) == Some(io::ErrorKind::NotFound) =>
-            {
-                continue;
-            }
-            Err(error) => return Err(error.into()),
+        let Some(entry) = present(entry)? else {
+            continue;
         };
         if !entry.file_type().is_dir() {
             let metadata = entry.metadata()?;
@@ -173,7 +191,18 @@ fn hash_tree(hasher: &mut DefaultHasher, path: &Path, skip: &[PathBuf]) -> io::R
     Ok(newest)
 }
 
-fn hash_file(hasher: &mut DefaultHasher, path: &Path, metadata: &std::fs::Metadata) {
+/// A walked entry; `None` for one that is not there (a missing folder, a file just removed).
+fn present(entry: walkdir::Result<walkdir::DirEntry>) -> io::Result<Option<walkdir::DirEntry>> {
+    match entry {
+        Ok(entry) => Ok(Some(entry)),
+        Err(error) if error.io_error().map(io::Error::kind) == Some(io::ErrorKind::NotFound) => {
+            Ok(None)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn hash_file(hasher: &mut DefaultHasher, path: &Path, metadata: &Metadata) {
     let modified = metadata
         .modified()
         .ok()

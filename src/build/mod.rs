@@ -15,7 +15,7 @@ mod session;
 mod state;
 
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::config;
 use crate::output::Staging;
@@ -70,9 +70,15 @@ pub struct BuildSummary {
 /// last build wrote and nothing it read has changed since.
 pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let started = Instant::now();
-    // Taken before reading anything, so that an edit during the build is not missed.
-    let inputs = fingerprint::inputs(options).ok();
-    if let Some(last) = inputs.and_then(|inputs| LastBuild::still_current(options, inputs)) {
+    let since = SystemTime::now();
+    let inputs = || fingerprint::inputs(options, since).ok();
+    // With a record of the last build and its output in place, see first whether there is
+    // anything to do; else the inputs' fingerprint is taken beside the build.
+    let last = LastBuild::load(options);
+    let early = last.as_ref().and_then(|_| inputs());
+    if let (Some(last), Some(early)) = (&last, early)
+        && last.is_current(options, early)
+    {
         return Ok(BuildSummary {
             pages: last.pages,
             sections: last.sections,
@@ -82,13 +88,18 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
             up_to_date: true,
         });
     }
-    let (session, summary) = build_session(options)?;
+    let (built, inputs) = std::thread::scope(|scope| {
+        let walk = early.is_none().then(|| scope.spawn(inputs));
+        let built = build_session(options);
+        (built, walk.map_or(early, |walk| walk.join().ok().flatten()))
+    });
+    let (session, summary) = built?;
+    if let (Some(inputs), Ok(output)) = (inputs, session.output_fingerprint()) {
+        LastBuild::record(options, inputs, output, &summary);
+    }
     // Freeing every value of a large site takes a good part of a second; a process about to
     // exit need not wait for it.
     std::thread::spawn(move || drop(session));
-    if let Some(inputs) = inputs {
-        LastBuild::record(options, inputs, &summary);
-    }
     Ok(summary)
 }
 

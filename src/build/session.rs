@@ -8,14 +8,15 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use rayon::prelude::*;
 
-use super::BuildOptions;
 use super::check::{self, Anchors};
 use super::state::{Job, Output, OutputKind, State};
+use super::{BuildOptions, fingerprint};
 use crate::config;
 use crate::content::{CONTENT_DIR, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -37,6 +38,8 @@ pub struct Session {
     pending: Vec<PathBuf>,
     /// The site before the last update, freed by [`Session::tidy`].
     retired: Option<State>,
+    /// The sum of the fingerprint stamps of the files the first build wrote (pages, copies).
+    stamps: u64,
 }
 
 struct Written {
@@ -79,12 +82,14 @@ impl Session {
     ) -> anyhow::Result<Self> {
         let state = State::load(options)?;
         let jobs = state.jobs();
+        let stamps = AtomicU64::new(0);
         let rendered: Vec<(&Job, Result<Output, Diagnostics>)> = jobs
             .par_iter()
             .map(|job| {
                 let result = state.render(job, None).and_then(|mut output| {
                     let bytes = std::mem::take(&mut output.bytes);
-                    write_new(dir, previous, &job.path, &bytes).map_err(Diagnostics::from)?;
+                    let written = write_new(dir, previous, &job.path, &bytes)?;
+                    stamps.fetch_add(stamp(&job.path, &written), Ordering::Relaxed);
                     Ok(output)
                 });
                 (job, result)
@@ -99,6 +104,7 @@ impl Session {
             copies: BTreeMap::new(),
             pending: Vec::new(),
             retired: None,
+            stamps: stamps.into_inner(),
             state,
         };
         session.remember(outputs);
@@ -122,6 +128,13 @@ impl Session {
     /// while: a live preview calls this once the browser has been told to reload.
     pub fn tidy(&mut self) {
         self.retired = None;
+    }
+
+    /// The fingerprint of the folder as the first build left it (see [`fingerprint::output`]):
+    /// the stamps of the files it wrote, and those of the search index.
+    pub fn output_fingerprint(&self) -> std::io::Result<u64> {
+        let index = fingerprint::output(&self.dir, crate::search::DIR)?;
+        Ok(self.stamps.wrapping_add(index))
     }
 
     /// Whether `site.toml` asks for a search index.
@@ -427,9 +440,11 @@ impl Session {
             let bytes =
                 std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
             let wrote = match previous {
-                Some(previous) => {
-                    output::write_beside(&self.dir, Some(previous), path, &bytes).map(|()| true)
-                }
+                Some(previous) => output::write_beside(&self.dir, Some(previous), path, &bytes)
+                    .map(|written| {
+                        self.stamps = self.stamps.wrapping_add(stamp(path, &written));
+                        true
+                    }),
                 None => output::write_if_changed(&self.dir, path, &bytes),
             };
             if wrote.with_context(|| format!("writing {path}"))? {
@@ -464,11 +479,16 @@ fn write_new(
     previous: Option<&Path>,
     path: &str,
     bytes: &[u8],
-) -> Result<(), Diagnostic> {
+) -> Result<std::fs::Metadata, Diagnostic> {
     output::write_beside(dir, previous, path, bytes).map_err(|error| {
         Diagnostic::file(
             path.trim_start_matches('/'),
             format!("cannot write: {error}"),
         )
     })
+}
+
+/// The fingerprint stamp of the file written for URL path `path`.
+fn stamp(path: &str, written: &std::fs::Metadata) -> u64 {
+    fingerprint::stamp(&output::file_for(Path::new(""), path), written)
 }
