@@ -130,8 +130,8 @@ impl Session {
         self.retired = None;
     }
 
-    /// The fingerprint of the folder as the first build left it (see [`fingerprint::output`]):
-    /// the stamps of the files it wrote, and those of the search index.
+    /// The fingerprint of the folder as the first build left it, made as a walk of the folder
+    /// would make it: the stamps of the files the build wrote, and those of the search index.
     pub fn output_fingerprint(&self) -> std::io::Result<u64> {
         let index = fingerprint::output(&self.dir, crate::search::DIR)?;
         Ok(self.stamps.wrapping_add(index))
