@@ -21,7 +21,7 @@ const INTERNAL_PREFIX: &str = "@/";
 const WORDS_PER_MINUTE: usize = 200;
 
 /// The HTML of one body and what was learned rendering it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     /// Length of the HTML before `<!-- more -->`, when the body has the marker.

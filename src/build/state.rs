@@ -125,6 +125,9 @@ impl State {
         changed: &[String],
     ) -> anyhow::Result<Self> {
         let snapshot = self.snapshot_with(changed)?;
+        if let Some(content) = snapshot.patch(&self.content, &self.config, changed) {
+            return Ok(self.patched(snapshot, content?));
+        }
         let content = snapshot.resolve(&self.config, load_options(options))?;
         Self::resolve(
             Arc::clone(&self.config),
@@ -133,6 +136,27 @@ impl State {
             content,
             Some(&self.views),
         )
+    }
+
+    /// The site with `content`, which differs from this site's only in pages' values: URLs,
+    /// sections and so link targets are the same.
+    fn patched(&self, snapshot: Snapshot, content: Content) -> Self {
+        let views = Views::new(
+            &self.config,
+            &content,
+            &self.sections_rendered,
+            &self.targets,
+            Some(&self.views),
+        );
+        Self {
+            config: Arc::clone(&self.config),
+            templates: Arc::clone(&self.templates),
+            snapshot,
+            content,
+            targets: Arc::clone(&self.targets),
+            sections_rendered: self.sections_rendered.clone(),
+            views,
+        }
     }
 
     /// Reloads the templates and the `changed` content files, keeping the configuration.

@@ -28,7 +28,7 @@ const BUNDLE_FILE: &str = "index.md";
 const BYTE_ORDER_MARK: char = '\u{feff}';
 
 /// Everything `content/` holds, resolved.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Content {
     /// `sections[0]` is the home page (`content/_index.md`, made up when absent).
     pub sections: Vec<Section>,
@@ -77,7 +77,7 @@ impl Source {
 }
 
 /// A page: any Markdown file but `_index.md`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     pub source: Source,
     /// Shared with the snapshot it was read into.
@@ -93,10 +93,12 @@ pub struct Page {
     pub area: Option<Area>,
     /// URL paths of the redirect pages that `aliases` asks for.
     pub aliases: Vec<String>,
+    /// `date` as it orders pages, converted once.
+    pub date_key: Option<taxonomy::DateKey>,
 }
 
 /// A section: a folder with an `_index.md`.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Section {
     pub source: Source,
     pub front: Arc<SectionFrontMatter>,
@@ -110,7 +112,7 @@ pub struct Section {
 }
 
 /// A file copied as it is.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Asset {
     pub source: PathBuf,
     /// URL path of the copy, e.g. `/priorities/chart.png`.
@@ -215,6 +217,38 @@ impl Snapshot {
         );
         content.assets.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Diagnostics(problems).into_result(content)?)
+    }
+}
+
+impl Snapshot {
+    /// The content after edits that change only the values of existing pages (see
+    /// `resolve::same_place`): `previous` patched, without resolving every page again. `None`
+    /// when an edited file is not such a page, or can move or add something: resolve then.
+    pub fn patch(
+        &self,
+        previous: &Content,
+        config: &Config,
+        changed: &[String],
+    ) -> Option<Result<Content, Diagnostics>> {
+        let mut edits = Vec::with_capacity(changed.len());
+        for relative in changed {
+            let index = previous
+                .pages
+                .iter()
+                .position(|page| &page.source.relative == relative)?;
+            let Ok(Document {
+                source,
+                front: FrontMatter::Page(front),
+            }) = self.documents.get(relative)?
+            else {
+                return None;
+            };
+            if !resolve::same_place(&previous.pages[index].front, front) {
+                return None;
+            }
+            edits.push((index, source.clone(), Arc::clone(front)));
+        }
+        Some(resolve::patch(previous, config, edits).map_err(Diagnostics))
     }
 }
 

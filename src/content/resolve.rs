@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
-use jiff::civil::DateTime;
 use toml::Spanned;
 
 use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
@@ -94,7 +93,7 @@ impl<'a> Resolver<'a> {
         problems.extend(self.check_unique_paths());
         problems.extend(self.check_areas());
         problems.extend(self.check_taxonomies());
-        self.order_pages();
+        order_pages(&mut self.content);
         self.content.taxonomies = taxonomy::collect(&self.config.taxonomies, &self.content.pages);
         self.content
     }
@@ -220,13 +219,14 @@ impl<'a> Resolver<'a> {
         self.content.pages.push(Page {
             aliases,
             source,
-            front,
             slug,
             path,
             section,
             lower: None,
             higher: None,
             area,
+            date_key: front.date.map(taxonomy::date_key),
+            front,
         });
         Ok(())
     }
@@ -259,23 +259,11 @@ impl<'a> Resolver<'a> {
         source: &Source,
         written: &front_matter::AreaFrontMatter,
     ) -> Result<Area, Diagnostic> {
-        if let Some(task) = written
-            .tasks
-            .iter()
-            .find(|task| task.title.get_ref().trim().is_empty())
-        {
-            return Err(Diagnostic::at(
-                &source.path,
-                &source.text,
-                shift(task.title.span(), source),
-                "empty task title",
-            )
-            .with_hint("say in `title` what is to be done"));
-        }
+        let area = area_of(source, written)?;
         let number_span = shift(written.number.span(), source);
         self.area_numbers
             .push((self.content.pages.len(), number_span));
-        Ok(Area::new(written))
+        Ok(area)
     }
 
     fn add_assets(&mut self, assets: &[String]) {
@@ -416,66 +404,60 @@ impl<'a> Resolver<'a> {
         }
         problems
     }
+}
 
-    /// Fills each section's page list in display order and links neighbours.
-    fn order_pages(&mut self) {
-        let content = &mut self.content;
-        for (index, page) in content.pages.iter().enumerate() {
-            content.sections[page.section].pages.push(index);
+/// Fills each section's page list in display order and links neighbours; the lists are empty
+/// and the pages without neighbours before.
+pub(super) fn order_pages(content: &mut Content) {
+    for (index, page) in content.pages.iter().enumerate() {
+        content.sections[page.section].pages.push(index);
+    }
+    for section in 0..content.sections.len() {
+        let sort_by = content.sections[section].front.sort_by;
+        let mut pages = std::mem::take(&mut content.sections[section].pages);
+        pages.sort_by(|&a, &b| compare(sort_by, &content.pages[a], &content.pages[b]));
+        // `lower` is the page before in weight or title order, but after in newest-first order.
+        for pair in pages.windows(2) {
+            let (before, after) = (pair[0], pair[1]);
+            let (lower, higher) = if sort_by == SortBy::Date {
+                (after, before)
+            } else {
+                (before, after)
+            };
+            content.pages[higher].lower = Some(lower);
+            content.pages[lower].higher = Some(higher);
         }
-        let dates = taxonomy::sort_dates(&content.pages);
-        for section in 0..content.sections.len() {
-            let sort_by = content.sections[section].front.sort_by;
-            let mut pages = std::mem::take(&mut content.sections[section].pages);
-            let keyed = |index: usize| (&content.pages[index], dates[index]);
-            pages.sort_by(|&a, &b| compare(sort_by, keyed(a), keyed(b)));
-            // `lower` is the page before in weight or title order, but after in newest-first order.
-            for pair in pages.windows(2) {
-                let (before, after) = (pair[0], pair[1]);
-                let (lower, higher) = if sort_by == SortBy::Date {
-                    (after, before)
-                } else {
-                    (before, after)
-                };
-                content.pages[higher].lower = Some(lower);
-                content.pages[lower].higher = Some(higher);
-            }
-            content.sections[section].pages = pages;
-        }
-        // Subsections by weight, then by folder.
-        for section in 0..content.sections.len() {
-            let mut subsections = std::mem::take(&mut content.sections[section].subsections);
-            subsections.sort_by(|&a, &b| {
-                let key = |s: &Section| {
-                    (
-                        s.front.weight.is_none(),
-                        s.front.weight,
-                        s.source.relative.clone(),
-                    )
-                };
-                key(&content.sections[a]).cmp(&key(&content.sections[b]))
-            });
-            content.sections[section].subsections = subsections;
-        }
-        // Transparent sections also list their pages in their parent, after its own.
-        for section in 0..content.sections.len() {
-            if let (true, Some(parent)) = (
-                content.sections[section].front.transparent,
-                content.sections[section].parent,
-            ) {
-                let pages = content.sections[section].pages.clone();
-                content.sections[parent].pages.extend(pages);
-            }
+        content.sections[section].pages = pages;
+    }
+    // Subsections by weight, then by folder.
+    for section in 0..content.sections.len() {
+        let mut subsections = std::mem::take(&mut content.sections[section].subsections);
+        subsections.sort_by(|&a, &b| {
+            let key = |s: &Section| {
+                (
+                    s.front.weight.is_none(),
+                    s.front.weight,
+                    s.source.relative.clone(),
+                )
+            };
+            key(&content.sections[a]).cmp(&key(&content.sections[b]))
+        });
+        content.sections[section].subsections = subsections;
+    }
+    // Transparent sections also list their pages in their parent, after its own.
+    for section in 0..content.sections.len() {
+        if let (true, Some(parent)) = (
+            content.sections[section].front.transparent,
+            content.sections[section].parent,
+        ) {
+            let pages = content.sections[section].pages.clone();
+            content.sections[parent].pages.extend(pages);
         }
     }
 }
 
-/// Orders two pages, each given with its date as [`taxonomy::sort_dates`] makes it.
-fn compare(
-    sort_by: SortBy,
-    (a, date_a): (&Page, Option<DateTime>),
-    (b, date_b): (&Page, Option<DateTime>),
-) -> std::cmp::Ordering {
+fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
+    let (date_a, date_b) = (a.date_key, b.date_key);
     let by_title = || {
         a.front
             .title
@@ -535,6 +517,82 @@ fn normalize(path: &str) -> String {
     } else {
         format!("/{trimmed}/")
     }
+}
+
+/// `[area]` as written, with what one area can check alone.
+fn area_of(source: &Source, written: &front_matter::AreaFrontMatter) -> Result<Area, Diagnostic> {
+    if let Some(task) = written
+        .tasks
+        .iter()
+        .find(|task| task.title.get_ref().trim().is_empty())
+    {
+        return Err(Diagnostic::at(
+            &source.path,
+            &source.text,
+            shift(task.title.span(), source),
+            "empty task title",
+        )
+        .with_hint("say in `title` what is to be done"));
+    }
+    Ok(Area::new(written))
+}
+
+/// Whether front matter `after` leaves its page where `before` put it: at the same URL, with
+/// the same aliases, terms, template and area number, published alike. Then an edit changes
+/// the page's values and its place in orderings, and nothing else.
+pub(super) fn same_place(before: &PageFrontMatter, after: &PageFrontMatter) -> bool {
+    let area_number = |front: &PageFrontMatter| {
+        front
+            .area
+            .as_ref()
+            .map(|area| *area.get_ref().number.get_ref())
+    };
+    before.slug == after.slug
+        && before.path == after.path
+        && before.aliases == after.aliases
+        && before.draft == after.draft
+        && before.taxonomies == after.taxonomies
+        && before.template == after.template
+        && area_number(before) == area_number(after)
+}
+
+/// `previous` with the pages at the given indices given new text and front matter that leaves
+/// them in their place ([`same_place`]): their values and their order in sections and terms
+/// change, nothing else does, so nothing else needs resolving again.
+pub(super) fn patch(
+    previous: &Content,
+    config: &Config,
+    edits: Vec<(usize, Source, Arc<PageFrontMatter>)>,
+) -> Result<Content, Vec<Diagnostic>> {
+    let mut content = previous.clone();
+    let mut problems = Vec::new();
+    for (index, source, front) in edits {
+        let area = match &front.area {
+            Some(written) => match area_of(&source, written.get_ref()) {
+                Ok(area) => Some(area),
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let page = &mut content.pages[index];
+        page.date_key = front.date.map(taxonomy::date_key);
+        (page.source, page.front, page.area) = (source, front, area);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    for section in &mut content.sections {
+        section.pages.clear();
+    }
+    for page in &mut content.pages {
+        (page.lower, page.higher) = (None, None);
+    }
+    order_pages(&mut content);
+    content.taxonomies = taxonomy::collect(&config.taxonomies, &content.pages);
+    Ok(content)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! `/topics/` and a page per term at `/topics/<term-slug>/`. Terms whose names slug alike
 //! (`Teachers`, `teachers`) are one term, named as first written.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use crate::config::Taxonomy as Declared;
 use crate::slug::slugify;
@@ -36,13 +36,17 @@ pub struct Term {
 
 /// Groups `pages` by the terms of each declared taxonomy.
 pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
-    let dates = sort_dates(pages);
+    // Sorting reads the dates often: side by side, they stay in the processor's cache.
+    let dates: Vec<Option<DateKey>> = pages.iter().map(|page| page.date_key).collect();
     declared
         .iter()
         .map(|taxonomy| {
             let path = format!("/{}/", slugify(&taxonomy.name));
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-            let mut slugs: HashMap<String, String> = HashMap::new();
+            let mut terms: Vec<Term> = Vec::new();
+            // Pages name the same terms over and over: each spelling is slugified and found
+            // once, then known by its place in `terms`.
+            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            let mut by_name: HashMap<&str, usize> = HashMap::new();
             for (index, page) in pages.iter().enumerate() {
                 let written = page
                     .front
@@ -51,27 +55,28 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                     .find(|(name, _)| name.get_ref() == &taxonomy.name)
                     .map_or(&[][..], |(_, terms)| terms.as_slice());
                 for name in written {
-                    // Pages name the same terms over and over: slugify each spelling once.
-                    let slug = match slugs.get(name) {
-                        Some(slug) => slug.clone(),
-                        None => {
-                            let slug = slugify(name);
-                            slugs.insert(name.clone(), slug.clone());
-                            slug
-                        }
-                    };
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: name.clone(),
-                        path: format!("{path}{slug}/"),
-                        slug,
-                        pages: Vec::new(),
+                    let term = *by_name.entry(name).or_insert_with(|| {
+                        let slug = slugify(name);
+                        *by_slug.entry(slug.clone()).or_insert_with(|| {
+                            terms.push(Term {
+                                name: name.clone(),
+                                path: format!("{path}{slug}/"),
+                                slug,
+                                pages: Vec::new(),
+                            });
+                            terms.len() - 1
+                        })
                     });
-                    if term.pages.last() != Some(&index) {
-                        term.pages.push(index);
+                    let pages = &mut terms[term].pages;
+                    if pages.last() != Some(&index) {
+                        pages.push(index);
                     }
                 }
             }
-            let mut terms: Vec<Term> = terms.into_values().collect();
+            let slugs: HashMap<String, String> = by_name
+                .into_iter()
+                .map(|(name, term)| (name.to_string(), terms[term].slug.clone()))
+                .collect();
             for term in &mut terms {
                 term.pages.sort_by(|&a, &b| {
                     dates[b]
@@ -93,11 +98,47 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
         .collect()
 }
 
-/// Each page's date as it orders pages, by page index: made once, as comparing dates
-/// converts them.
-pub(super) fn sort_dates(pages: &[Page]) -> Vec<Option<jiff::civil::DateTime>> {
-    pages
-        .iter()
-        .map(|page| page.front.date.map(super::front_matter::Date::sort_key))
-        .collect()
+/// A date as a number that orders like it: comparing civil date-times field by field is the
+/// cost of sorting thousands of pages.
+pub(super) type DateKey = i128;
+
+/// The key of a front-matter date.
+pub(super) fn date_key(date: super::front_matter::Date) -> DateKey {
+    let date = date.sort_key();
+    let fields = [
+        (i128::from(date.month()), 13),
+        (i128::from(date.day()), 32),
+        (i128::from(date.hour()), 24),
+        (i128::from(date.minute()), 60),
+        (i128::from(date.second()), 60),
+        (i128::from(date.subsec_nanosecond()), 1_000_000_000),
+    ];
+    fields
+        .into_iter()
+        .fold(i128::from(date.year()), |key, (field, range)| {
+            key * range + field
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::front_matter::Date;
+
+    #[test]
+    fn date_keys_order_like_dates() {
+        let dates = [
+            "-000001-12-31T23:59:59.999",
+            "2023-12-31T23:59:59.999999999",
+            "2024-01-01T00:00:00",
+            "2024-01-01T00:00:00.000000001",
+            "2024-02-29T12:00:00",
+            "2024-12-01T00:00:00",
+        ];
+        let keys: Vec<DateKey> = dates
+            .iter()
+            .map(|text| date_key(Date::parse(text).unwrap()))
+            .collect();
+        assert!(keys.windows(2).all(|pair| pair[0] < pair[1]), "{keys:?}");
+    }
 }

@@ -26,14 +26,63 @@ fn random_edits_of_the_minimal_site_match_clean_builds() {
     }
 }
 
+/// A task's status changed, and a mistake in an area made and mended, in one page's front
+/// matter: the update patches that page and re-sorts, and must still match a clean build and
+/// report what a clean build reports.
+#[test]
+fn area_edits_match_clean_builds_and_report_mistakes() {
+    let site = SiteTest::shipped();
+    let options = options_of(&site);
+    let live = site.outside().join("live");
+    let mut session = Session::open(&options, &live).unwrap();
+    let page = site.path("content/priorities/07-teachers.md");
+    let text = fs::read_to_string(&page).unwrap();
+    let clean = |what: &str| {
+        let dir = site.outside().join(format!("clean-{what}"));
+        Session::open(&options, &dir).unwrap();
+        assert_same(&tree(&live), &tree(&dir), what);
+    };
+
+    fs::write(
+        &page,
+        text.replacen("status = \"planned\"", "status = \"done\"", 1),
+    )
+    .unwrap();
+    session.update(std::slice::from_ref(&page)).unwrap();
+    clean("status");
+
+    fs::write(&page, with_first_task_untitled(&text)).unwrap();
+    let error = session.update(std::slice::from_ref(&page)).unwrap_err();
+    assert!(
+        format!("{error:#}").contains("empty task title"),
+        "{error:#}"
+    );
+
+    fs::write(&page, &text).unwrap();
+    session.update(std::slice::from_ref(&page)).unwrap();
+    clean("mended");
+}
+
+fn options_of(site: &SiteTest) -> BuildOptions {
+    BuildOptions {
+        root: site.root().to_path_buf(),
+        ..BuildOptions::default()
+    }
+}
+
+/// `text` with the first task's title emptied.
+fn with_first_task_untitled(text: &str) -> String {
+    let task = text.find("[[area.tasks]]").unwrap();
+    let start = task + text[task..].find("title = \"").unwrap() + "title = \"".len();
+    let end = start + text[start..].find('"').unwrap();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
 /// Exactness alone would allow re-rendering everything: an edit must re-render what shows it.
 #[test]
 fn edits_re_render_only_what_shows_them() {
     let site = SiteTest::shipped();
-    let options = BuildOptions {
-        root: site.root().to_path_buf(),
-        ..BuildOptions::default()
-    };
+    let options = options_of(&site);
     let mut session = Session::open(&options, &site.outside().join("live")).unwrap();
     let page = site.path("content/priorities/07-teachers.md");
 

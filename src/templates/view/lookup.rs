@@ -164,7 +164,10 @@ impl Lookup {
         reads.extend(pages.into_iter().map(Read::Page));
         reads
             .extend(differing(&self.term_urls, &after.term_urls).map(|(t, n)| Read::TermUrl(t, n)));
-        reads.extend(differing(&*self.permalinks, &*after.permalinks).map(Read::Url));
+        // Link targets are shared while no URL changes.
+        if !Arc::ptr_eq(&self.permalinks, &after.permalinks) {
+            reads.extend(differing(&*self.permalinks, &*after.permalinks).map(Read::Url));
+        }
         if self.plan != after.plan {
             reads.insert(Read::Plan);
         }
