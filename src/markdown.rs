@@ -136,12 +136,14 @@ pub fn render(
         mut rendered,
         problems,
         toc,
+        more_seen,
         ..
     } = pass;
     if !problems.is_empty() {
         return Err(problems);
     }
-    if let Some(at) = html.find(MORE_PLACEHOLDER) {
+    // Only a page with the marker has the placeholder to look for.
+    if more_seen && let Some(at) = html.find(MORE_PLACEHOLDER) {
         html.replace_range(at..at + MORE_PLACEHOLDER.len(), CONTINUE_READING);
         rendered.summary_len = Some(at);
     }

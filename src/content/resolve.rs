@@ -456,14 +456,14 @@ pub(super) fn order_pages(content: &mut Content) {
     }
 }
 
+/// `text` lower-cased, as it is read: comparing these makes no lower-case copies.
+fn lowered(text: &str) -> impl Iterator<Item = char> + '_ {
+    text.chars().flat_map(char::to_lowercase)
+}
+
 fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
     let (date_a, date_b) = (a.date_key, b.date_key);
-    let by_title = || {
-        a.front
-            .title
-            .to_lowercase()
-            .cmp(&b.front.title.to_lowercase())
-    };
+    let by_title = || lowered(&a.front.title).cmp(lowered(&b.front.title));
     let by_file = || a.source.relative.cmp(&b.source.relative);
     match sort_by {
         SortBy::Weight => (a.front.weight.is_none(), a.front.weight, date_a)

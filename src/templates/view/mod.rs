@@ -338,12 +338,14 @@ impl PageKey {
 /// A table-of-contents entry whose permalink includes the page's URL.
 fn absolute(heading: &Heading, page_url: &str) -> Heading {
     Heading {
+        level: heading.level,
+        id: heading.id.clone(),
+        title: heading.title.clone(),
         permalink: format!("{page_url}{}", heading.permalink),
         children: heading
             .children
             .iter()
             .map(|child| absolute(child, page_url))
             .collect(),
-        ..heading.clone()
     }
 }
