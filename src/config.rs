@@ -14,6 +14,8 @@ use crate::toml_error;
 
 /// The name of the configuration file at the site root.
 pub const FILE_NAME: &str = "site.toml";
+/// The folders of a site that a build reads, beside its configuration.
+pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 
 /// `site.toml` as the user wrote it.
 #[derive(Debug, Deserialize)]

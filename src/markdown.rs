@@ -17,7 +17,7 @@ use crate::diagnostic::Diagnostic;
 use crate::slug::slugify;
 
 const MORE_MARKER: &str = "<!-- more -->";
-const INTERNAL_PREFIX: &str = "@/";
+pub(crate) const INTERNAL_PREFIX: &str = "@/";
 const WORDS_PER_MINUTE: usize = 200;
 
 /// The HTML of one body and what was learned rendering it.
@@ -277,9 +277,7 @@ fn unique_id(wanted: &str, ids_used: &mut HashMap<String, usize>) -> String {
 /// Inserts the `#` link Zola's `insert_anchor_links` asks for into a heading's events.
 fn insert_anchor_link(events: &mut Vec<Event<'_>>, heading: &Heading, where_: AnchorLinks) {
     let link = |text: &str| {
-        let mut label = Vec::new();
-        tera::escape_html(&heading.title, &mut label).expect("writing to a Vec cannot fail");
-        let label = String::from_utf8_lossy(&label);
+        let label = crate::templates::escape_html(&heading.title);
         Event::InlineHtml(
             format!(
                 "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: {label}\">{text}</a>",
@@ -313,10 +311,10 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// The URL, the target's path and the anchor to check, if any.
-type ResolvedLink = (String, String, Option<(String, String)>);
+pub(crate) type ResolvedLink = (String, String, Option<(String, String)>);
 
 /// `@/path.md#anchor` to the target's permalink plus the anchor to check later.
-fn resolve_link(
+pub(crate) fn resolve_link(
     dest: &str,
     targets: &LinkTargets,
     from: &str,

@@ -11,8 +11,6 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-/// Folders of the site that the output may never be, contain, or sit in.
-const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 const KEPT: &str = ".git";
 
 /// A staging folder that becomes the output folder on [`Staging::publish`].
@@ -197,7 +195,8 @@ pub fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
             target.display()
         );
     }
-    for dir in SOURCE_DIRS {
+    // Folders of the site that the output may never be, contain, or sit in.
+    for dir in crate::config::SOURCE_DIRS {
         let source = root.join(dir);
         if target.starts_with(&source) || source.starts_with(&target) {
             bail!(

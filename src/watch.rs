@@ -16,12 +16,12 @@ use anyhow::Context as _;
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
 
+use crate::config::SOURCE_DIRS;
+
 /// How long the debouncer waits for a save's events to settle.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long a batch keeps taking later events of the same burst.
 const BURST: Duration = Duration::from_millis(15);
-/// The folders of a site that the build reads.
-const WATCHED: [&str; 4] = ["content", "templates", "themes", "static"];
 
 /// What the command loop is told.
 #[derive(Debug)]
@@ -71,7 +71,7 @@ impl Watcher {
         debouncer
             .watch(&root, RecursiveMode::NonRecursive)
             .with_context(|| format!("watching {}", root.display()))?;
-        for folder in WATCHED
+        for folder in SOURCE_DIRS
             .map(|name| root.join(name))
             .iter()
             .filter(|f| f.is_dir())
@@ -137,7 +137,7 @@ impl Filter {
             .map(|part| part.as_os_str().to_string_lossy());
         let in_watched = parts
             .next()
-            .is_some_and(|first| WATCHED.contains(&first.as_ref()));
+            .is_some_and(|first| SOURCE_DIRS.contains(&first.as_ref()));
         in_watched
             && !relative
                 .components()

@@ -76,9 +76,7 @@ pub fn templates_exist(templates: &Templates, content: &Content) -> Result<(), D
             let message = format!("template `{name}` not found");
             let diagnostic = match written {
                 Some(written) => {
-                    let offset = source.text.find('\n').map_or(0, |i| i + 1);
-                    let span = written.span();
-                    let span = offset + span.start..offset + span.end;
+                    let span = source.file_span(written.span());
                     Diagnostic::at(&source.path, &source.text, span, message)
                 }
                 None => Diagnostic::file(&source.path, message),

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::state::State;
 use crate::content::{Area, Progress};
-use crate::templates::Read;
+use crate::templates::{Read, escape_html};
 
 /// The version of `plan.json`'s schema.
 pub const PLAN_SCHEMA_VERSION: u32 = 1;
@@ -96,10 +96,13 @@ fn sitemap(state: &State) -> String {
     );
     for (path, changed) in entries {
         xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape(&base.permalink(&path)));
+        xml.push_str(&escape_html(&base.permalink(&path)));
         xml.push_str("</loc>\n");
         if let Some(changed) = changed {
-            xml.push_str(&format!("    <lastmod>{}</lastmod>\n", escape(&changed)));
+            xml.push_str(&format!(
+                "    <lastmod>{}</lastmod>\n",
+                escape_html(&changed)
+            ));
         }
         xml.push_str("  </url>\n");
     }
@@ -221,10 +224,4 @@ fn tasks_csv(state: &State) -> Vec<u8> {
         }
     }
     writer.into_inner().expect("writing to memory")
-}
-
-fn escape(text: &str) -> String {
-    let mut escaped = Vec::with_capacity(text.len());
-    tera::escape_html(text, &mut escaped).expect("writing to a Vec cannot fail");
-    String::from_utf8(escaped).expect("escaping keeps UTF-8")
 }

@@ -20,7 +20,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{BuildOptions, BuildSummary};
-use crate::content::CONTENT_DIR;
+use crate::config::SOURCE_DIRS;
 
 const FILE: &str = ".workplan/last-build";
 const FORMAT: &str = "workplan last-build 1";
@@ -128,8 +128,7 @@ pub fn inputs(options: &BuildOptions, since: SystemTime) -> io::Result<Inputs> {
     std::path::absolute(options.output())?.hash(&mut hasher);
     let executable = std::env::current_exe()?;
     hash_file(&mut hasher, &executable, &std::fs::metadata(&executable)?);
-    let folders = [CONTENT_DIR, "templates", "static", "themes"];
-    let paths = std::iter::once(config_file.as_str()).chain(folders);
+    let paths = std::iter::once(config_file.as_str()).chain(SOURCE_DIRS);
     let mut newest = UNIX_EPOCH;
     for path in paths.map(|path| root.join(path)) {
         newest = newest.max(hash_tree(&mut hasher, &path)?);

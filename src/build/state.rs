@@ -554,9 +554,7 @@ fn render_section_markdown(
 
 /// A page that sends the browser on to `url`.
 fn redirect_page(url: &str) -> String {
-    let mut escaped = Vec::new();
-    tera::escape_html(url, &mut escaped).expect("writing to a Vec cannot fail");
-    let url = String::from_utf8_lossy(&escaped);
+    let url = crate::templates::escape_html(url);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
          <link rel=\"canonical\" href=\"{url}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n\

@@ -74,6 +74,12 @@ impl Source {
     pub fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
+
+    /// A span within the front matter (as the TOML parser reports it) as a span of the file.
+    pub fn file_span(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        let start = self.text[..self.body_start].find('\n').map_or(0, |i| i + 1);
+        start + span.start..start + span.end
+    }
 }
 
 /// A page: any Markdown file but `_index.md`.

@@ -183,7 +183,7 @@ impl<'a> Resolver<'a> {
                     return Err(Diagnostic::at(
                         &source.path,
                         &source.text,
-                        shift(slug.span(), &source),
+                        source.file_span(slug.span()),
                         "empty slug",
                     )
                     .with_hint("a slug needs at least one letter or digit"));
@@ -204,7 +204,7 @@ impl<'a> Resolver<'a> {
                 Diagnostic::at(
                     &source.path,
                     &source.text,
-                    shift(path.span(), &source),
+                    source.file_span(path.span()),
                     message,
                 )
                 .with_hint("write a path below the site root, like `path = \"about/team\"`")
@@ -243,7 +243,7 @@ impl<'a> Resolver<'a> {
             });
             if bad_part || text.trim_matches('/').is_empty() {
                 self.problems.push(
-                    Diagnostic::at(&source.path, &source.text, shift(alias.span(), source), "alias outside the site")
+                    Diagnostic::at(&source.path, &source.text, source.file_span(alias.span()), "alias outside the site")
                         .with_hint("an alias is a path below the site root, like `old/name` or `old/name.html`"),
                 );
             } else {
@@ -260,7 +260,7 @@ impl<'a> Resolver<'a> {
         written: &front_matter::AreaFrontMatter,
     ) -> Result<Area, Diagnostic> {
         let area = area_of(source, written)?;
-        let number_span = shift(written.number.span(), source);
+        let number_span = source.file_span(written.number.span());
         self.area_numbers
             .push((self.content.pages.len(), number_span));
         Ok(area)
@@ -312,11 +312,11 @@ impl<'a> Resolver<'a> {
             (&p.source, &p.path, written, &p.aliases, &p.front.aliases)
         });
         for (source, path, written, aliases, written_aliases) in sections.chain(pages) {
-            let own = (normalize(path), written.map(|w| shift(w.span(), source)));
+            let own = (normalize(path), written.map(|w| source.file_span(w.span())));
             let alias_claims = aliases
                 .iter()
                 .zip(written_aliases)
-                .map(|(alias, written)| (alias.clone(), Some(shift(written.span(), source))));
+                .map(|(alias, written)| (alias.clone(), Some(source.file_span(written.span()))));
             for (claimed, span) in std::iter::once(own).chain(alias_claims) {
                 if let Some(first) = owners.get(&claimed) {
                     let message = format!("two pages would be written to `{claimed}`");
@@ -390,7 +390,7 @@ impl<'a> Resolver<'a> {
                         name.get_ref()
                     ),
                 };
-                let span = shift(name.span(), &page.source);
+                let span = page.source.file_span(name.span());
                 problems.push(
                     Diagnostic::at(
                         &page.source.path,
@@ -479,14 +479,6 @@ fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
     }
 }
 
-/// The span of a spanned front matter value, as a range in the whole file.
-fn shift(span: std::ops::Range<usize>, source: &Source) -> std::ops::Range<usize> {
-    let start = source.text[..source.body_start]
-        .find('\n')
-        .map_or(0, |i| i + 1);
-    start + span.start..start + span.end
-}
-
 /// `path = "about/team"` as a URL path `/about/team/`; no `..`, no empty parts.
 fn explicit_path(written: &str) -> Result<String, String> {
     let trimmed = written.trim_matches('/');
@@ -529,7 +521,7 @@ fn area_of(source: &Source, written: &front_matter::AreaFrontMatter) -> Result<A
         return Err(Diagnostic::at(
             &source.path,
             &source.text,
-            shift(task.title.span(), source),
+            source.file_span(task.title.span()),
             "empty task title",
         )
         .with_hint("say in `title` what is to be done"));

@@ -30,6 +30,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, mpsc, oneshot};
 
+use crate::templates::escape_html;
 use resolve::{Found, SitePath};
 
 /// Where the live-reload endpoints live, below the prefix.
@@ -377,21 +378,6 @@ fn inject_script(mut html: Vec<u8>, tag: &str) -> Vec<u8> {
         .unwrap_or(html.len());
     html.splice(at..at, tag.bytes());
     html
-}
-
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 fn content_type(file: &Path) -> &'static str {

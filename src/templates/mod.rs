@@ -21,6 +21,13 @@ use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 pub use view::{Lookup, Pager, Views};
 
+/// `text` escaped for HTML text and attribute values, as templates escape it.
+pub fn escape_html(text: &str) -> String {
+    let mut escaped = Vec::with_capacity(text.len());
+    tera::escape_html(text, &mut escaped).expect("writing to a Vec cannot fail");
+    String::from_utf8(escaped).expect("escaping keeps UTF-8")
+}
+
 /// Something a render read besides its own context, which a change can alter.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Read {

@@ -38,18 +38,11 @@ pub struct Lookup {
 impl Lookup {
     /// `@/x.md` to its permalink; any other path to the URL of that file in the output.
     pub fn url(&self, path: &str) -> Result<String, String> {
-        if let Some(relative) = path.strip_prefix("@/") {
-            let (file, anchor) = relative
-                .split_once('#')
-                .map_or((relative, None), |(f, a)| (f, Some(a)));
-            let permalink = self
-                .permalinks
-                .get(file)
-                .ok_or_else(|| format!("get_url: no page or section `@/{file}` in content/"))?;
-            return Ok(match anchor {
-                Some(anchor) => format!("{permalink}#{anchor}"),
-                None => permalink.clone(),
-            });
+        if path.starts_with(crate::markdown::INTERNAL_PREFIX) {
+            // As a Markdown link resolves it; there is no page to be relative to.
+            return crate::markdown::resolve_link(path, &self.permalinks, "")
+                .map(|(url, ..)| url)
+                .map_err(|(message, hint)| format!("get_url: {message} ({hint})"));
         }
         Ok(self
             .base
