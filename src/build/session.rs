@@ -278,19 +278,15 @@ impl Session {
 
     /// Re-renders pages whose body alone changed.
     fn update_bodies(&mut self, sources: Vec<(usize, Source)>) -> anyhow::Result<Update> {
-        let jobs = self.state.jobs();
-        let work: Vec<(&Job, &Source)> = sources
+        // Only the pages' own outputs: the rest of the site's jobs are not needed.
+        let jobs: Vec<Job> = sources
             .iter()
-            .filter_map(|(index, source)| {
-                let path = &self.state.content.pages[*index].path;
-                jobs.iter()
-                    .find(|job| &job.path == path)
-                    .map(|job| (job, source))
-            })
+            .map(|(index, _)| self.state.page_job(*index))
             .collect();
-        let rendered: Vec<_> = work
+        let rendered: Vec<_> = jobs
             .par_iter()
-            .map(|(job, source)| (*job, self.state.render(job, Some(source))))
+            .zip(&sources)
+            .map(|(job, (_, source))| (job, self.state.render(job, Some(source))))
             .collect();
         let (outputs, anchors) = Self::collect(rendered)?;
         let renewed: HashMap<String, Anchors> = anchors.into_iter().collect();

@@ -222,24 +222,8 @@ impl State {
     /// feeds, redirects.
     pub fn jobs(&self) -> Vec<Job> {
         let content = &self.content;
-        let mut jobs: Vec<Job> = content
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(index, page)| {
-                let relative_of = |other: Option<usize>| {
-                    other.map(|other| content.pages[other].source.relative.clone())
-                };
-                Job {
-                    path: page.path.clone(),
-                    kind: OutputKind::Page {
-                        relative: page.source.relative.clone(),
-                        lower: relative_of(page.lower),
-                        higher: relative_of(page.higher),
-                    },
-                    work: Work::Page(index),
-                }
-            })
+        let mut jobs: Vec<Job> = (0..content.pages.len())
+            .map(|index| self.page_job(index))
             .collect();
         for (index, section) in content.sections.iter().enumerate() {
             self.section_jobs(index, section, &mut jobs);
@@ -273,6 +257,23 @@ impl State {
             }
         }
         jobs
+    }
+
+    /// The job of the page at `index`.
+    pub fn page_job(&self, index: usize) -> Job {
+        let pages = &self.content.pages;
+        let page = &pages[index];
+        let relative_of =
+            |other: Option<usize>| other.map(|other| pages[other].source.relative.clone());
+        Job {
+            path: page.path.clone(),
+            kind: OutputKind::Page {
+                relative: page.source.relative.clone(),
+                lower: relative_of(page.lower),
+                higher: relative_of(page.higher),
+            },
+            work: Work::Page(index),
+        }
     }
 
     fn section_jobs(&self, index: usize, section: &content::Section, jobs: &mut Vec<Job>) {

@@ -8,11 +8,10 @@
 pub mod http;
 
 use std::net::IpAddr;
-use std::path::Path;
 
 use anyhow::Context as _;
 
-use crate::build::{self, BuildOptions, BuildSummary, Session, Update};
+use crate::build::{self, BuildOptions, Session, Update};
 use crate::config::BaseUrl;
 use crate::diagnostic::describe;
 use crate::output;
@@ -67,7 +66,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
     })?;
     let url = format!("http://{}{prefix}/", server.address());
     println!("Serving {} at {url}", build_options.root.display());
-    let mut session = match open(&build_options, &dir) {
+    let mut session = match build::build_session(&build_options) {
         Ok((session, summary)) => {
             println!(
                 "Built {} pages in {} ms",
@@ -86,7 +85,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         open_browser(&url);
     }
     let mut failing = session.is_none();
-    rebuild_until_stopped(&watcher, &mut session, &build_options, &dir, |outcome| {
+    rebuild_until_stopped(&watcher, &mut session, &build_options, |outcome| {
         match outcome {
             // After a failure even an unchanged site must reach the tabs: it clears the overlay.
             Ok(update) if update.changed.is_empty() && !failing => {}
@@ -107,7 +106,7 @@ pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
     output::check_target(&options.root, &dir)?;
     let watcher = Watcher::new(&options.root, &options.config_file)?;
     watcher.stop_on_ctrl_c()?;
-    let mut session = match open(options, &dir) {
+    let mut session = match build::build_session(options) {
         Ok((session, summary)) => {
             println!(
                 "Built {} pages into {} in {} ms; watching for changes (Ctrl-C to stop)",
@@ -122,18 +121,8 @@ pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
             None
         }
     };
-    rebuild_until_stopped(&watcher, &mut session, options, &dir, |_| {});
+    rebuild_until_stopped(&watcher, &mut session, options, |_| {});
     Ok(())
-}
-
-/// A full build into `dir`, built beside it and swapped in only when it succeeds, like
-/// `workplan build`: the first build, and each retry while there is no good build yet.
-fn open(options: &BuildOptions, dir: &Path) -> anyhow::Result<(Session, BuildSummary)> {
-    let options = BuildOptions {
-        output_dir: Some(dir.to_path_buf()),
-        ..options.clone()
-    };
-    build::build_session(&options)
 }
 
 /// Waits for changes and applies them until Ctrl-C, telling `outcome` of each rebuild. Without
@@ -142,15 +131,15 @@ fn rebuild_until_stopped(
     watcher: &Watcher,
     session: &mut Option<Session>,
     options: &BuildOptions,
-    dir: &Path,
     mut outcome: impl FnMut(Result<&Update, &anyhow::Error>),
 ) {
-    let indexer = crate::search::Indexer::start(dir.to_path_buf());
+    let indexer = crate::search::Indexer::start(options.output());
     while let Signal::Changed(paths) = watcher.next() {
         let updated = session.is_some();
         let result = match session {
             Some(session) => session.update(&paths),
-            None => open(options, dir).map(|(opened, summary)| {
+            // A full build, swapped in only when it succeeds, like `workplan build`.
+            None => build::build_session(options).map(|(opened, summary)| {
                 println!(
                     "Built {} pages in {} ms",
                     summary.pages,
