@@ -142,8 +142,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Self; 4] = [Self::Planned, Self::InProgress, Self::Done, Self::AtRisk];
-
     /// The value written in front matter and given to templates.
     pub fn key(self) -> &'static str {
         match self {
@@ -215,10 +213,11 @@ impl<'de> Deserialize<'de> for Date {
             toml::Value::Datetime(datetime) => datetime.to_string(),
             toml::Value::String(text) => text,
             other => {
-                return Err(serde::de::Error::custom(format!(
-                    "expected a date like `2024-03-01`, found {}",
-                    other.type_str()
-                )));
+                // An "invalid type" error, so that the hint names the shape expected.
+                return Err(serde::de::Error::invalid_type(
+                    serde::de::Unexpected::Other(other.type_str()),
+                    &"a date like `2024-03-01`",
+                ));
             }
         };
         Self::parse(&text).map_err(serde::de::Error::custom)

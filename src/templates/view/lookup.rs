@@ -96,28 +96,32 @@ impl Lookup {
             let added = after.keys().filter(move |key| !before.contains_key(*key));
             changed.map(|(key, _)| key).chain(added).cloned()
         }
+        /// The keys of the listings that show one of `pages`.
+        fn showing<'a, K: Clone>(
+            listings: &'a HashMap<K, Vec<String>>,
+            pages: &'a HashSet<String>,
+        ) -> impl Iterator<Item = K> + 'a {
+            listings
+                .iter()
+                .filter(|(_, listing)| listing.iter().any(|page| pages.contains(page)))
+                .map(|(key, _)| key.clone())
+        }
         let mut reads: HashSet<Read> = HashSet::new();
         // Summaries taken over unchanged need no comparing: at 10,000 pages that is most of
         // the time of an update.
-        let compared: HashMap<String, Value> = after
-            .pages
-            .iter()
-            .filter(|(relative, _)| !after.reused.contains(*relative))
-            .map(|(relative, value)| (relative.clone(), value.clone()))
-            .collect();
         let gone = self
             .pages
             .keys()
             .filter(|relative| !after.pages.contains_key(*relative));
-        let pages: HashSet<String> = compared
+        let pages: HashSet<String> = after
+            .pages
             .iter()
-            .filter(|(relative, value)| self.pages.get(*relative) != Some(value))
+            .filter(|(relative, value)| {
+                !after.reused.contains(*relative) && self.pages.get(*relative) != Some(value)
+            })
             .map(|(relative, _)| relative.clone())
             .chain(gone.cloned())
             .collect();
-        let shows_a_changed_page = |listing: Option<&Vec<String>>| {
-            listing.is_some_and(|listing| listing.iter().any(|page| pages.contains(page)))
-        };
         // A listing changed when its pages, their order or one of them changed: comparing
         // whole listings would compare every page again for each listing that shows it.
         let metas: HashSet<String> = differing(&self.sections_meta, &after.sections_meta).collect();
@@ -126,23 +130,11 @@ impl Lookup {
             .iter()
             .cloned()
             .chain(listings)
-            .chain(
-                after
-                    .section_pages
-                    .iter()
-                    .filter(|(_, listing)| shows_a_changed_page(Some(listing)))
-                    .map(|(section, _)| section.clone()),
-            )
+            .chain(showing(&after.section_pages, &pages))
             .collect();
         let terms: HashSet<(String, String)> = differing(&self.term_pages, &after.term_pages)
             .chain(differing(&self.term_names, &after.term_names))
-            .chain(
-                after
-                    .term_pages
-                    .iter()
-                    .filter(|(_, listing)| shows_a_changed_page(Some(listing)))
-                    .map(|(term, _)| term.clone()),
-            )
+            .chain(showing(&after.term_pages, &pages))
             .collect();
         let taxonomies = differing(&self.taxonomy_terms, &after.taxonomy_terms)
             .chain(terms.iter().map(|(taxonomy, _)| taxonomy.clone()));
