@@ -115,17 +115,25 @@ pub fn write_beside(
     bytes: &[u8],
 ) -> io::Result<fs::Metadata> {
     let file = file_for(dir, url_path);
-    if let Some(parent) = file.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    if let Some(previous) = previous
-        && let Some(metadata) = link_if_same(&file_for(previous, url_path), &file, bytes)
-    {
-        return Ok(metadata);
-    }
-    let mut written = fs::File::create(&file)?;
-    written.write_all(bytes)?;
-    written.metadata()
+    let write = || {
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        if let Some(previous) = previous
+            && let Some(metadata) = link_if_same(&file_for(previous, url_path), &file, bytes)
+        {
+            return Ok(metadata);
+        }
+        let mut written = fs::File::create(&file)?;
+        written.write_all(bytes)?;
+        written.metadata()
+    };
+    write().map_err(naming(&file))
+}
+
+/// Makes an error say which file it concerns.
+fn naming(file: &Path) -> impl FnOnce(io::Error) -> io::Error + '_ {
+    move |error| io::Error::new(error.kind(), format!("{}: {error}", file.display()))
 }
 
 /// Hard-links `old` as `new` when it holds `bytes`, and returns its metadata then.
@@ -149,13 +157,16 @@ pub fn write_if_changed(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<
     if fs::read(&file).is_ok_and(|old| old == bytes) {
         return Ok(false);
     }
-    if let Some(parent) = file.parent() {
-        fs::create_dir_all(parent)?;
-    }
-    let mut temporary = file.clone().into_os_string();
-    temporary.push(".workplan-new");
-    fs::write(&temporary, bytes)?;
-    fs::rename(&temporary, &file)?;
+    let write = || {
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let mut temporary = file.clone().into_os_string();
+        temporary.push(".workplan-new");
+        fs::write(&temporary, bytes)?;
+        fs::rename(&temporary, &file)
+    };
+    write().map_err(naming(&file))?;
     Ok(true)
 }
 
@@ -163,7 +174,7 @@ pub fn write_if_changed(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<
 pub fn remove(dir: &Path, url_path: &str) -> io::Result<()> {
     let file = file_for(dir, url_path);
     match fs::remove_file(&file) {
-        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(error),
+        Err(error) if error.kind() != io::ErrorKind::NotFound => return Err(naming(&file)(error)),
         _ => {}
     }
     let mut folder = file.parent();

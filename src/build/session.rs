@@ -361,7 +361,7 @@ impl Session {
             .collect();
         for path in gone {
             self.outputs.remove(&path);
-            output::remove(&self.dir, &path).with_context(|| format!("removing {path}"))?;
+            output::remove(&self.dir, &path)?;
             changed.push(path);
         }
         let count = outputs.len();
@@ -419,8 +419,7 @@ impl Session {
         let changed: Vec<anyhow::Result<Option<String>>> = outputs
             .par_iter()
             .map(|(job, output)| {
-                let wrote = output::write_if_changed(&self.dir, &job.path, &output.bytes)
-                    .with_context(|| format!("writing {}", job.path))?;
+                let wrote = output::write_if_changed(&self.dir, &job.path, &output.bytes)?;
                 Ok(wrote.then(|| job.path.clone()))
             })
             .collect();
@@ -443,13 +442,13 @@ impl Session {
                     }),
                 None => output::write_if_changed(&self.dir, path, &bytes),
             };
-            if wrote.with_context(|| format!("writing {path}"))? {
+            if wrote? {
                 changed.push(path.clone());
             }
         }
         for path in self.copies.keys() {
             if !copies.contains_key(path) && !self.outputs.contains_key(path) {
-                output::remove(&self.dir, path).with_context(|| format!("removing {path}"))?;
+                output::remove(&self.dir, path)?;
                 changed.push(path.clone());
             }
         }
@@ -478,9 +477,10 @@ fn write_new(
 ) -> Result<std::fs::Metadata, Diagnostic> {
     output::write_beside(dir, previous, path, bytes).map_err(|error| {
         Diagnostic::file(
-            path.trim_start_matches('/'),
-            format!("cannot write: {error}"),
+            output::file_for(dir, path),
+            format!("cannot write: {}", error.kind()),
         )
+        .with_hint("check that the output folder can be written to and its disk has room")
     })
 }
 
