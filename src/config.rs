@@ -8,6 +8,7 @@ use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::toml_error;
@@ -21,15 +22,15 @@ pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SiteToml {
-    base_url: String,
+    base_url: Spanned<String>,
     title: String,
     #[serde(default)]
     description: String,
     #[serde(default = "default_language")]
     default_language: String,
-    theme: Option<String>,
+    theme: Option<Spanned<String>>,
     #[serde(default)]
-    taxonomies: Vec<TaxonomyToml>,
+    taxonomies: Vec<Taxonomy>,
     #[serde(default = "yes")]
     generate_sitemap: bool,
     #[serde(default = "yes")]
@@ -48,15 +49,6 @@ struct SiteToml {
 
 fn yes() -> bool {
     true
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TaxonomyToml {
-    name: String,
-    #[serde(default)]
-    feed: bool,
-    paginate_by: Option<usize>,
 }
 
 fn default_language() -> String {
@@ -100,9 +92,11 @@ pub struct Generate {
 }
 
 /// A taxonomy declared in `site.toml` (`taxonomies = [{ name = "topics" }]`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Taxonomy {
     pub name: String,
+    #[serde(default)]
     pub feed: bool,
     pub paginate_by: Option<usize>,
 }
@@ -186,33 +180,31 @@ fn resolve(
 ) -> Result<Config, Diagnostics> {
     let raw: SiteToml = toml::from_str(text)
         .map_err(|error| Diagnostics::from(toml_error::diagnostic(shown_path, text, 0, &error)))?;
-    if let Some(flag) = &overrides.base_url {
-        BaseUrl::parse(flag).map_err(|message| {
+    let base_url = match &overrides.base_url {
+        Some(flag) => BaseUrl::parse(flag).map_err(|message| {
             Diagnostic::file("--base-url", message)
                 .with_hint("pass the address the site is served from, e.g. `--base-url https://example.org/plan/`")
-        })?;
-    }
-    let base_url_text = overrides.base_url.as_deref().unwrap_or(&raw.base_url);
-    let base_url = BaseUrl::parse(base_url_text).map_err(|message| {
-        let span = value_span(text, "base_url");
-        Diagnostic::at(shown_path, text, span, message)
-            .with_hint("use the address the site is served from, e.g. `https://example.org/plan/`")
-    })?;
+        })?,
+        None => BaseUrl::parse(raw.base_url.get_ref()).map_err(|message| {
+            Diagnostic::at(shown_path, text, raw.base_url.span(), message)
+                .with_hint("use the address the site is served from, e.g. `https://example.org/plan/`")
+        })?,
+    };
     let theme_dir = raw
         .theme
         .as_ref()
-        .map(|name| root.join("themes").join(name));
+        .map(|name| root.join("themes").join(name.get_ref()));
     if let (Some(name), Some(dir)) = (&raw.theme, &theme_dir)
         && !dir.is_dir()
     {
-        let span = value_span(text, "theme");
-        return Err(
-            Diagnostic::at(shown_path, text, span, format!("theme `{name}` not found"))
-                .with_hint(format!(
-                    "expected a folder `themes/{name}/` with `templates/` inside"
-                ))
-                .into(),
+        let message = format!("theme `{}` not found", name.get_ref());
+        let hint = format!(
+            "expected a folder `themes/{}/` with `templates/` inside",
+            name.get_ref()
         );
+        return Err(Diagnostic::at(shown_path, text, name.span(), message)
+            .with_hint(hint)
+            .into());
     }
     Ok(Config {
         root: root.to_path_buf(),
@@ -221,16 +213,8 @@ fn resolve(
         description: raw.description,
         default_language: raw.default_language,
         theme_dir,
-        theme: raw.theme,
-        taxonomies: raw
-            .taxonomies
-            .into_iter()
-            .map(|t| Taxonomy {
-                name: t.name,
-                feed: t.feed,
-                paginate_by: t.paginate_by,
-            })
-            .collect(),
+        theme: raw.theme.map(Spanned::into_inner),
+        taxonomies: raw.taxonomies,
         generate: Generate {
             sitemap: raw.generate_sitemap,
             robots_txt: raw.generate_robots_txt,
@@ -242,24 +226,6 @@ fn resolve(
         author: raw.author,
         extra: raw.extra,
     })
-}
-
-/// Byte range of the value of a top-level `key = value` line, or the whole file start.
-fn value_span(text: &str, key: &str) -> std::ops::Range<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(key)
-            && rest.trim_start().starts_with('=')
-        {
-            let value_start = line.find('=').map_or(0, |i| i + 1);
-            let value = line[value_start..].trim();
-            let start = offset + value_start + line[value_start..].find(value).unwrap_or(0);
-            return start..start + value.len();
-        }
-        offset += line.len();
-    }
-    0..0
 }
 
 #[cfg(test)]
