@@ -49,8 +49,6 @@ pub(super) struct Resolver<'a> {
     content: Content,
     /// Content folder (`""`, `"priorities"`) to its section; `None` for a draft left out.
     section_at: HashMap<String, Option<usize>>,
-    /// Pages that are priority areas, with where their number is written.
-    area_numbers: Vec<(usize, std::ops::Range<usize>)>,
     /// Folders of page bundles left out as drafts: their files stay unpublished too.
     draft_bundles: Vec<String>,
     problems: Vec<Diagnostic>,
@@ -63,7 +61,6 @@ impl<'a> Resolver<'a> {
             options,
             content: Content::default(),
             section_at: HashMap::new(),
-            area_numbers: Vec::new(),
             draft_bundles: Vec::new(),
             problems: Vec::new(),
         }
@@ -212,7 +209,7 @@ impl<'a> Resolver<'a> {
             None => format!("{}{slug}/", folder_path(folder)),
         };
         let area = match &front.area {
-            Some(written) => Some(self.resolve_area(&source, written.get_ref())?),
+            Some(written) => Some(area_of(&source, written.get_ref())?),
             None => None,
         };
         let aliases = self.resolve_aliases(&source, &front.aliases);
@@ -251,19 +248,6 @@ impl<'a> Resolver<'a> {
             }
         }
         aliases
-    }
-
-    /// Checks what one area can check alone and remembers where its number is written.
-    fn resolve_area(
-        &mut self,
-        source: &Source,
-        written: &front_matter::AreaFrontMatter,
-    ) -> Result<Area, Diagnostic> {
-        let area = area_of(source, written)?;
-        let number_span = source.file_span(written.number.span());
-        self.area_numbers
-            .push((self.content.pages.len(), number_span));
-        Ok(area)
     }
 
     fn add_assets(&mut self, assets: &[String]) {
@@ -340,28 +324,26 @@ impl<'a> Resolver<'a> {
     fn check_areas(&self) -> Vec<Diagnostic> {
         let mut problems = Vec::new();
         let mut seen: HashMap<u32, &Page> = HashMap::new();
-        for (index, span) in &self.area_numbers {
-            let page = &self.content.pages[*index];
-            let (source, number) = (
-                &page.source,
-                page.area.as_ref().map_or(0, |area| area.number),
-            );
+        for page in &self.content.pages {
+            let (Some(written), Some(area)) = (&page.front.area, &page.area) else {
+                continue;
+            };
+            let (source, number) = (&page.source, area.number);
+            let span = source.file_span(written.get_ref().number.span());
             if number == 0 {
                 problems.push(
-                    Diagnostic::at(
-                        &source.path,
-                        &source.text,
-                        span.clone(),
-                        "area numbers start at 1",
-                    )
-                    .with_hint("number the areas 1, 2, 3, ... in the order the plan gives them"),
+                    Diagnostic::at(&source.path, &source.text, span, "area numbers start at 1")
+                        .with_hint(
+                            "number the areas 1, 2, 3, ... in the order the plan gives them",
+                        ),
                 );
             } else if let Some(first) = seen.get(&number) {
                 let message = format!("area number {number} is used twice");
                 problems.push(
-                    Diagnostic::at(&source.path, &source.text, span.clone(), message).with_hint(
-                        format!("`{}` is area {number} too", first.source.path.display()),
-                    ),
+                    Diagnostic::at(&source.path, &source.text, span, message).with_hint(format!(
+                        "`{}` is area {number} too",
+                        first.source.path.display()
+                    )),
                 );
             } else {
                 seen.insert(number, page);
