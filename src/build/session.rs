@@ -177,6 +177,8 @@ impl Session {
     fn apply(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
         let started = Instant::now();
         let changes = self.classify(paths);
+        let mut copies_may_change =
+            changes.copies || changes.config || !changes.markdown.is_empty();
         let mut update = if changes.config || changes.templates {
             let state = if changes.config {
                 State::load(&self.options)?
@@ -187,7 +189,11 @@ impl Session {
             self.replace_state(state, None)?
         } else if !changes.markdown.is_empty() {
             match self.body_only_edits(&changes.markdown)? {
-                Some(sources) => self.update_bodies(sources)?,
+                Some(sources) => {
+                    // Edits of pages' text alone cannot add, move or remove a copied file.
+                    copies_may_change = false;
+                    self.update_bodies(sources)?
+                }
                 None => {
                     let state = self
                         .state
@@ -200,7 +206,7 @@ impl Session {
         } else {
             Update::default()
         };
-        if changes.copies || changes.config || !changes.markdown.is_empty() {
+        if copies_may_change {
             update.changed.extend(self.sync_copies(None)?);
         }
         update.changed.sort();
