@@ -80,6 +80,8 @@ impl Session {
         dir: &Path,
         previous: Option<&Path>,
     ) -> anyhow::Result<Self> {
+        // With no output to replace, there is nothing to link: no need to look for each file.
+        let previous = previous.filter(|previous| previous.is_dir());
         let state = State::load(options)?;
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
@@ -111,7 +113,7 @@ impl Session {
         check::anchors(&session.state.content, |relative| {
             session.anchors.get(relative)
         })?;
-        session.sync_copies(previous)?;
+        session.copy_all(previous)?;
         Ok(session)
     }
 
@@ -207,7 +209,7 @@ impl Session {
             Update::default()
         };
         if copies_may_change {
-            update.changed.extend(self.sync_copies(None)?);
+            update.changed.extend(self.sync_copies()?);
         }
         update.changed.sort();
         update.changed.dedup();
@@ -432,23 +434,25 @@ impl Session {
         changed.into_iter().filter_map(Result::transpose).collect()
     }
 
-    /// Copies static files and assets whose bytes changed, removes those gone. With
-    /// `previous`, the folder is being filled for the first time beside the output it replaces.
-    fn sync_copies(&mut self, previous: Option<&Path>) -> anyhow::Result<Vec<String>> {
+    /// Copies every static file and asset into a folder being filled for the first time,
+    /// linking those whose bytes equal the file at the same place in `previous`.
+    fn copy_all(&mut self, previous: Option<&Path>) -> anyhow::Result<()> {
+        let copies = self.state.copies()?;
+        for (path, source) in &copies {
+            let bytes = read_copy(source)?;
+            let written = output::write_beside(&self.dir, previous, path, &bytes)?;
+            self.stamps = self.stamps.wrapping_add(stamp(path, &written));
+        }
+        self.copies = copies;
+        Ok(())
+    }
+
+    /// Copies the static files and assets whose bytes changed, removes those gone.
+    fn sync_copies(&mut self) -> anyhow::Result<Vec<String>> {
         let copies = self.state.copies()?;
         let mut changed = Vec::new();
         for (path, source) in &copies {
-            let bytes =
-                std::fs::read(source).with_context(|| format!("reading {}", source.display()))?;
-            let wrote = match previous {
-                Some(previous) => output::write_beside(&self.dir, Some(previous), path, &bytes)
-                    .map(|written| {
-                        self.stamps = self.stamps.wrapping_add(stamp(path, &written));
-                        true
-                    }),
-                None => output::write_if_changed(&self.dir, path, &bytes),
-            };
-            if wrote? {
+            if output::write_if_changed(&self.dir, path, &read_copy(source)?)? {
                 changed.push(path.clone());
             }
         }
@@ -472,6 +476,10 @@ impl Session {
             self.outputs.insert(job.path.clone(), written);
         }
     }
+}
+
+fn read_copy(source: &Path) -> anyhow::Result<Vec<u8>> {
+    std::fs::read(source).with_context(|| format!("reading {}", source.display()))
 }
 
 /// Writes a file into a folder being filled for the first time.
