@@ -23,7 +23,11 @@ pub fn slugify(text: &str) -> String {
                 slug.push('-');
             }
             pending_dash = false;
-            slug.extend(c.to_lowercase());
+            if c.is_ascii() {
+                slug.push(c.to_ascii_lowercase());
+            } else {
+                slug.extend(c.to_lowercase());
+            }
         } else if c == '_' && !slug.is_empty() {
             // Keep underscores: Zola keeps them in file-derived slugs.
             slug.push('_');

@@ -321,10 +321,10 @@ fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_taxonomy_url",
         |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let kind: String = kwargs.must_get("kind")?;
-            let name: String = kwargs.must_get("name")?;
-            with_lookup(Read::TermUrl(kind.clone(), name.clone()), |lookup| {
-                lookup.term_url(&kind, &name)
+            let kind: &str = kwargs.must_get("kind")?;
+            let name: &str = kwargs.must_get("name")?;
+            with_lookup(Read::TermUrl(kind.to_owned(), name.to_owned()), |lookup| {
+                lookup.term_url(kind, name)
             })
         },
     );
@@ -337,18 +337,16 @@ fn register_functions(tera: &mut Tera) {
     reason = "tera passes filter arguments by value"
 )]
 fn format_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    let format: String = kwargs
-        .get("format")?
-        .unwrap_or_else(|| "%Y-%m-%d".to_string());
+    let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
     let date = Date::parse(value).map_err(tera::Error::message)?;
     if format == "%Y-%m-%d" {
         // The common case, without interpreting the format: listings format a date per page.
         return Ok(date.sort_key().date().to_string());
     }
     let formatted = match date {
-        Date::Day(day) => jiff::fmt::strtime::format(&format, day),
-        Date::Instant(instant) => jiff::fmt::strtime::format(&format, instant),
-        Date::Local(local) => jiff::fmt::strtime::format(&format, local),
+        Date::Day(day) => jiff::fmt::strtime::format(format, day),
+        Date::Instant(instant) => jiff::fmt::strtime::format(format, instant),
+        Date::Local(local) => jiff::fmt::strtime::format(format, local),
     };
     formatted.map_err(|error| {
         tera::Error::message(format!("cannot format `{value}` with `{format}`: {error}"))
