@@ -5,7 +5,9 @@
 //! the `<!-- more -->` marker) and written once. Anchors into other pages cannot be checked
 //! until those are rendered too, so they are returned for the build to check at the end.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use foldhash::{HashMap, HashMapExt as _};
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};

@@ -1,7 +1,7 @@
 //! Checks across the whole site that no single file can make: templates that exist, links
 //! that resolve, anchors that exist.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use rayon::prelude::*;
 

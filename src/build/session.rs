@@ -6,7 +6,9 @@
 //! folder keeps the last good site. After any sequence of updates the folder holds exactly what
 //! a clean build of the same files produces.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};

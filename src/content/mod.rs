@@ -9,7 +9,7 @@ pub mod plan;
 mod resolve;
 pub mod taxonomy;
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

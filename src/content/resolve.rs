@@ -4,7 +4,7 @@
 //! and neighbours, assets their URL, and what no single file can check is checked across them
 //! (unique output paths, area numbers, declared taxonomies, aliases inside the site).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 use std::path::Path;
 use std::sync::Arc;
 

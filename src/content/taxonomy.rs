@@ -4,7 +4,7 @@
 //! `/topics/` and a page per term at `/topics/<term-slug>/`. Terms whose names slug alike
 //! (`Teachers`, `teachers`) are one term, named as first written.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt as _};
 
 use crate::config::Taxonomy as Declared;
 use crate::slug::slugify;

@@ -2,7 +2,7 @@
 //! `get_taxonomy`...), and how two builds' lookups differ: the live preview re-renders the
 //! outputs that read what changed.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt as _};
 use std::sync::Arc;
 
 use tera::Value;

@@ -4,7 +4,7 @@
 //! reference-counted), so a listing of 1,000 pages costs 1,000 summaries for the whole build,
 //! not per page that shows it.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
