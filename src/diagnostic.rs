@@ -34,10 +34,10 @@ pub struct Location {
 
 impl Diagnostic {
     /// A problem with a whole file (it cannot be read, or has no single place to point at).
-    pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn file(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Self {
             message: message.into(),
-            path: path.into(),
+            path: path.as_ref().to_path_buf(),
             location: None,
             hint: None,
         }
@@ -45,7 +45,7 @@ impl Diagnostic {
 
     /// A problem at `span` (byte offsets) of `source`, the full text of the file at `path`.
     pub fn at(
-        path: impl Into<PathBuf>,
+        path: impl AsRef<Path>,
         source: &str,
         span: Range<usize>,
         message: impl Into<String>,

@@ -9,6 +9,7 @@ use std::collections::VecDeque;
 
 use foldhash::{HashMap, HashMapExt as _};
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -34,7 +35,7 @@ pub struct Rendered {
     /// `@/page.md#anchor` links, to check once every page is rendered.
     pub anchor_links: Vec<AnchorLink>,
     /// Every page or section an `@/` link points at, by `content/`-relative path.
-    pub links: Vec<String>,
+    pub links: Vec<Arc<str>>,
     pub word_count: usize,
 }
 
@@ -75,7 +76,7 @@ pub struct AnchorLink {
 }
 
 /// Where `@/` links point: `content/`-relative path to permalink.
-pub type LinkTargets = HashMap<String, String>;
+pub type LinkTargets = HashMap<Arc<str>, String>;
 
 /// How to render.
 #[derive(Debug, Clone, Copy, Default)]
@@ -304,7 +305,7 @@ fn heading_level(level: HeadingLevel) -> u8 {
 }
 
 /// The URL, the target's path and the anchor to check, if any.
-pub(crate) type ResolvedLink = (String, String, Option<(String, String)>);
+pub(crate) type ResolvedLink = (String, Arc<str>, Option<(String, String)>);
 
 /// `@/path.md#anchor` to the target's permalink plus the anchor to check later.
 pub(crate) fn resolve_link(
@@ -318,7 +319,7 @@ pub(crate) fn resolve_link(
         None => (written, None),
     };
     let path = if path.is_empty() { from } else { path };
-    let Some(permalink) = targets.get(path) else {
+    let Some((target, permalink)) = targets.get_key_value(path) else {
         let hint = match similar_path(path, targets) {
             Some(meant) => format!("did you mean `@/{meant}`?"),
             None => {
@@ -330,10 +331,10 @@ pub(crate) fn resolve_link(
     Ok(match anchor {
         Some(anchor) => (
             format!("{permalink}#{anchor}"),
-            path.to_string(),
+            Arc::clone(target),
             Some((path.to_string(), anchor.to_string())),
         ),
-        None => (permalink.clone(), path.to_string(), None),
+        None => (permalink.clone(), Arc::clone(target), None),
     })
 }
 
@@ -345,7 +346,7 @@ fn similar_path<'a>(written: &str, targets: &'a LinkTargets) -> Option<&'a str> 
         .filter_map(|candidate| {
             let (candidate_folder, candidate_name) =
                 candidate.rsplit_once('/').unwrap_or(("", candidate));
-            (candidate_folder == folder).then_some((candidate_name, candidate.as_str()))
+            (candidate_folder == folder).then_some((candidate_name, &**candidate))
         })
         .collect();
     let meant = crate::diagnostic::did_you_mean(name, siblings.keys().copied())?;
@@ -415,12 +416,12 @@ fn insert_nested(siblings: &mut Vec<Heading>, heading: Heading) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
+    use std::path::Path;
 
     fn source(body: &str) -> Source {
         let text = format!("+++\ntitle = \"t\"\n+++\n{body}");
         Source {
-            path: PathBuf::from("content/a.md"),
+            path: Path::new("content/a.md").into(),
             relative: "a.md".into(),
             body_start: text.len() - body.len(),
             text: text.into(),
@@ -433,7 +434,7 @@ mod tests {
             ("a.md", "https://x.org/sub/a/"),
         ]
         .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .map(|(k, v)| (k.into(), v.to_string()))
         .collect()
     }
 

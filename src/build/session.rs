@@ -7,6 +7,7 @@
 //! a clean build of the same files produces.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt as _, HashSet};
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ pub struct Session {
     /// Every rendered output by URL path: what it is and what its rendering read.
     outputs: HashMap<String, Written>,
     /// Heading ids and anchor links of every page and section, by `content/`-relative path.
-    anchors: HashMap<String, Anchors>,
+    anchors: HashMap<Arc<str>, Anchors>,
     /// Files copied as they are, by URL path.
     copies: BTreeMap<String, PathBuf>,
     /// Paths of updates that failed: the next update takes them up again.
@@ -66,7 +67,7 @@ struct Changes {
     templates: bool,
     copies: bool,
     /// Changed Markdown files, `content/`-relative.
-    markdown: Vec<String>,
+    markdown: Vec<Arc<str>>,
 }
 
 impl Session {
@@ -202,7 +203,7 @@ impl Session {
                     let state = self
                         .state
                         .reload_content(&self.options, &changes.markdown)?;
-                    let changed_sources: HashSet<String> =
+                    let changed_sources: HashSet<Arc<str>> =
                         changes.markdown.iter().cloned().collect();
                     self.replace_state(state, Some(&changed_sources))?
                 }
@@ -245,7 +246,7 @@ impl Session {
                 // it goes through the Markdown's path too, which reloads the content.
                 let name = inside.to_string_lossy().replace('\\', "/");
                 changes.copies |= !name.ends_with(".md");
-                changes.markdown.push(name);
+                changes.markdown.push(name.into());
             }
         }
         changes
@@ -253,7 +254,10 @@ impl Session {
 
     /// When every changed file is an existing page whose front matter is unchanged, their new
     /// sources; nothing but those pages can then differ.
-    fn body_only_edits(&self, changed: &[String]) -> anyhow::Result<Option<Vec<(usize, Source)>>> {
+    fn body_only_edits(
+        &self,
+        changed: &[Arc<str>],
+    ) -> anyhow::Result<Option<Vec<(usize, Source)>>> {
         let content = &self.state.content;
         let mut sources = Vec::with_capacity(changed.len());
         for relative in changed {
@@ -299,7 +303,7 @@ impl Session {
             .map(|(job, (_, source))| (job, self.state.render(job, Some(source))))
             .collect();
         let (outputs, anchors) = Self::collect(rendered)?;
-        let renewed: HashMap<String, Anchors> = anchors.into_iter().collect();
+        let renewed: HashMap<Arc<str>, Anchors> = anchors.into_iter().collect();
         let content = &self.state.content;
         check::anchors(content, |relative| {
             renewed.get(relative).or_else(|| self.anchors.get(relative))
@@ -325,7 +329,7 @@ impl Session {
     fn replace_state(
         &mut self,
         state: State,
-        changed_sources: Option<&HashSet<String>>,
+        changed_sources: Option<&HashSet<Arc<str>>>,
     ) -> anyhow::Result<Update> {
         let jobs = state.jobs();
         let dirty: Vec<&Job> = match changed_sources {
@@ -345,13 +349,13 @@ impl Session {
 
         // Check anchors against the new site before writing anything: the new state's
         // sections and re-rendered pages, else what the pages still there had before.
-        let renewed: HashMap<String, Anchors> =
+        let renewed: HashMap<Arc<str>, Anchors> =
             state.section_anchors().chain(page_anchors).collect();
         let live: HashSet<&str> = state
             .content
             .pages
             .iter()
-            .map(|page| page.source.relative.as_str())
+            .map(|page| &*page.source.relative)
             .collect();
         check::anchors(&state.content, |relative| {
             renewed.get(relative).or_else(|| {
@@ -377,7 +381,7 @@ impl Session {
         let count = outputs.len();
         self.remember(outputs);
         self.anchors
-            .retain(|relative, _| live.contains(relative.as_str()));
+            .retain(|relative, _| live.contains(&**relative));
         self.anchors.extend(renewed);
         self.retired = Some(std::mem::replace(&mut self.state, state));
         Ok(Update {
@@ -389,7 +393,7 @@ impl Session {
 
     /// Whether `job` can render differently now: it is new, it is another kind of output
     /// than before at that path, its page's text changed, or it read something that changed.
-    fn is_dirty(&self, job: &Job, changed: &HashSet<Read>, sources: &HashSet<String>) -> bool {
+    fn is_dirty(&self, job: &Job, changed: &HashSet<Read>, sources: &HashSet<Arc<str>>) -> bool {
         let Some(before) = self.outputs.get(&job.path) else {
             return true;
         };
@@ -408,7 +412,7 @@ impl Session {
     #[allow(clippy::type_complexity)]
     fn collect(
         rendered: Vec<(&Job, Result<Output, Diagnostics>)>,
-    ) -> Result<(Vec<(&Job, Output)>, Vec<(String, Anchors)>), Diagnostics> {
+    ) -> Result<(Vec<(&Job, Output)>, Vec<(Arc<str>, Anchors)>), Diagnostics> {
         let mut problems = Diagnostics::default();
         let mut outputs = Vec::with_capacity(rendered.len());
         let mut anchors = Vec::new();

@@ -47,13 +47,13 @@ pub struct Job {
 pub enum OutputKind {
     /// A page, with its neighbours (whose summaries it shows).
     Page {
-        relative: String,
-        lower: Option<String>,
-        higher: Option<String>,
+        relative: Arc<str>,
+        lower: Option<Arc<str>>,
+        higher: Option<Arc<str>>,
     },
     /// One pager of a section.
     Section {
-        relative: String,
+        relative: Arc<str>,
         pager: usize,
     },
     TaxonomyList {
@@ -92,7 +92,7 @@ pub struct Output {
     pub bytes: Vec<u8>,
     pub reads: Vec<Read>,
     /// For a page: its `content/`-relative path and anchors.
-    pub anchors: Option<(String, Anchors)>,
+    pub anchors: Option<(Arc<str>, Anchors)>,
 }
 
 impl State {
@@ -122,7 +122,7 @@ impl State {
     pub fn reload_content(
         &self,
         options: &BuildOptions,
-        changed: &[String],
+        changed: &[Arc<str>],
     ) -> anyhow::Result<Self> {
         let snapshot = self.snapshot_with(changed)?;
         if let Some(content) = snapshot.patch(&self.content, &self.config, changed) {
@@ -163,7 +163,7 @@ impl State {
     pub fn reload_templates(
         &self,
         options: &BuildOptions,
-        changed: &[String],
+        changed: &[Arc<str>],
     ) -> anyhow::Result<Self> {
         let templates = Arc::new(Templates::load(&self.config)?);
         let snapshot = self.snapshot_with(changed)?;
@@ -179,7 +179,7 @@ impl State {
 
     /// The snapshot with the `changed` files read again: only those when they are all
     /// Markdown, else (assets, folders) the whole of `content/`.
-    fn snapshot_with(&self, changed: &[String]) -> anyhow::Result<Snapshot> {
+    fn snapshot_with(&self, changed: &[Arc<str>]) -> anyhow::Result<Snapshot> {
         if changed.iter().all(|name| name.ends_with(".md")) {
             let mut snapshot = self.snapshot.clone();
             snapshot.refresh(&self.config, changed);
@@ -447,7 +447,7 @@ impl State {
     }
 
     /// Heading ids and anchor links of the sections (pages report theirs when rendered).
-    pub fn section_anchors(&self) -> impl Iterator<Item = (String, Anchors)> + '_ {
+    pub fn section_anchors(&self) -> impl Iterator<Item = (Arc<str>, Anchors)> + '_ {
         self.content
             .sections
             .iter()

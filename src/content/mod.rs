@@ -59,15 +59,27 @@ impl Content {
 }
 
 /// A Markdown file as read.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// Path relative to the site root, as shown in messages (`content/priorities/05-x.md`).
-    pub path: PathBuf,
-    /// Path relative to `content/` with `/` separators, as `@/` links name it.
-    pub relative: String,
+    pub path: Arc<Path>,
+    /// Path relative to `content/` with `/` separators, as `@/` links name it. Shared, like
+    /// the path: it names the page in every lookup, listing and record of what a page read.
+    pub relative: Arc<str>,
     /// Shared: the content snapshot and the resolved content hold the same text.
     pub text: Arc<str>,
     pub body_start: usize,
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Self {
+            path: Path::new("").into(),
+            relative: "".into(),
+            text: "".into(),
+            body_start: 0,
+        }
+    }
 }
 
 impl Source {
@@ -156,7 +168,7 @@ pub fn load(config: &Config, options: LoadOptions) -> anyhow::Result<Content> {
 #[derive(Clone)]
 pub struct Snapshot {
     files: Files,
-    documents: HashMap<String, Result<Document, Diagnostic>>,
+    documents: HashMap<Arc<str>, Result<Document, Diagnostic>>,
 }
 
 impl Snapshot {
@@ -173,9 +185,9 @@ impl Snapshot {
 
     /// Reads again the Markdown files named (`content/`-relative); a file that is gone is
     /// forgotten, a new one is added.
-    pub fn refresh(&mut self, config: &Config, changed: &[String]) {
+    pub fn refresh(&mut self, config: &Config, changed: &[Arc<str>]) {
         for relative in changed {
-            let exists = config.root.join(CONTENT_DIR).join(relative).is_file();
+            let exists = config.root.join(CONTENT_DIR).join(&**relative).is_file();
             let listed = self
                 .files
                 .markdown
@@ -234,7 +246,7 @@ impl Snapshot {
         &self,
         previous: &Content,
         config: &Config,
-        changed: &[String],
+        changed: &[Arc<str>],
     ) -> Option<Result<Content, Diagnostics>> {
         let mut edits = Vec::with_capacity(changed.len());
         for relative in changed {
@@ -260,7 +272,7 @@ impl Snapshot {
 
 #[derive(Clone)]
 struct Files {
-    markdown: Vec<String>,
+    markdown: Vec<Arc<str>>,
     assets: Vec<String>,
 }
 
@@ -293,7 +305,7 @@ fn discover(root: &Path) -> anyhow::Result<Files> {
             .collect::<Vec<_>>()
             .join("/");
         if relative.ends_with(".md") {
-            files.markdown.push(relative);
+            files.markdown.push(relative.into());
         } else {
             files.assets.push(relative);
         }
@@ -311,8 +323,8 @@ pub fn is_ignored(file_name: &str) -> bool {
             .any(|ext| file_name.ends_with(ext))
 }
 
-fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
-    let path = Path::new(CONTENT_DIR).join(relative);
+fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnostic> {
+    let path = Path::new(CONTENT_DIR).join(&**relative);
     let bytes = std::fs::read(root.join(&path))
         .map_err(|error| Diagnostic::file(&path, format!("cannot read file: {error}")))?;
     let mut text = crate::diagnostic::utf8(&path, bytes)?;
@@ -328,8 +340,8 @@ fn read_document(root: &Path, relative: &str) -> Result<Document, Diagnostic> {
     };
     let source = Source {
         body_start: split.body_start,
-        path,
-        relative: relative.to_string(),
+        path: path.into(),
+        relative: Arc::clone(relative),
         text: text.into(),
     };
     Ok(Document { source, front })

@@ -105,11 +105,11 @@ impl<'a> Resolver<'a> {
         });
         if sections
             .first()
-            .is_none_or(|(source, _)| source.relative != SECTION_FILE)
+            .is_none_or(|(source, _)| &*source.relative != SECTION_FILE)
         {
             let root = Source {
-                path: Path::new(CONTENT_DIR).join(SECTION_FILE),
-                relative: SECTION_FILE.to_string(),
+                path: Path::new(CONTENT_DIR).join(SECTION_FILE).into(),
+                relative: SECTION_FILE.into(),
                 ..Source::default()
             };
             sections.insert(0, (root, Arc::default()));

@@ -32,11 +32,11 @@ pub fn escape_html(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Read {
     /// A page's summary (`get_page`), by `content/`-relative path.
-    Page(String),
+    Page(Arc<str>),
     /// A section with its page listing (`get_section`).
-    Section(String),
+    Section(Arc<str>),
     /// A section without its pages (`get_section(..., metadata_only=true)`).
-    SectionMeta(String),
+    SectionMeta(Arc<str>),
     /// A taxonomy and its terms (`get_taxonomy`).
     Taxonomy(String),
     /// One term of a taxonomy with its pages, by taxonomy and term slug.
@@ -44,7 +44,7 @@ pub enum Read {
     /// The URL of a term (`get_taxonomy_url`), by taxonomy and term name.
     TermUrl(String, String),
     /// The URL of a page or section (`get_url`, `@/` links).
-    Url(String),
+    Url(Arc<str>),
     /// `plan`, every area with its tasks.
     Plan,
     /// `menu`, the home page's sections and pages.
@@ -282,7 +282,7 @@ fn register_functions(tera: &mut Tera) {
                     .split('#')
                     .next()
                     .unwrap_or_default()
-                    .to_string(),
+                    .into(),
             );
             with_lookup(read, |lookup| lookup.url(&path))
         },
@@ -291,7 +291,7 @@ fn register_functions(tera: &mut Tera) {
         "get_page",
         |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
-            let read = Read::Page(path.trim_start_matches("@/").to_string());
+            let read = Read::Page(path.trim_start_matches("@/").into());
             with_lookup(read, |lookup| lookup.page(&path))
         },
     );
@@ -299,7 +299,7 @@ fn register_functions(tera: &mut Tera) {
         "get_section",
         |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
             let path: String = kwargs.must_get("path")?;
-            let relative = path.trim_start_matches("@/").to_string();
+            let relative: Arc<str> = path.trim_start_matches("@/").into();
             if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
                 with_lookup(Read::SectionMeta(relative), |lookup| {
                     lookup.section_meta(&path)

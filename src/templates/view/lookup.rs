@@ -14,21 +14,21 @@ use crate::markdown::LinkTargets;
 /// What `get_url`, `get_page` and `get_section` find, plus the plan.
 pub struct Lookup {
     /// Pages whose summary was taken over unchanged from the previous lookup.
-    pub(super) reused: HashSet<String>,
+    pub(super) reused: HashSet<Arc<str>>,
     pub(super) base: BaseUrl,
     pub(super) permalinks: Arc<LinkTargets>,
-    pub(super) pages: HashMap<String, Value>,
+    pub(super) pages: HashMap<Arc<str>, Value>,
     /// Sections with and without their pages.
-    pub(super) sections: HashMap<String, Value>,
-    pub(super) sections_meta: HashMap<String, Value>,
+    pub(super) sections: HashMap<Arc<str>, Value>,
+    pub(super) sections_meta: HashMap<Arc<str>, Value>,
     /// Taxonomy name to its value (with `items`, the terms).
     pub(super) taxonomies: HashMap<String, Value>,
     /// (taxonomy, term name) to the term's permalink.
     pub(super) term_urls: HashMap<(String, String), String>,
     /// What the listings hold, for telling what changed without comparing whole listings:
     /// each section's pages, each term's pages and name, each taxonomy's terms.
-    pub(super) section_pages: HashMap<String, Vec<String>>,
-    pub(super) term_pages: HashMap<(String, String), Vec<String>>,
+    pub(super) section_pages: HashMap<Arc<str>, Vec<Arc<str>>>,
+    pub(super) term_pages: HashMap<(String, String), Vec<Arc<str>>>,
     pub(super) term_names: HashMap<(String, String), String>,
     pub(super) taxonomy_terms: HashMap<String, Vec<String>>,
     pub(in crate::templates) plan: Value,
@@ -98,8 +98,8 @@ impl Lookup {
         }
         /// The keys of the listings that show one of `pages`.
         fn showing<'a, K: Clone>(
-            listings: &'a HashMap<K, Vec<String>>,
-            pages: &'a HashSet<String>,
+            listings: &'a HashMap<K, Vec<Arc<str>>>,
+            pages: &'a HashSet<Arc<str>>,
         ) -> impl Iterator<Item = K> + 'a {
             listings
                 .iter()
@@ -113,7 +113,7 @@ impl Lookup {
             .pages
             .keys()
             .filter(|relative| !after.pages.contains_key(*relative));
-        let pages: HashSet<String> = after
+        let pages: HashSet<Arc<str>> = after
             .pages
             .iter()
             .filter(|(relative, value)| {
@@ -124,9 +124,10 @@ impl Lookup {
             .collect();
         // A listing changed when its pages, their order or one of them changed: comparing
         // whole listings would compare every page again for each listing that shows it.
-        let metas: HashSet<String> = differing(&self.sections_meta, &after.sections_meta).collect();
+        let metas: HashSet<Arc<str>> =
+            differing(&self.sections_meta, &after.sections_meta).collect();
         let listings = differing(&self.section_pages, &after.section_pages);
-        let sections: HashSet<String> = metas
+        let sections: HashSet<Arc<str>> = metas
             .iter()
             .cloned()
             .chain(listings)

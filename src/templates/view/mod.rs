@@ -29,7 +29,7 @@ pub struct Views {
     /// Per taxonomy: its value without its terms, and its terms' values.
     taxonomies: Vec<(Value, Vec<Value>)>,
     /// What each page's summary was made from, by `content/`-relative path.
-    keys: HashMap<String, PageKey>,
+    keys: HashMap<Arc<str>, PageKey>,
     lookup: Arc<Lookup>,
 }
 
@@ -47,7 +47,7 @@ impl Views {
         previous: Option<&Views>,
     ) -> Self {
         let base = &config.base_url;
-        let keys: HashMap<String, PageKey> = content
+        let keys: HashMap<Arc<str>, PageKey> = content
             .pages
             .iter()
             .map(|page| (page.source.relative.clone(), PageKey::of(page, content)))
@@ -66,7 +66,7 @@ impl Views {
                 None => (page_summary(page, content, base), false),
             })
             .collect();
-        let reused: HashSet<String> = content
+        let reused: HashSet<Arc<str>> = content
             .pages
             .iter()
             .zip(&summaries)
@@ -80,11 +80,11 @@ impl Views {
             .zip(sections_rendered)
             .map(|(section, rendered)| section_value(section, rendered, content, &pages, base))
             .unzip();
-        let by_relative = |values: &[Value], sources: Vec<&str>| {
+        let by_relative = |values: &[Value], sources: Vec<&Arc<str>>| {
             sources
                 .into_iter()
                 .zip(values.iter().cloned())
-                .map(|(relative, value)| (relative.to_string(), value))
+                .map(|(relative, value)| (Arc::clone(relative), value))
                 .collect()
         };
         let (taxonomies, full_taxonomies): (Vec<(Value, Vec<Value>)>, Vec<Value>) = content
@@ -166,18 +166,14 @@ impl Views {
             permalinks: Arc::clone(targets),
             pages: by_relative(
                 &pages,
-                content
-                    .pages
-                    .iter()
-                    .map(|p| p.source.relative.as_str())
-                    .collect(),
+                content.pages.iter().map(|p| &p.source.relative).collect(),
             ),
             sections: by_relative(
                 &sections,
                 content
                     .sections
                     .iter()
-                    .map(|s| s.source.relative.as_str())
+                    .map(|s| &s.source.relative)
                     .collect(),
             ),
             sections_meta: by_relative(
@@ -185,7 +181,7 @@ impl Views {
                 content
                     .sections
                     .iter()
-                    .map(|s| s.source.relative.as_str())
+                    .map(|s| &s.source.relative)
                     .collect(),
             ),
             plan: plan(content, base),
@@ -316,7 +312,7 @@ impl Views {
 struct PageKey {
     text: Arc<str>,
     path: String,
-    section: String,
+    section: Arc<str>,
 }
 
 impl PageKey {

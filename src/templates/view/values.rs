@@ -294,7 +294,7 @@ pub(super) fn section_value(
         subsections: section
             .subsections
             .iter()
-            .map(|&sub| content.sections[sub].source.relative.as_str())
+            .map(|&sub| &*content.sections[sub].source.relative)
             .collect(),
         weight: section.front.weight,
         generate_feeds: section.front.generate_feeds,
