@@ -125,7 +125,7 @@ impl State {
         changed: &[Arc<str>],
     ) -> anyhow::Result<Self> {
         let snapshot = self.snapshot_with(changed)?;
-        if let Some(content) = snapshot.patch(&self.content, &self.config, changed) {
+        if let Some(content) = snapshot.patch(&self.content, changed) {
             return Ok(self.patched(snapshot, content?));
         }
         let content = snapshot.resolve(&self.config, load_options(options))?;

@@ -245,7 +245,6 @@ impl Snapshot {
     pub fn patch(
         &self,
         previous: &Content,
-        config: &Config,
         changed: &[Arc<str>],
     ) -> Option<Result<Content, Diagnostics>> {
         let mut edits = Vec::with_capacity(changed.len());
@@ -266,7 +265,7 @@ impl Snapshot {
             }
             edits.push((index, source.clone(), Arc::clone(front)));
         }
-        Some(resolve::patch(previous, config, edits).map_err(Diagnostics))
+        Some(resolve::patch(previous, edits).map_err(Diagnostics))
     }
 }
 

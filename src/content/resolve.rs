@@ -535,11 +535,11 @@ pub(super) fn same_place(before: &PageFrontMatter, after: &PageFrontMatter) -> b
 /// change, nothing else does, so nothing else needs resolving again.
 pub(super) fn patch(
     previous: &Content,
-    config: &Config,
     edits: Vec<(usize, Source, Arc<PageFrontMatter>)>,
 ) -> Result<Content, Vec<Diagnostic>> {
     let mut content = previous.clone();
     let mut problems = Vec::new();
+    let edited: Vec<usize> = edits.iter().map(|(index, ..)| *index).collect();
     for (index, source, front) in edits {
         let area = match &front.area {
             Some(written) => match area_of(&source, written.get_ref()) {
@@ -565,7 +565,8 @@ pub(super) fn patch(
         (page.lower, page.higher) = (None, None);
     }
     order_pages(&mut content);
-    content.taxonomies = taxonomy::collect(&config.taxonomies, &content.pages);
+    // The pages keep their terms: only the order within the terms that show them can change.
+    taxonomy::reorder(&mut content.taxonomies, &content.pages, &edited);
     Ok(content)
 }
 

@@ -78,12 +78,8 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
                 .map(|(name, term)| (name.to_string(), terms[term].slug.clone()))
                 .collect();
             for term in &mut terms {
-                term.pages.sort_by(|&a, &b| {
-                    dates[b]
-                        .cmp(&dates[a])
-                        .then_with(|| pages[a].front.title.cmp(&pages[b].front.title))
-                        .then_with(|| pages[a].source.relative.cmp(&pages[b].source.relative))
-                });
+                term.pages
+                    .sort_by(|&a, &b| newest_first(pages, a, b, |page| dates[page]));
             }
             terms.sort_by_key(|term| term.name.to_lowercase());
             Taxonomy {
@@ -96,6 +92,31 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
             }
         })
         .collect()
+}
+
+/// Sorts again the pages of the terms that show one of the `edited` pages, whose values changed
+/// but not their terms: each term keeps its pages, in what may now be another order.
+pub fn reorder(taxonomies: &mut [Taxonomy], pages: &[Page], edited: &[usize]) {
+    let terms = taxonomies
+        .iter_mut()
+        .flat_map(|taxonomy| &mut taxonomy.terms);
+    for term in terms.filter(|term| term.pages.iter().any(|page| edited.contains(page))) {
+        term.pages
+            .sort_by(|&a, &b| newest_first(pages, a, b, |page| pages[page].date_key));
+    }
+}
+
+/// How a term lists its pages: newest first, then by title, then by file.
+fn newest_first(
+    pages: &[Page],
+    a: usize,
+    b: usize,
+    date: impl Fn(usize) -> Option<DateKey>,
+) -> std::cmp::Ordering {
+    date(b)
+        .cmp(&date(a))
+        .then_with(|| pages[a].front.title.cmp(&pages[b].front.title))
+        .then_with(|| pages[a].source.relative.cmp(&pages[b].source.relative))
 }
 
 /// A date as a number that orders like it: comparing civil date-times field by field is the

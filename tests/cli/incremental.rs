@@ -63,6 +63,42 @@ fn area_edits_match_clean_builds_and_report_mistakes() {
     clean("mended");
 }
 
+/// A retitled page moves within the listings of its terms: the update sorts again just the
+/// terms that show it, and must match a clean build.
+#[test]
+fn a_retitled_page_moves_within_its_terms() {
+    let site = SiteTest::shipped();
+    // The default theme shows areas in plan order; this one shows the term's own order.
+    site.write(
+        "templates/taxonomy_single.html",
+        "{% for p in term.pages %}{{ p.title }}\n{% endfor %}",
+    );
+    let options = options_of(&site);
+    let live = site.outside().join("live");
+    let mut session = Session::open(&options, &live).unwrap();
+    let listed = |dir: &Path| {
+        let term = dir.join("topics/ideological-and-political-work/index.html");
+        fs::read_to_string(term).unwrap()
+    };
+    // Both areas have the topic, and no date: the term lists them by title.
+    let (virtue, party) = ("Cultivating people with virtue", "Party leadership");
+    let before = listed(&live);
+    assert!(before.find(virtue).unwrap() < before.find(party).unwrap());
+
+    let page = site.path("content/priorities/02-cultivating-virtue.md");
+    let retitled = "Virtue: cultivating people";
+    let text = fs::read_to_string(&page).unwrap();
+    let title = |title: &str| format!("title = \"{title}\"");
+    fs::write(&page, text.replacen(&title(virtue), &title(retitled), 1)).unwrap();
+    session.update(std::slice::from_ref(&page)).unwrap();
+    let after = listed(&live);
+    assert!(after.find(party).unwrap() < after.find(retitled).unwrap());
+
+    let clean = site.outside().join("clean");
+    Session::open(&options, &clean).unwrap();
+    assert_same(&tree(&live), &tree(&clean), "retitled");
+}
+
 fn options_of(site: &SiteTest) -> BuildOptions {
     BuildOptions {
         root: site.root().to_path_buf(),
