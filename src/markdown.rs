@@ -6,11 +6,10 @@
 //! until those are rendered too, so they are returned for the build to check at the end.
 
 use std::collections::VecDeque;
-
-use foldhash::{HashMap, HashMapExt as _};
 use std::ops::Range;
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt as _};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
@@ -177,7 +176,7 @@ struct Pass<'a> {
 
 impl<'a> Pass<'a> {
     /// Resolves `@/` links, marks the summary's end and counts words. Works on the event in
-    /// place: every event of every page passes here, and most leave unchanged.
+    /// place: every event of every page passes here, and most pass unchanged.
     fn adjust(&mut self, event: &mut Event<'_>, range: &Range<usize>) {
         match event {
             Event::Text(text) => self.rendered.word_count += count_words(text),
@@ -374,11 +373,11 @@ fn count_words(text: &str) -> usize {
 fn count_ascii_words(bytes: &[u8]) -> usize {
     // Spaces, tabs, line ends and the other control characters: one comparison per byte.
     let space = |byte: &u8| *byte <= b' ';
-    let first = usize::from(bytes.first().is_some_and(|byte| !space(byte)));
-    let (before, after) = match bytes.split_first() {
-        Some((_, after)) => (&bytes[..after.len()], after),
-        None => return 0,
+    let Some((head, after)) = bytes.split_first() else {
+        return 0;
     };
+    let first = usize::from(!space(head));
+    let before = &bytes[..after.len()];
     let later: usize = before
         .chunks(64)
         .zip(after.chunks(64))
@@ -532,5 +531,7 @@ mod tests {
             let expected = text.split_ascii_whitespace().count();
             assert_eq!(count_ascii_words(text.as_bytes()), expected, "{text:?}");
         }
+        // Control characters separate words, as they do in other scripts' text.
+        assert_eq!(count_ascii_words(b"a\x0bb\x01"), 2);
     }
 }

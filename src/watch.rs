@@ -1,8 +1,9 @@
 //! File-system events in, batches of changed site files out.
 //!
 //! notify's debouncer folds the events of one save (an editor's write-to-temp-and-rename is
-//! several) into one; bursts that outlast it (a checkout touching hundreds of files) are merged
-//! into a single batch too, so they cause one rebuild. Only the files the build reads count:
+//! several) into one; a burst that outlasts it (a checkout touching hundreds of files) is
+//! merged into one batch too, as long as the debouncer keeps handing over its events, so it
+//! causes one rebuild. Only the files the build reads count:
 //! the configuration, `content/`, `templates/`, `themes/` and `static/`, minus hidden files and
 //! editors' swap and backup files. Ctrl-C arrives on the same channel, so the command loop can
 //! stop between rebuilds.
@@ -18,12 +19,14 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 use crate::config::SOURCE_DIRS;
 
-/// How long the debouncer waits for a save's events to settle.
+/// How long the debouncer waits for a save's events to settle. It hands over what settled on
+/// every tick, a quarter of this.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// How long a batch keeps taking later events of the same burst (a checkout, a save of many
-/// files): a little more than the debouncer's tick, a quarter of [`DEBOUNCE`], so that events
-/// it hands over on consecutive ticks make one batch. Every save waits this long once.
-const BURST: Duration = Duration::from_millis(4);
+/// files): two of the debouncer's ticks, so that what it hands over on consecutive ticks makes
+/// one batch. A tick that comes later still splits the burst into two updates, each exact.
+/// Every save waits this long once, so it is kept short.
+const BURST: Duration = Duration::from_millis(5);
 
 /// What the command loop is told.
 #[derive(Debug)]

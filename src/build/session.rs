@@ -7,14 +7,13 @@
 //! a clean build of the same files produces.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use foldhash::{HashMap, HashMapExt as _, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 use rayon::prelude::*;
 
 use super::check::{self, Anchors};

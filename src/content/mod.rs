@@ -9,11 +9,11 @@ pub mod plan;
 mod resolve;
 pub mod taxonomy;
 
-use foldhash::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use foldhash::HashMap;
 use rayon::prelude::*;
 
 use crate::config::Config;

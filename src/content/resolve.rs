@@ -4,10 +4,10 @@
 //! and neighbours, assets their URL, and what no single file can check is checked across them
 //! (unique output paths, area numbers, declared taxonomies, aliases inside the site).
 
-use foldhash::{HashMap, HashMapExt as _};
 use std::path::Path;
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashMapExt as _};
 use toml::Spanned;
 
 use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};

@@ -96,11 +96,15 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
 
 /// Sorts again the pages of the terms that show one of the `edited` pages, whose values changed
 /// but not their terms: each term keeps its pages, in what may now be another order.
-pub fn reorder(taxonomies: &mut [Taxonomy], pages: &[Page], edited: &[usize]) {
+pub(super) fn reorder(taxonomies: &mut [Taxonomy], pages: &[Page], edited: &[usize]) {
+    let mut is_edited = vec![false; pages.len()];
+    for &page in edited {
+        is_edited[page] = true;
+    }
     let terms = taxonomies
         .iter_mut()
         .flat_map(|taxonomy| &mut taxonomy.terms);
-    for term in terms.filter(|term| term.pages.iter().any(|page| edited.contains(page))) {
+    for term in terms.filter(|term| term.pages.iter().any(|&page| is_edited[page])) {
         term.pages
             .sort_by(|&a, &b| newest_first(pages, a, b, |page| pages[page].date_key));
     }

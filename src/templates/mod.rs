@@ -8,12 +8,13 @@
 
 mod view;
 
-use foldhash::{HashMap, HashMapExt as _};
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use foldhash::{HashMap, HashMapExt as _};
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::Config;
@@ -321,11 +322,13 @@ fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_taxonomy_url",
         |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let kind: &str = kwargs.must_get("kind")?;
-            let name: &str = kwargs.must_get("name")?;
-            with_lookup(Read::TermUrl(kind.to_owned(), name.to_owned()), |lookup| {
-                lookup.term_url(kind, name)
-            })
+            // Names may be written as numbers (`name=2024`): read as text either way.
+            let kind: Cow<str> = kwargs.must_get("kind")?;
+            let name: Cow<str> = kwargs.must_get("name")?;
+            with_lookup(
+                Read::TermUrl(kind.to_string(), name.to_string()),
+                |lookup| lookup.term_url(&kind, &name),
+            )
         },
     );
     tera.register_filter("date", format_date);

@@ -2,9 +2,9 @@
 //! `get_taxonomy`...), and how two builds' lookups differ: the live preview re-renders the
 //! outputs that read what changed.
 
-use foldhash::{HashMap, HashSet, HashSetExt as _};
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashSet, HashSetExt as _};
 use tera::Value;
 
 use super::super::Read;

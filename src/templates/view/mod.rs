@@ -4,9 +4,9 @@
 //! reference-counted), so a listing of 1,000 pages costs 1,000 summaries for the whole build,
 //! not per page that shows it.
 
-use foldhash::{HashMap, HashSet};
 use std::sync::Arc;
 
+use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
