@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
+use jiff::fmt::temporal::{Pieces, PiecesNumericOffset, PiecesOffset};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -164,35 +165,48 @@ impl Status {
 }
 
 /// A date as front matter gives it: a TOML date or datetime, or a string holding one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Date {
     Day(jiff::civil::Date),
-    Instant(jiff::Timestamp),
+    /// A date-time at an offset from UTC, kept as written: `2024-03-01T08:00:00+08:00` is the
+    /// first of March to its readers, though it is still February in UTC.
+    AtOffset(jiff::civil::DateTime, jiff::tz::Offset),
     Local(jiff::civil::DateTime),
 }
 
 impl Date {
     pub fn parse(text: &str) -> Result<Self, String> {
         let text = text.trim();
-        if text.len() <= 10
-            && let Ok(day) = text.parse::<jiff::civil::Date>()
-        {
-            return Ok(Self::Day(day));
-        }
-        if let Ok(instant) = text.parse::<jiff::Timestamp>() {
-            return Ok(Self::Instant(instant));
-        }
-        text.parse::<jiff::civil::DateTime>()
-            .map(Self::Local)
-            .map_err(|_| format!("`{text}` is not a date"))
+        let not_a_date = || format!("`{text}` is not a date");
+        let pieces = Pieces::parse(text).map_err(|_| not_a_date())?;
+        let date = pieces.date();
+        Ok(match (pieces.time(), pieces.offset()) {
+            (None, None) => Self::Day(date),
+            (Some(time), None) => Self::Local(date.to_datetime(time)),
+            (Some(time), Some(offset)) => {
+                Self::AtOffset(date.to_datetime(time), offset.to_numeric_offset())
+            }
+            (None, Some(_)) => return Err(not_a_date()),
+        })
     }
 
-    /// A civil date-time for ordering pages; instants are taken in UTC.
+    /// A civil date-time for ordering pages; date-times at an offset are taken in UTC.
     pub fn sort_key(self) -> jiff::civil::DateTime {
         match self {
             Self::Day(day) => day.to_datetime(jiff::civil::Time::midnight()),
-            Self::Instant(instant) => jiff::tz::Offset::UTC.to_datetime(instant),
+            Self::AtOffset(local, offset) => match offset.to_timestamp(local) {
+                Ok(instant) => jiff::tz::Offset::UTC.to_datetime(instant),
+                Err(_) => local, // beyond the range of instants: as written
+            },
             Self::Local(local) => local,
+        }
+    }
+
+    /// The day it falls on where it was written.
+    pub fn day(self) -> jiff::civil::Date {
+        match self {
+            Self::Day(day) => day,
+            Self::AtOffset(local, _) | Self::Local(local) => local.date(),
         }
     }
 }
@@ -201,7 +215,14 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Day(day) => write!(f, "{day}"),
-            Self::Instant(instant) => write!(f, "{instant}"),
+            Self::AtOffset(local, offset) if *offset == jiff::tz::Offset::UTC => {
+                write!(f, "{local}Z")
+            }
+            // RFC 3339's `+08:00` (an offset alone prints as `+08`).
+            Self::AtOffset(local, offset) => {
+                let offset = PiecesOffset::from(PiecesNumericOffset::from(*offset));
+                write!(f, "{}", Pieces::from(*local).with_offset(offset))
+            }
             Self::Local(local) => write!(f, "{local}"),
         }
     }
@@ -338,7 +359,23 @@ mod tests {
         assert_eq!(parse("2024-03-01"), "2024-03-01");
         assert_eq!(parse("2024-03-01T09:30:00Z"), "2024-03-01T09:30:00Z");
         assert_eq!(parse("2024-03-01 09:30:00"), "2024-03-01T09:30:00");
+        assert_eq!(
+            parse("2024-03-01T09:30:00+08:00"),
+            "2024-03-01T09:30:00+08:00"
+        );
         assert!(Date::parse("2024-13-01").is_err());
+        assert!(Date::parse("next Tuesday").is_err());
+    }
+
+    #[test]
+    fn a_date_at_an_offset_keeps_its_day_and_sorts_in_utc() {
+        // Half past midnight in Nanning is still the day before in UTC.
+        let date = Date::parse("2024-03-01T00:30:00+08:00").unwrap();
+        assert_eq!(date.day().to_string(), "2024-03-01");
+        assert_eq!(date.sort_key().to_string(), "2024-02-29T16:30:00");
+        let utc = Date::parse("2024-02-29T16:30:00Z").unwrap();
+        assert_eq!(utc.sort_key(), date.sort_key());
+        assert_eq!(utc.day().to_string(), "2024-02-29");
     }
 
     #[test]

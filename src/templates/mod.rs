@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use foldhash::{HashMap, HashMapExt as _};
+use jiff::fmt::strtime::BrokenDownTime;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
 use crate::config::Config;
@@ -344,11 +345,15 @@ fn format_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let date = Date::parse(value).map_err(tera::Error::message)?;
     if format == "%Y-%m-%d" {
         // The common case, without interpreting the format: listings format a date per page.
-        return Ok(date.sort_key().date().to_string());
+        return Ok(date.day().to_string());
     }
     let formatted = match date {
         Date::Day(day) => jiff::fmt::strtime::format(format, day),
-        Date::Instant(instant) => jiff::fmt::strtime::format(format, instant),
+        Date::AtOffset(local, offset) => {
+            let mut time = BrokenDownTime::from(local);
+            time.set_offset(Some(offset));
+            time.to_string(format)
+        }
         Date::Local(local) => jiff::fmt::strtime::format(format, local),
     };
     formatted.map_err(|error| {

@@ -262,6 +262,37 @@ fn templates_get_urls_pages_sections_and_dates() {
     }
 }
 
+/// A date written at an offset from UTC is shown on the day and at the time it was written,
+/// as a reader there sees it, however the build machine's clock or UTC has it.
+#[test]
+fn dates_at_an_offset_show_as_written() {
+    let site = SiteTest::new("minimal");
+    site.replace(
+        "content/priorities/higher.md",
+        "date = 2024-03-01",
+        "date = 2024-03-01T00:30:00+08:00",
+    );
+    site.write(
+        "templates/page.html",
+        concat!(
+            "{% if page.slug == \"higher-education\" %}",
+            "raw: {{ page.date }}\n",
+            "day: {{ page.date | date }}\n",
+            "time: {{ page.date | date(format=\"%d %B %Y %H:%M %:z\") }}\n",
+            "{% endif %}",
+        ),
+    );
+    site.run(["build"]).success();
+    let page = site.file("public/priorities/higher-education/index.html");
+    for line in [
+        "raw: 2024-03-01T00:30:00+08:00",
+        "day: 2024-03-01",
+        "time: 01 March 2024 00:30 +08:00",
+    ] {
+        assert!(page.contains(line), "no `{line}` in:\n{page}");
+    }
+}
+
 /// The contract gives templates `config.language`.
 #[test]
 fn templates_see_the_site_language() {
