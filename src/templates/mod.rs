@@ -278,7 +278,7 @@ fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_url",
         |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let path: String = kwargs.must_get("path")?;
+            let path: Cow<str> = kwargs.must_get("path")?;
             let read = Read::Url(
                 path.trim_start_matches("@/")
                     .split('#')
@@ -292,7 +292,7 @@ fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_page",
         |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path: String = kwargs.must_get("path")?;
+            let path: Cow<str> = kwargs.must_get("path")?;
             let read = Read::Page(path.trim_start_matches("@/").into());
             with_lookup(read, |lookup| lookup.page(&path))
         },
@@ -300,7 +300,7 @@ fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_section",
         |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path: String = kwargs.must_get("path")?;
+            let path: Cow<str> = kwargs.must_get("path")?;
             let relative: Arc<str> = path.trim_start_matches("@/").into();
             if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
                 with_lookup(Read::SectionMeta(relative), |lookup| {
@@ -314,8 +314,8 @@ fn register_functions(tera: &mut Tera) {
     tera.register_function(
         "get_taxonomy",
         |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let kind: String = kwargs.must_get("kind")?;
-            with_lookup(Read::Taxonomy(kind.clone()), |lookup| {
+            let kind: Cow<str> = kwargs.must_get("kind")?;
+            with_lookup(Read::Taxonomy(kind.to_string()), |lookup| {
                 lookup.taxonomy(&kind)
             })
         },
