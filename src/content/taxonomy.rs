@@ -148,7 +148,55 @@ pub(super) fn date_key(date: super::front_matter::Date) -> DateKey {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::front_matter::Date;
+    use crate::content::Source;
+    use crate::content::front_matter::{Date, PageFrontMatter};
+    use std::sync::Arc;
+
+    /// A page of file `relative` with the front matter `toml`.
+    fn page(relative: &str, toml: &str) -> Page {
+        let front: PageFrontMatter = toml::from_str(toml).unwrap();
+        Page {
+            source: Source {
+                relative: relative.into(),
+                ..Source::default()
+            },
+            date_key: front.date.map(date_key),
+            front: Arc::new(front),
+            slug: String::new(),
+            path: String::new(),
+            section: 0,
+            lower: None,
+            higher: None,
+            area: None,
+            aliases: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn reordering_after_edits_matches_collecting_again() {
+        let declared = [Declared {
+            name: "tags".to_string(),
+            feed: false,
+            paginate_by: None,
+        }];
+        let tagged = |title: &str, date: &str, tags: &str| {
+            format!("title = \"{title}\"\ndate = {date}\n[taxonomies]\ntags = {tags}\n")
+        };
+        let mut pages = vec![
+            page("a.md", &tagged("Alpha", "2024-01-01", r#"["x", "y"]"#)),
+            page("b.md", &tagged("Beta", "2024-02-01", r#"["x"]"#)),
+            page("c.md", &tagged("Gamma", "2024-01-01", r#"["y"]"#)),
+        ];
+        let before = collect(&declared, &pages);
+        // Beta becomes the oldest page of `x`; Gamma, as old as Alpha, goes first by title.
+        pages[1] = page("b.md", &tagged("Beta", "2023-06-01", r#"["x"]"#));
+        pages[2] = page("c.md", &tagged("Aleph", "2024-01-01", r#"["y"]"#));
+        let mut reordered = before.clone();
+        reorder(&mut reordered, &pages, &[1, 2]);
+        let collected = collect(&declared, &pages);
+        assert_ne!(collected, before, "the edits change the terms' order");
+        assert_eq!(reordered, collected);
+    }
 
     #[test]
     fn date_keys_order_like_dates() {
