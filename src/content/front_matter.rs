@@ -202,6 +202,36 @@ impl Date {
         }
     }
 
+    /// A TOML date or date-time, taken field by field (a time alone is no date).
+    fn from_toml(written: &toml::value::Datetime) -> Option<Self> {
+        let date = written.date?;
+        let day = jiff::civil::Date::new(
+            i16::try_from(date.year).ok()?,
+            i8::try_from(date.month).ok()?,
+            i8::try_from(date.day).ok()?,
+        )
+        .ok()?;
+        let Some(time) = written.time else {
+            return Some(Self::Day(day));
+        };
+        let time = jiff::civil::Time::new(
+            i8::try_from(time.hour).ok()?,
+            i8::try_from(time.minute).ok()?,
+            i8::try_from(time.second.unwrap_or(0)).ok()?,
+            i32::try_from(time.nanosecond.unwrap_or(0)).ok()?,
+        )
+        .ok()?;
+        let local = day.to_datetime(time);
+        Some(match written.offset {
+            None => Self::Local(local),
+            Some(toml::value::Offset::Z) => Self::AtOffset(local, jiff::tz::Offset::UTC),
+            Some(toml::value::Offset::Custom { minutes }) => {
+                let offset = jiff::tz::Offset::from_seconds(i32::from(minutes) * 60).ok()?;
+                Self::AtOffset(local, offset)
+            }
+        })
+    }
+
     /// The day it falls on where it was written.
     pub fn day(self) -> jiff::civil::Date {
         match self {
@@ -231,7 +261,11 @@ impl fmt::Display for Date {
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = match toml::Value::deserialize(deserializer)? {
-            toml::Value::Datetime(datetime) => datetime.to_string(),
+            toml::Value::Datetime(datetime) => {
+                return Self::from_toml(&datetime).ok_or_else(|| {
+                    serde::de::Error::custom(format!("`{datetime}` is not a date"))
+                });
+            }
             toml::Value::String(text) => text,
             other => {
                 // An "invalid type" error, so that the hint names the shape expected.
@@ -365,6 +399,25 @@ mod tests {
         );
         assert!(Date::parse("2024-13-01").is_err());
         assert!(Date::parse("next Tuesday").is_err());
+    }
+
+    #[test]
+    fn toml_dates_read_as_the_same_text_would() {
+        for text in [
+            "2024-03-01",
+            "2024-03-01T09:30:00",
+            "2024-03-01T09:30:00.25",
+            "2024-03-01T09:30:00Z",
+            "2024-03-01T00:30:00+08:00",
+            "2024-03-01T09:30:00-05:30",
+        ] {
+            let front: PageFrontMatter = toml::from_str(&format!("date = {text}")).unwrap();
+            assert_eq!(front.date, Some(Date::parse(text).unwrap()), "{text}");
+        }
+        let invalid = toml::from_str::<PageFrontMatter>("date = 2024-02-30");
+        assert!(invalid.is_err());
+        let time_alone = toml::from_str::<PageFrontMatter>("date = 09:30:00");
+        assert!(time_alone.is_err());
     }
 
     #[test]
