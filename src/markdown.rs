@@ -244,7 +244,7 @@ impl<'a> Pass<'a> {
         *id = Some(id_text.clone().into());
         let heading = Heading {
             level: heading_level(*level),
-            permalink: format!("#{id_text}"),
+            permalink: ["#", &id_text].concat(),
             id: id_text,
             title,
             children: Vec::new(),

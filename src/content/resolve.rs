@@ -34,6 +34,13 @@ fn folder_path(folder: &str) -> String {
     path
 }
 
+/// Whether `relative` is a page bundle's `index.md` (in a folder of its own).
+fn is_bundle_file(relative: &str) -> bool {
+    relative
+        .strip_suffix(BUNDLE_FILE)
+        .is_some_and(|folder| folder.ends_with('/'))
+}
+
 /// A file name without `.md` and without a leading `YYYY-MM-DD-` or `YYYY-MM-DD_` (Zola's).
 fn file_slug(stem: &str) -> String {
     let bytes = stem.as_bytes();
@@ -51,6 +58,8 @@ pub(super) struct Resolver<'a> {
     section_at: HashMap<String, Option<usize>>,
     /// Folders of page bundles left out as drafts: their files stay unpublished too.
     draft_bundles: Vec<String>,
+    /// Each content folder's URL path, made once: a folder holds many pages.
+    folder_paths: HashMap<String, String>,
     problems: Vec<Diagnostic>,
 }
 
@@ -62,6 +71,7 @@ impl<'a> Resolver<'a> {
             content: Content::default(),
             section_at: HashMap::new(),
             draft_bundles: Vec::new(),
+            folder_paths: HashMap::new(),
             problems: Vec::new(),
         }
     }
@@ -153,9 +163,18 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// [`folder_path`] of `folder`, remembered.
+    fn folder_path(&mut self, folder: &str) -> &str {
+        if !self.folder_paths.contains_key(folder) {
+            self.folder_paths
+                .insert(folder.to_string(), folder_path(folder));
+        }
+        &self.folder_paths[folder]
+    }
+
     fn add_page(&mut self, source: Source, front: Arc<PageFrontMatter>) -> Result<(), Diagnostic> {
         if front.draft && !self.options.drafts {
-            if source.relative.ends_with(&format!("/{BUNDLE_FILE}")) {
+            if is_bundle_file(&source.relative) {
                 self.draft_bundles
                     .push(folder_of(&source.relative).to_string());
             }
@@ -206,7 +225,7 @@ impl<'a> Resolver<'a> {
                 )
                 .with_hint("write a path below the site root, like `path = \"about/team\"`")
             })?,
-            None => format!("{}{slug}/", folder_path(folder)),
+            None => format!("{}{slug}/", self.folder_path(folder)),
         };
         let area = match &front.area {
             Some(written) => Some(area_of(&source, written.get_ref())?),
@@ -255,7 +274,7 @@ impl<'a> Resolver<'a> {
             .content
             .pages
             .iter()
-            .filter(|page| page.source.relative.ends_with(&format!("/{BUNDLE_FILE}")))
+            .filter(|page| is_bundle_file(&page.source.relative))
             .map(|page| (folder_of(&page.source.relative), page.path.as_str()))
             .collect();
         for relative in assets {

@@ -337,7 +337,7 @@ fn absolute(heading: &Heading, page_url: &str) -> Heading {
         level: heading.level,
         id: heading.id.clone(),
         title: heading.title.clone(),
-        permalink: format!("{page_url}{}", heading.permalink),
+        permalink: [page_url, &heading.permalink].concat(),
         children: heading
             .children
             .iter()
