@@ -249,15 +249,23 @@ fn templates_get_urls_pages_sections_and_dates() {
         ),
     );
     site.run(["build"]).success();
+    assert_higher_education_shows(
+        &site,
+        &[
+            "current_url: https://example.org/priorities/higher-education/",
+            "current_path: /priorities/higher-education/",
+            "get_url: https://example.org/priorities/higher-education/#goals https://example.org/img/logo.txt",
+            "get_page: Higher education 1",
+            "get_section: Priorities 6",
+            "date: 01 March 2024",
+        ],
+    );
+}
+
+/// Asserts that the built page of `higher.md` holds each of `lines`.
+fn assert_higher_education_shows(site: &SiteTest, lines: &[&str]) {
     let page = site.file("public/priorities/higher-education/index.html");
-    for line in [
-        "current_url: https://example.org/priorities/higher-education/",
-        "current_path: /priorities/higher-education/",
-        "get_url: https://example.org/priorities/higher-education/#goals https://example.org/img/logo.txt",
-        "get_page: Higher education 1",
-        "get_section: Priorities 6",
-        "date: 01 March 2024",
-    ] {
+    for line in lines {
         assert!(page.contains(line), "no `{line}` in:\n{page}");
     }
 }
@@ -283,14 +291,14 @@ fn dates_at_an_offset_show_as_written() {
         ),
     );
     site.run(["build"]).success();
-    let page = site.file("public/priorities/higher-education/index.html");
-    for line in [
-        "raw: 2024-03-01T00:30:00+08:00",
-        "day: 2024-03-01",
-        "time: 01 March 2024 00:30 +08:00",
-    ] {
-        assert!(page.contains(line), "no `{line}` in:\n{page}");
-    }
+    assert_higher_education_shows(
+        &site,
+        &[
+            "raw: 2024-03-01T00:30:00+08:00",
+            "day: 2024-03-01",
+            "time: 01 March 2024 00:30 +08:00",
+        ],
+    );
 }
 
 /// The contract gives templates `config.language`.
