@@ -4,6 +4,7 @@
 //! and neighbours, assets their URL, and what no single file can check is checked across them
 //! (unique output paths, area numbers, declared taxonomies, aliases inside the site).
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -58,8 +59,6 @@ pub(super) struct Resolver<'a> {
     section_at: HashMap<String, Option<usize>>,
     /// Folders of page bundles left out as drafts: their files stay unpublished too.
     draft_bundles: Vec<String>,
-    /// Each content folder's URL path, made once: a folder holds many pages.
-    folder_paths: HashMap<String, String>,
     problems: Vec<Diagnostic>,
 }
 
@@ -71,7 +70,6 @@ impl<'a> Resolver<'a> {
             content: Content::default(),
             section_at: HashMap::new(),
             draft_bundles: Vec::new(),
-            folder_paths: HashMap::new(),
             problems: Vec::new(),
         }
     }
@@ -163,13 +161,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// [`folder_path`] of `folder`, remembered.
-    fn folder_path(&mut self, folder: &str) -> &str {
-        if !self.folder_paths.contains_key(folder) {
-            self.folder_paths
-                .insert(folder.to_string(), folder_path(folder));
+    /// The URL path of a content folder: its section's, when it has one (made once for the
+    /// many pages a folder holds), else made from the folder's name.
+    fn folder_url(&self, folder: &str) -> Cow<'_, str> {
+        match self.section_at.get(folder) {
+            Some(&Some(section)) => Cow::Borrowed(&self.content.sections[section].path),
+            _ => Cow::Owned(folder_path(folder)),
         }
-        &self.folder_paths[folder]
     }
 
     fn add_page(&mut self, source: Source, front: Arc<PageFrontMatter>) -> Result<(), Diagnostic> {
@@ -225,7 +223,7 @@ impl<'a> Resolver<'a> {
                 )
                 .with_hint("write a path below the site root, like `path = \"about/team\"`")
             })?,
-            None => format!("{}{slug}/", self.folder_path(folder)),
+            None => [&*self.folder_url(folder), &slug, "/"].concat(),
         };
         let area = match &front.area {
             Some(written) => Some(area_of(&source, written.get_ref())?),
@@ -288,14 +286,14 @@ impl<'a> Resolver<'a> {
             if in_draft {
                 continue;
             }
-            let folder_url = match (pages_by_bundle.get(folder), self.section_at.get(folder)) {
-                (Some(page_path), _) => (*page_path).to_string(),
-                (None, Some(Some(section))) => self.content.sections[*section].path.clone(),
-                (None, _) => folder_path(folder),
+            let folder_url = match pages_by_bundle.get(folder) {
+                Some(page_path) => Cow::Borrowed(*page_path),
+                None => self.folder_url(folder),
             };
+            let path = [&*folder_url, file_name].concat();
             self.content.assets.push(Asset {
                 source: self.config.root.join(CONTENT_DIR).join(relative),
-                path: format!("{folder_url}{file_name}"),
+                path,
             });
         }
     }
@@ -410,6 +408,13 @@ impl<'a> Resolver<'a> {
 /// Fills each section's page list in display order and links neighbours; the lists are empty
 /// and the pages without neighbours before.
 pub(super) fn order_pages(content: &mut Content) {
+    // From scratch, so that a patched content can be ordered again.
+    for section in &mut content.sections {
+        section.pages.clear();
+    }
+    for page in &mut content.pages {
+        (page.lower, page.higher) = (None, None);
+    }
     for (index, page) in content.pages.iter().enumerate() {
         content.sections[page.section].pages.push(index);
     }
@@ -576,12 +581,6 @@ pub(super) fn patch(
     }
     if !problems.is_empty() {
         return Err(problems);
-    }
-    for section in &mut content.sections {
-        section.pages.clear();
-    }
-    for page in &mut content.pages {
-        (page.lower, page.higher) = (None, None);
     }
     order_pages(&mut content);
     // The pages keep their terms: only the order within the terms that show them can change.
