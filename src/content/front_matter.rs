@@ -179,14 +179,21 @@ impl Date {
         let text = text.trim();
         let not_a_date = || format!("`{text}` is not a date");
         let pieces = Pieces::parse(text).map_err(|_| not_a_date())?;
-        let date = pieces.date();
-        Ok(match (pieces.time(), pieces.offset()) {
-            (None, None) => Self::Day(date),
-            (Some(time), None) => Self::Local(date.to_datetime(time)),
-            (Some(time), Some(offset)) => {
-                Self::AtOffset(date.to_datetime(time), offset.to_numeric_offset())
-            }
-            (None, Some(_)) => return Err(not_a_date()),
+        let offset = pieces.offset().map(|offset| offset.to_numeric_offset());
+        Self::from_parts(pieces.date(), pieces.time(), offset).ok_or_else(not_a_date)
+    }
+
+    /// A date from its parts as written: a day, maybe a time, and an offset only with a time.
+    fn from_parts(
+        day: jiff::civil::Date,
+        time: Option<jiff::civil::Time>,
+        offset: Option<jiff::tz::Offset>,
+    ) -> Option<Self> {
+        Some(match (time, offset) {
+            (None, None) => Self::Day(day),
+            (Some(time), None) => Self::Local(day.to_datetime(time)),
+            (Some(time), Some(offset)) => Self::AtOffset(day.to_datetime(time), offset),
+            (None, Some(_)) => return None,
         })
     }
 
@@ -211,25 +218,26 @@ impl Date {
             i8::try_from(date.day).ok()?,
         )
         .ok()?;
-        let Some(time) = written.time else {
-            return Some(Self::Day(day));
+        let time = match written.time {
+            Some(time) => Some(
+                jiff::civil::Time::new(
+                    i8::try_from(time.hour).ok()?,
+                    i8::try_from(time.minute).ok()?,
+                    i8::try_from(time.second.unwrap_or(0)).ok()?,
+                    i32::try_from(time.nanosecond.unwrap_or(0)).ok()?,
+                )
+                .ok()?,
+            ),
+            None => None,
         };
-        let time = jiff::civil::Time::new(
-            i8::try_from(time.hour).ok()?,
-            i8::try_from(time.minute).ok()?,
-            i8::try_from(time.second.unwrap_or(0)).ok()?,
-            i32::try_from(time.nanosecond.unwrap_or(0)).ok()?,
-        )
-        .ok()?;
-        let local = day.to_datetime(time);
-        Some(match written.offset {
-            None => Self::Local(local),
-            Some(toml::value::Offset::Z) => Self::AtOffset(local, jiff::tz::Offset::UTC),
+        let offset = match written.offset {
+            Some(toml::value::Offset::Z) => Some(jiff::tz::Offset::UTC),
             Some(toml::value::Offset::Custom { minutes }) => {
-                let offset = jiff::tz::Offset::from_seconds(i32::from(minutes) * 60).ok()?;
-                Self::AtOffset(local, offset)
+                Some(jiff::tz::Offset::from_seconds(i32::from(minutes) * 60).ok()?)
             }
-        })
+            None => None,
+        };
+        Self::from_parts(day, time, offset)
     }
 
     /// The day it falls on where it was written.

@@ -236,9 +236,7 @@ impl Snapshot {
         content.assets.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Diagnostics(problems).into_result(content)?)
     }
-}
 
-impl Snapshot {
     /// The content after edits that change only the values of existing pages (see
     /// `resolve::same_place`): `previous` patched, without resolving every page again. `None`
     /// when an edited file is not such a page, or can move or add something: resolve then.
