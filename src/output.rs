@@ -98,11 +98,6 @@ pub fn file_for(dir: &Path, url_path: &str) -> PathBuf {
     file
 }
 
-/// Writes the file of `url_path` in `dir`, creating folders as needed.
-pub fn write(dir: &Path, url_path: &str, bytes: &[u8]) -> io::Result<()> {
-    write_beside(dir, None, url_path, bytes).map(drop)
-}
-
 /// Writes the file of `url_path` into `dir`, a folder being filled for the first time. Where
 /// `previous` (the output this one replaces) holds the same bytes, its file is hard-linked
 /// instead of written: unchanged files keep their inode and timestamps, so a rebuild that
@@ -282,7 +277,7 @@ mod tests {
         fs::write(target.join(".git/HEAD"), "ref").unwrap();
         fs::write(target.join("stale.html"), "old").unwrap();
         let staging = Staging::create(site.path(), &target).unwrap();
-        write(staging.path(), "/a/", b"new").unwrap();
+        write_beside(staging.path(), None, "/a/", b"new").unwrap();
         staging.publish().unwrap();
         assert_eq!(
             fs::read_to_string(target.join("a/index.html")).unwrap(),
@@ -310,8 +305,8 @@ mod tests {
         use std::os::unix::fs::MetadataExt;
         let site = tempfile::tempdir().unwrap();
         let (old, new) = (site.path().join("old"), site.path().join("new"));
-        write(&old, "/same/", b"same").unwrap();
-        write(&old, "/changed/", b"before").unwrap();
+        write_beside(&old, None, "/same/", b"same").unwrap();
+        write_beside(&old, None, "/changed/", b"before").unwrap();
         write_beside(&new, Some(&old), "/same/", b"same").unwrap();
         write_beside(&new, Some(&old), "/changed/", b"after").unwrap();
         let inode = |dir: &Path, path| fs::metadata(file_for(dir, path)).unwrap().ino();
@@ -327,7 +322,7 @@ mod tests {
         fs::create_dir(&target).unwrap();
         fs::write(target.join("index.html"), "old").unwrap();
         let staging = Staging::create(site.path(), &target).unwrap();
-        write(staging.path(), "/", b"new").unwrap();
+        write_beside(staging.path(), None, "/", b"new").unwrap();
         drop(staging);
         assert_eq!(
             fs::read_to_string(target.join("index.html")).unwrap(),

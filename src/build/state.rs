@@ -29,7 +29,7 @@ pub struct State {
     pub snapshot: Snapshot,
     pub content: Content,
     pub targets: Arc<LinkTargets>,
-    pub sections_rendered: Vec<Rendered>,
+    pub sections_rendered: Arc<[Rendered]>,
     pub views: Views,
 }
 
@@ -154,7 +154,7 @@ impl State {
             snapshot,
             content,
             targets: Arc::clone(&self.targets),
-            sections_rendered: self.sections_rendered.clone(),
+            sections_rendered: Arc::clone(&self.sections_rendered),
             views,
         }
     }
@@ -213,7 +213,7 @@ impl State {
             snapshot,
             content,
             targets,
-            sections_rendered,
+            sections_rendered: sections_rendered.into(),
             views,
         })
     }
@@ -451,7 +451,7 @@ impl State {
         self.content
             .sections
             .iter()
-            .zip(&self.sections_rendered)
+            .zip(self.sections_rendered.iter())
             .map(|(section, rendered)| {
                 let anchors = Anchors {
                     ids: rendered.anchors.iter().cloned().collect(),
