@@ -46,7 +46,7 @@ pub struct LastBuild {
 }
 
 impl LastBuild {
-    /// The record of the last build, if there is one and its output folder.
+    /// The record of the last build, if there is one and its output folder is still there.
     pub fn load(options: &BuildOptions) -> Option<Self> {
         if !options.output().is_dir() {
             return None;
