@@ -22,11 +22,14 @@ use crate::config::SOURCE_DIRS;
 /// How long the debouncer waits for a save's events to settle. It hands over what settled on
 /// every tick, a quarter of this.
 const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How long a batch keeps taking later events of the same burst (a checkout, a save of many
-/// files): two of the debouncer's ticks, so that what it hands over on consecutive ticks makes
-/// one batch. A tick that comes later still splits the burst into two updates, each exact.
-/// Every save waits this long once, so it is kept short.
-const BURST: Duration = Duration::from_millis(5);
+/// How long a batch waits for more after the first events it gets: two of the debouncer's
+/// ticks, so that what it hands over on consecutive ticks makes one batch. Every save waits
+/// this long once, so it is kept short.
+const SETTLE: Duration = Duration::from_millis(5);
+/// How long a batch that got more than one hand-over (a checkout, a script writing many
+/// files) waits for the next: the writer may be paused by a busy machine for longer than a
+/// tick, and a burst split in two is two updates instead of one.
+const BURST: Duration = Duration::from_millis(50);
 
 /// What the command loop is told.
 #[derive(Debug)]
@@ -111,9 +114,13 @@ impl Watcher {
             return Signal::Stop;
         };
         let mut batch: BTreeSet<PathBuf> = paths.into_iter().collect();
+        let mut wait = SETTLE;
         loop {
-            match self.signals.recv_timeout(BURST) {
-                Ok(Signal::Changed(more)) => batch.extend(more),
+            match self.signals.recv_timeout(wait) {
+                Ok(Signal::Changed(more)) => {
+                    batch.extend(more);
+                    wait = BURST;
+                }
                 Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Signal::Stop,
                 Err(RecvTimeoutError::Timeout) => {
                     return Signal::Changed(batch.into_iter().collect());
