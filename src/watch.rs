@@ -1,34 +1,28 @@
 //! File-system events in, batches of changed site files out.
 //!
-//! notify's debouncer folds the events of one save (an editor's write-to-temp-and-rename is
-//! several) into one; a burst that outlasts it (a checkout touching hundreds of files) is
-//! merged into one batch too, as long as the debouncer keeps handing over its events, so it
-//! causes one rebuild. Only the files the build reads count:
-//! the configuration, `content/`, `templates/`, `themes/` and `static/`, minus hidden files and
-//! editors' swap and backup files. Ctrl-C arrives on the same channel, so the command loop can
-//! stop between rebuilds.
+//! The events of one save (an editor's write-to-temp-and-rename is several) come within
+//! microseconds of each other: a batch ends once no event came for [`SETTLE`], so a save is
+//! one batch. Events that keep coming for longer than that are a burst (a checkout touching
+//! hundreds of files, a script writing many): its batch ends only after a quiet [`BURST`],
+//! so that a writer paused by a busy machine does not split it into many rebuilds. Only the
+//! files the build reads count: the configuration, `content/`, `templates/`, `themes/` and
+//! `static/`, minus hidden files and editors' swap and backup files. Ctrl-C arrives on the
+//! same channel, so the command loop can stop between rebuilds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use notify::{EventKind, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::config::SOURCE_DIRS;
 
-/// How long the debouncer waits for a save's events to settle. It hands over what settled on
-/// every tick, a quarter of this.
-const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How long a batch waits for more after the first events it gets: two of the debouncer's
-/// ticks, so that what it hands over on consecutive ticks makes one batch. Every save waits
-/// this long once, so it is kept short.
+/// How long a batch waits for more after the last event: every save waits this long once,
+/// so it is kept short.
 const SETTLE: Duration = Duration::from_millis(5);
-/// How long a batch that got more than one hand-over (a checkout, a script writing many
-/// files) waits for the next: the writer may be paused by a busy machine for longer than a
-/// tick, and a burst split in two is two updates instead of one.
+/// How long a burst's batch (events for longer than [`SETTLE`]) waits after the last event.
 const BURST: Duration = Duration::from_millis(50);
 
 /// What the command loop is told.
@@ -42,7 +36,7 @@ pub enum Signal {
 
 /// Watches a site until dropped.
 pub struct Watcher {
-    _debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    _watcher: RecommendedWatcher,
     signals: Receiver<Signal>,
     sender: Sender<Signal>,
 }
@@ -57,26 +51,26 @@ impl Watcher {
             config_file: root.join(config_file),
         };
         let events = sender.clone();
-        let mut debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
-            let paths: Vec<PathBuf> = match result {
-                Ok(events) => events
+        let mut watcher =
+            notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+                // A watch error: the next save tries again.
+                let Ok(event) = event else { return };
+                // Reading a file is an event too: the build's own reads must not count.
+                if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
+                    return;
+                }
+                let paths: Vec<PathBuf> = event
+                    .paths
                     .into_iter()
-                    // Reading a file is an event too: the build's own reads must not count.
-                    .filter(|event| {
-                        !matches!(event.event.kind, EventKind::Access(_) | EventKind::Other)
-                    })
-                    .flat_map(|event| event.event.paths)
                     .filter(|path| filter.wants(path))
-                    .collect(),
-                Err(_) => return, // a watch error; the next save tries again
-            };
-            if !paths.is_empty() {
-                let _ = events.send(Signal::Changed(paths));
-            }
-        })
-        .context("starting the file watcher")?;
+                    .collect();
+                if !paths.is_empty() {
+                    let _ = events.send(Signal::Changed(paths));
+                }
+            })
+            .context("starting the file watcher")?;
         // The root itself, not recursively, sees site.toml and folders created later.
-        debouncer
+        watcher
             .watch(&root, RecursiveMode::NonRecursive)
             .with_context(|| format!("watching {}", root.display()))?;
         for folder in SOURCE_DIRS
@@ -84,12 +78,12 @@ impl Watcher {
             .iter()
             .filter(|f| f.is_dir())
         {
-            debouncer
+            watcher
                 .watch(folder, RecursiveMode::Recursive)
                 .with_context(|| format!("watching {}", folder.display()))?;
         }
         Ok(Self {
-            _debouncer: debouncer,
+            _watcher: watcher,
             signals,
             sender,
         })
@@ -105,7 +99,8 @@ impl Watcher {
         .context("listening for Ctrl-C")
     }
 
-    /// Waits for the next change or Ctrl-C. A burst of changes comes as one batch.
+    /// Waits for the next change or Ctrl-C. A save, or a burst of changes, comes as one
+    /// batch.
     pub fn next(&self) -> Signal {
         let Ok(first) = self.signals.recv() else {
             return Signal::Stop;
@@ -113,14 +108,16 @@ impl Watcher {
         let Signal::Changed(paths) = first else {
             return Signal::Stop;
         };
+        let started = Instant::now();
         let mut batch: BTreeSet<PathBuf> = paths.into_iter().collect();
-        let mut wait = SETTLE;
         loop {
+            let wait = if started.elapsed() < SETTLE {
+                SETTLE
+            } else {
+                BURST
+            };
             match self.signals.recv_timeout(wait) {
-                Ok(Signal::Changed(more)) => {
-                    batch.extend(more);
-                    wait = BURST;
-                }
+                Ok(Signal::Changed(more)) => batch.extend(more),
                 Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Signal::Stop,
                 Err(RecvTimeoutError::Timeout) => {
                     return Signal::Changed(batch.into_iter().collect());
