@@ -66,8 +66,9 @@ pub struct Source {
     /// Path relative to `content/` with `/` separators, as `@/` links name it. Shared, like
     /// the path: it names the page in every lookup, listing and record of what a page read.
     pub relative: Arc<str>,
-    /// Shared: the content snapshot and the resolved content hold the same text.
-    pub text: Arc<str>,
+    /// Shared: the content snapshot and the resolved content hold the same text. An
+    /// `Arc<String>`, not an `Arc<str>`, so that the text read is not copied once more.
+    pub text: Arc<String>,
     pub body_start: usize,
 }
 
@@ -76,7 +77,7 @@ impl Default for Source {
         Self {
             path: Path::new("").into(),
             relative: "".into(),
-            text: "".into(),
+            text: Arc::default(),
             body_start: 0,
         }
     }
@@ -339,7 +340,7 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         body_start: split.body_start,
         path: path.into(),
         relative: Arc::clone(relative),
-        text: text.into(),
+        text: Arc::new(text),
     };
     Ok(Document { source, front })
 }

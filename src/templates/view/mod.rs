@@ -310,7 +310,7 @@ impl Views {
 /// What a page's summary is made from: its text (shared, so the same text is the same
 /// allocation), its path and its section. The base URL is the same within a session.
 struct PageKey {
-    text: Arc<str>,
+    text: Arc<String>,
     path: String,
     section: Arc<str>,
 }
