@@ -5,9 +5,12 @@
 //! changes meaning or goes away. `tasks.csv` is one row per task, UTF-8 with a byte order
 //! mark so that spreadsheet programs read Chinese text correctly.
 
+use std::io::Write as _;
+
 use serde::Serialize;
 
 use super::state::State;
+use crate::content::front_matter::Date;
 use crate::content::{Area, Progress};
 use crate::templates::{Read, escape_html};
 
@@ -52,7 +55,7 @@ impl SiteFile {
     /// What the file shows, for live updates.
     pub fn reads(self) -> Vec<Read> {
         match self {
-            Self::Sitemap => vec![Read::Site],
+            Self::Sitemap => vec![Read::Addresses],
             Self::Robots => Vec::new(),
             Self::PlanJson | Self::TasksCsv => vec![Read::Plan],
         }
@@ -60,7 +63,7 @@ impl SiteFile {
 
     pub fn render(self, state: &State) -> Vec<u8> {
         match self {
-            Self::Sitemap => sitemap(state).into_bytes(),
+            Self::Sitemap => sitemap(state),
             Self::Robots => robots(state).into_bytes(),
             Self::PlanJson => plan_json(state),
             Self::TasksCsv => tasks_csv(state),
@@ -69,44 +72,29 @@ impl SiteFile {
 }
 
 /// Every page, section and taxonomy page, with the page's last change where it says.
-fn sitemap(state: &State) -> String {
-    let base = &state.config.base_url;
-    let content = &state.content;
-    let mut entries: Vec<(String, Option<String>)> = content
-        .pages
-        .iter()
-        .map(|page| {
-            let changed = page.front.updated.or(page.front.date);
-            (page.path.clone(), changed.map(|date| date.to_string()))
-        })
-        .collect();
-    let sections = content
-        .sections
-        .iter()
-        .filter(|section| section.front.render && section.front.redirect_to.is_none());
-    entries.extend(sections.map(|section| (section.path.clone(), None)));
-    for taxonomy in &content.taxonomies {
-        entries.push((taxonomy.path.clone(), None));
-        entries.extend(taxonomy.terms.iter().map(|term| (term.path.clone(), None)));
-    }
-    entries.sort();
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+fn sitemap(state: &State) -> Vec<u8> {
+    let mut entries: Vec<(&str, Option<Date>)> = state.content.addresses().collect();
+    // Output paths are unique: the order is the paths' alone.
+    entries.sort_unstable_by_key(|(path, _)| *path);
+    let base = escape_html(&state.config.base_url.as_str());
+    let mut xml = Vec::with_capacity(100 * entries.len());
+    xml.extend_from_slice(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for (path, changed) in entries {
-        xml.push_str("  <url>\n    <loc>");
-        xml.push_str(&escape_html(&base.permalink(&path)));
-        xml.push_str("</loc>\n");
+        xml.extend_from_slice(b"  <url>\n    <loc>");
+        xml.extend_from_slice(base.as_bytes());
+        tera::escape_html(path, &mut xml).expect("writing to a Vec cannot fail");
+        xml.extend_from_slice(b"</loc>\n");
         if let Some(changed) = changed {
-            xml.push_str(&format!(
-                "    <lastmod>{}</lastmod>\n",
-                escape_html(&changed)
-            ));
+            // A date's text (digits, `-`, `:`, `T`, `Z`, `+`) needs no escaping.
+            writeln!(xml, "    <lastmod>{changed}</lastmod>")
+                .expect("writing to a Vec cannot fail");
         }
-        xml.push_str("  </url>\n");
+        xml.extend_from_slice(b"  </url>\n");
     }
-    xml.push_str("</urlset>\n");
+    xml.extend_from_slice(b"</urlset>\n");
     xml
 }
 

@@ -165,7 +165,7 @@ impl Status {
 }
 
 /// A date as front matter gives it: a TOML date or datetime, or a string holding one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Date {
     Day(jiff::civil::Date),
     /// A date-time at an offset from UTC, kept as written: `2024-03-01T08:00:00+08:00` is the

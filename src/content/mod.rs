@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use front_matter::{PageFrontMatter, SectionFrontMatter};
+use front_matter::{Date, PageFrontMatter, SectionFrontMatter};
 pub use plan::{Area, Progress, Task};
 
 /// The folder, under the site root, that holds the Markdown.
@@ -49,6 +49,25 @@ impl Content {
             .collect();
         areas.sort_by_key(|(_, area)| area.number);
         areas
+    }
+
+    /// Every address a sitemap lists, with a page's last change (`updated`, else `date`):
+    /// the pages, the sections that are rendered, the taxonomies and their terms.
+    pub fn addresses(&self) -> impl Iterator<Item = (&str, Option<Date>)> {
+        let pages = self
+            .pages
+            .iter()
+            .map(|page| (page.path.as_str(), page.front.updated.or(page.front.date)));
+        let sections = self
+            .sections
+            .iter()
+            .filter(|section| section.front.render && section.front.redirect_to.is_none())
+            .map(|section| (section.path.as_str(), None));
+        let taxonomies = self.taxonomies.iter().flat_map(|taxonomy| {
+            let terms = taxonomy.terms.iter().map(|term| (term.path.as_str(), None));
+            std::iter::once((taxonomy.path.as_str(), None)).chain(terms)
+        });
+        pages.chain(sections).chain(taxonomies)
     }
 
     /// The progress of the whole plan: every task of every area.

@@ -51,8 +51,11 @@ pub enum Read {
     Plan,
     /// `menu`, the home page's sections and pages.
     Menu,
-    /// Any page, section or taxonomy (what a sitemap lists).
+    /// Any page, section or taxonomy (what a site feed shows).
     Site,
+    /// The address of every page, section and taxonomy, and the pages' dates (what a sitemap
+    /// lists).
+    Addresses,
 }
 
 thread_local! {

@@ -32,35 +32,31 @@ fn random_edits_of_the_minimal_site_match_clean_builds() {
 #[test]
 fn area_edits_match_clean_builds_and_report_mistakes() {
     let site = SiteTest::shipped();
-    let options = options_of(&site);
-    let live = site.outside().join("live");
-    let mut session = Session::open(&options, &live).unwrap();
+    let mut live = Live::open(&site);
     let page = site.path("content/priorities/07-teachers.md");
     let text = fs::read_to_string(&page).unwrap();
-    let clean = |what: &str| {
-        let dir = site.outside().join(format!("clean-{what}"));
-        Session::open(&options, &dir).unwrap();
-        assert_same(&tree(&live), &tree(&dir), what);
-    };
 
     fs::write(
         &page,
         text.replacen("status = \"planned\"", "status = \"done\"", 1),
     )
     .unwrap();
-    session.update(std::slice::from_ref(&page)).unwrap();
-    clean("status");
+    live.session.update(std::slice::from_ref(&page)).unwrap();
+    live.assert_matches_clean("status");
 
     fs::write(&page, with_first_task_untitled(&text)).unwrap();
-    let error = session.update(std::slice::from_ref(&page)).unwrap_err();
+    let error = live
+        .session
+        .update(std::slice::from_ref(&page))
+        .unwrap_err();
     assert!(
         format!("{error:#}").contains("empty task title"),
         "{error:#}"
     );
 
     fs::write(&page, &text).unwrap();
-    session.update(std::slice::from_ref(&page)).unwrap();
-    clean("mended");
+    live.session.update(std::slice::from_ref(&page)).unwrap();
+    live.assert_matches_clean("mended");
 }
 
 /// A retitled page moves within the listings of its terms: the update sorts again just the
@@ -73,29 +69,70 @@ fn a_retitled_page_moves_within_its_terms() {
         "templates/taxonomy_single.html",
         "{% for p in term.pages %}{{ p.title }}\n{% endfor %}",
     );
-    let options = options_of(&site);
-    let live = site.outside().join("live");
-    let mut session = Session::open(&options, &live).unwrap();
+    let mut live = Live::open(&site);
     let listed = |dir: &Path| {
         let term = dir.join("topics/ideological-and-political-work/index.html");
         fs::read_to_string(term).unwrap()
     };
     // The areas under the topic have no date: the term lists them by title.
     let (virtue, party) = ("Cultivating people with virtue", "Party leadership");
-    let before = listed(&live);
+    let before = listed(&live.dir);
     assert!(before.find(virtue).unwrap() < before.find(party).unwrap());
 
     let page = "content/priorities/02-cultivating-virtue.md";
     let retitled = "Virtue: cultivating people";
     let title = |title: &str| format!("title = \"{title}\"");
     site.replace(page, &title(virtue), &title(retitled));
-    session.update(&[site.path(page)]).unwrap();
-    let after = listed(&live);
+    live.session.update(&[site.path(page)]).unwrap();
+    let after = listed(&live.dir);
     assert!(after.find(party).unwrap() < after.find(retitled).unwrap());
+    live.assert_matches_clean("retitled");
+}
 
-    let clean = site.outside().join("clean");
-    Session::open(&options, &clean).unwrap();
-    assert_same(&tree(&live), &tree(&clean), "retitled");
+/// A section that is no longer rendered leaves the sitemap, though nothing a template shows
+/// of it changed.
+#[test]
+fn a_section_no_longer_rendered_leaves_the_sitemap() {
+    let site = SiteTest::shipped();
+    let mut live = Live::open(&site);
+    let sitemap = |dir: &Path| fs::read_to_string(dir.join("sitemap.xml")).unwrap();
+    let listed = "<loc>https://example.org/priorities/</loc>";
+    assert!(sitemap(&live.dir).contains(listed));
+
+    let section = "content/priorities/_index.md";
+    site.replace(section, "+++\n", "+++\nrender = false\n");
+    live.session.update(&[site.path(section)]).unwrap();
+    assert!(!sitemap(&live.dir).contains(listed));
+    live.assert_matches_clean("unrendered");
+}
+
+/// A live preview's session of a site, keeping `live/` beside it up to date.
+struct Live<'a> {
+    site: &'a SiteTest,
+    options: BuildOptions,
+    dir: PathBuf,
+    session: Session,
+}
+
+impl<'a> Live<'a> {
+    fn open(site: &'a SiteTest) -> Self {
+        let options = options_of(site);
+        let dir = site.outside().join("live");
+        let session = Session::open(&options, &dir).unwrap();
+        Self {
+            site,
+            options,
+            dir,
+            session,
+        }
+    }
+
+    /// Asserts that `live/` holds what a clean build writes (into `clean-<what>/`).
+    fn assert_matches_clean(&self, what: &str) {
+        let clean = self.site.outside().join(format!("clean-{what}"));
+        Session::open(&self.options, &clean).unwrap();
+        assert_same(&tree(&self.dir), &tree(&clean), what);
+    }
 }
 
 fn options_of(site: &SiteTest) -> BuildOptions {
@@ -357,8 +394,20 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
         }
         8 => {
             let section = random.pick(&sections).clone();
-            append(&section, &format!("\nSection text of step {step}.\n"));
-            (format!("body of {}", shown(&section)), vec![section])
+            if random.below(2) == 0 {
+                append(&section, &format!("\nSection text of step {step}.\n"));
+                (format!("body of {}", shown(&section)), vec![section])
+            } else {
+                // A section no longer rendered leaves the sitemap; rendered again, it is back.
+                let render = fs::read_to_string(&section)
+                    .unwrap()
+                    .contains("render = false");
+                set_key(&section, "render", &render.to_string());
+                (
+                    format!("render = {render} in {}", shown(&section)),
+                    vec![section],
+                )
+            }
         }
         9 => {
             let templates: Vec<PathBuf> = walk(&root.join("templates"))

@@ -31,6 +31,8 @@ pub struct Lookup {
     pub(super) term_pages: HashMap<(String, String), Vec<Arc<str>>>,
     pub(super) term_names: HashMap<(String, String), String>,
     pub(super) taxonomy_terms: HashMap<String, Vec<String>>,
+    /// A fingerprint of what a sitemap lists (`Content::addresses`).
+    pub(super) addresses: u64,
     pub(in crate::templates) plan: Value,
     pub(in crate::templates) menu: Value,
 }
@@ -153,6 +155,9 @@ impl Lookup {
         // Link targets are shared while no URL changes.
         if !Arc::ptr_eq(&self.permalinks, &after.permalinks) {
             reads.extend(differing(&*self.permalinks, &*after.permalinks).map(Read::Url));
+        }
+        if self.addresses != after.addresses {
+            reads.insert(Read::Addresses);
         }
         if self.plan != after.plan {
             reads.insert(Read::Plan);

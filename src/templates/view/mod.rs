@@ -4,6 +4,7 @@
 //! reference-counted), so a listing of 1,000 pages costs 1,000 summaries for the whole build,
 //! not per page that shows it.
 
+use std::hash::{BuildHasher as _, Hash, Hasher as _};
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashSet};
@@ -186,6 +187,7 @@ impl Views {
             ),
             plan: plan(content, base),
             menu: menu(content, base),
+            addresses: fingerprint(content.addresses()),
         };
         Self {
             base: base.clone(),
@@ -329,6 +331,15 @@ impl PageKey {
             && self.path == other.path
             && self.section == other.section
     }
+}
+
+/// A fingerprint of `items` that is the same for the same items within one process.
+fn fingerprint<T: Hash>(items: impl Iterator<Item = T>) -> u64 {
+    let mut hasher = foldhash::fast::FixedState::default().build_hasher();
+    for item in items {
+        item.hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// A table-of-contents entry whose permalink includes the page's URL.
