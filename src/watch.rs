@@ -1,13 +1,16 @@
 //! File-system events in, batches of changed site files out.
 //!
 //! The events of one save (an editor's write-to-temp-and-rename is several) come within
-//! microseconds of each other: a batch ends once no event came for [`SETTLE`], so a save is
-//! one batch. Events that keep coming for longer than that are a burst (a checkout touching
-//! hundreds of files, a script writing many): its batch ends only after a quiet [`BURST`],
-//! so that a writer paused by a busy machine does not split it into many rebuilds. Only the
-//! files the build reads count: the configuration, `content/`, `templates/`, `themes/` and
-//! `static/`, minus hidden files and editors' swap and backup files. Ctrl-C arrives on the
-//! same channel, so the command loop can stop between rebuilds.
+//! microseconds of each other: a batch ends once no event came for 5 ms, so a save is
+//! normally one batch. Events that keep coming for longer than that are a burst (a checkout
+//! touching hundreds of files, a script writing many): its batch ends only after 50 ms of
+//! quiet, so that a writer paused by a busy machine does not split it into many rebuilds, or
+//! once it is a second old, so that a steady writer still sees its changes. Only the files
+//! the build reads count: the configuration, `content/`, `templates/`, `themes/` and
+//! `static/`, minus hidden files and editors' swap and backup files. When the system lost
+//! events (its queue overflowed), the batch names the configuration file, which reloads the
+//! whole site. Ctrl-C arrives on the same channel, so the command loop can stop between
+//! rebuilds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -24,6 +27,18 @@ use crate::config::SOURCE_DIRS;
 const SETTLE: Duration = Duration::from_millis(5);
 /// How long a burst's batch (events for longer than [`SETTLE`]) waits after the last event.
 const BURST: Duration = Duration::from_millis(50);
+/// The age at which a batch is handed over even if events are still coming.
+const LONGEST: Duration = Duration::from_secs(1);
+
+/// How long a batch whose first event came `age` ago waits for another; zero once it is
+/// to be built.
+fn quiet_wait(age: Duration) -> Duration {
+    if age < SETTLE {
+        SETTLE
+    } else {
+        BURST.min(LONGEST.saturating_sub(age))
+    }
+}
 
 /// What the command loop is told.
 #[derive(Debug)]
@@ -54,17 +69,9 @@ impl Watcher {
         let mut watcher =
             notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
                 // A watch error: the next save tries again.
-                let Ok(event) = event else { return };
-                // Reading a file is an event too: the build's own reads must not count.
-                if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
-                    return;
-                }
-                let paths: Vec<PathBuf> = event
-                    .paths
-                    .into_iter()
-                    .filter(|path| filter.wants(path))
-                    .collect();
-                if !paths.is_empty() {
+                if let Ok(event) = event
+                    && let Some(paths) = filter.changed_paths(event)
+                {
                     let _ = events.send(Signal::Changed(paths));
                 }
             })
@@ -111,12 +118,7 @@ impl Watcher {
         let started = Instant::now();
         let mut batch: BTreeSet<PathBuf> = paths.into_iter().collect();
         loop {
-            let wait = if started.elapsed() < SETTLE {
-                SETTLE
-            } else {
-                BURST
-            };
-            match self.signals.recv_timeout(wait) {
+            match self.signals.recv_timeout(quiet_wait(started.elapsed())) {
                 Ok(Signal::Changed(more)) => batch.extend(more),
                 Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Signal::Stop,
                 Err(RecvTimeoutError::Timeout) => {
@@ -134,6 +136,23 @@ struct Filter {
 }
 
 impl Filter {
+    /// The paths of `event` that the build reads, if any.
+    fn changed_paths(&self, event: notify::Event) -> Option<Vec<PathBuf>> {
+        if event.need_rescan() {
+            return Some(vec![self.config_file.clone()]);
+        }
+        // Reading a file is an event too: the build's own reads must not count.
+        if matches!(event.kind, EventKind::Access(_) | EventKind::Other) {
+            return None;
+        }
+        let paths: Vec<PathBuf> = event
+            .paths
+            .into_iter()
+            .filter(|path| self.wants(path))
+            .collect();
+        (!paths.is_empty()).then_some(paths)
+    }
+
     fn wants(&self, path: &Path) -> bool {
         if path == self.config_file {
             return true;
@@ -166,12 +185,16 @@ fn is_editor_file(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn only_the_files_the_build_reads_count() {
-        let filter = Filter {
+    fn filter() -> Filter {
+        Filter {
             root: PathBuf::from("/site"),
             config_file: PathBuf::from("/site/site.toml"),
-        };
+        }
+    }
+
+    #[test]
+    fn only_the_files_the_build_reads_count() {
+        let filter = filter();
         for wanted in [
             "/site/site.toml",
             "/site/content/a.md",
@@ -190,5 +213,34 @@ mod tests {
         ] {
             assert!(!filter.wants(Path::new(unwanted)), "{unwanted}");
         }
+    }
+
+    #[test]
+    fn lost_events_reload_the_whole_site_and_reads_are_ignored() {
+        let filter = filter();
+        let lost = notify::Event::new(EventKind::Other).set_flag(notify::event::Flag::Rescan);
+        assert_eq!(
+            filter.changed_paths(lost),
+            Some(vec![PathBuf::from("/site/site.toml")])
+        );
+        let read = notify::Event::new(EventKind::Access(notify::event::AccessKind::Any))
+            .add_path(PathBuf::from("/site/content/a.md"));
+        assert_eq!(filter.changed_paths(read), None);
+        let write = notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Any))
+            .add_path(PathBuf::from("/site/content/a.md"))
+            .add_path(PathBuf::from("/site/public/a/index.html"));
+        assert_eq!(
+            filter.changed_paths(write),
+            Some(vec![PathBuf::from("/site/content/a.md")])
+        );
+    }
+
+    #[test]
+    fn a_save_waits_briefly_a_burst_for_quiet_and_no_batch_for_ever() {
+        let ms = Duration::from_millis;
+        assert_eq!(quiet_wait(ms(0)), SETTLE);
+        assert_eq!(quiet_wait(ms(20)), BURST);
+        assert_eq!(quiet_wait(ms(980)), ms(20));
+        assert_eq!(quiet_wait(ms(1500)), Duration::ZERO);
     }
 }

@@ -74,8 +74,8 @@ impl SiteFile {
 /// Every page, section and taxonomy page, with the page's last change where it says.
 fn sitemap(state: &State) -> Vec<u8> {
     let mut entries: Vec<(&str, Option<Date>)> = state.content.addresses().collect();
-    // Output paths are unique: the order is the paths' alone.
-    entries.sort_unstable_by_key(|(path, _)| *path);
+    // Sorted by address; a stable sort keeps the order fixed should two share one.
+    entries.sort_by_key(|(path, _)| *path);
     let base = escape_html(&state.config.base_url.as_str());
     let mut xml = Vec::with_capacity(100 * entries.len());
     xml.extend_from_slice(
@@ -88,7 +88,7 @@ fn sitemap(state: &State) -> Vec<u8> {
         tera::escape_html(path, &mut xml).expect("writing to a Vec cannot fail");
         xml.extend_from_slice(b"</loc>\n");
         if let Some(changed) = changed {
-            // A date's text (digits, `-`, `:`, `T`, `Z`, `+`) needs no escaping.
+            // A date's text holds no markup characters: it needs no escaping.
             writeln!(xml, "    <lastmod>{changed}</lastmod>")
                 .expect("writing to a Vec cannot fail");
         }

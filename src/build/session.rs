@@ -282,7 +282,7 @@ impl Session {
                 path: old.path.clone(),
                 relative: old.relative.clone(),
                 body_start: old.body_start,
-                text: text.into(),
+                text: Arc::new(text),
             };
             sources.push((index, source));
         }

@@ -77,8 +77,8 @@ fn an_editors_atomic_save_updates_public_and_its_temporary_file_stays_out() {
 
 /// 200 pages written as fast as a loop can (a checkout, a script) are one batch: public/ must
 /// end with all of them, equal to a clean build, after at most two rebuilds. Two, not one,
-/// because a slow machine may stretch the writes past the watcher's burst window; the point
-/// is that it is not a rebuild per file. (On a loaded machine a batch can also catch a page
+/// because a slow machine may pause the writer for longer than the watcher waits for quiet;
+/// the point is that it is not a rebuild per file. (On a loaded machine a batch can also catch a page
 /// created but not yet written and report it; the next batch recovers, so stderr is not
 /// checked here.)
 #[test]

@@ -32,7 +32,7 @@ pub struct Lookup {
     pub(super) term_names: HashMap<(String, String), String>,
     pub(super) taxonomy_terms: HashMap<String, Vec<String>>,
     /// A fingerprint of what a sitemap lists (`Content::addresses`).
-    pub(super) addresses: u64,
+    pub(super) addresses_fingerprint: u64,
     pub(in crate::templates) plan: Value,
     pub(in crate::templates) menu: Value,
 }
@@ -156,7 +156,7 @@ impl Lookup {
         if !Arc::ptr_eq(&self.permalinks, &after.permalinks) {
             reads.extend(differing(&*self.permalinks, &*after.permalinks).map(Read::Url));
         }
-        if self.addresses != after.addresses {
+        if self.addresses_fingerprint != after.addresses_fingerprint {
             reads.insert(Read::Addresses);
         }
         if self.plan != after.plan {

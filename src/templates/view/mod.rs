@@ -187,7 +187,7 @@ impl Views {
             ),
             plan: plan(content, base),
             menu: menu(content, base),
-            addresses: fingerprint(content.addresses()),
+            addresses_fingerprint: fingerprint(content.addresses()),
         };
         Self {
             base: base.clone(),
