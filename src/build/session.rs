@@ -23,7 +23,7 @@ use crate::config;
 use crate::content::{CONTENT_DIR, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output;
-use crate::templates::Read;
+use crate::templates::fingerprints;
 
 /// A site built into `dir`, ready for updates.
 pub struct Session {
@@ -46,7 +46,8 @@ pub struct Session {
 
 struct Written {
     kind: OutputKind,
-    reads: Vec<Read>,
+    /// The [`fingerprints`] of what its rendering read.
+    reads: Box<[u64]>,
 }
 
 /// What an update did.
@@ -334,7 +335,8 @@ impl Session {
         let dirty: Vec<&Job> = match changed_sources {
             None => jobs.iter().collect(),
             Some(sources) => {
-                let changed = self.state.views.lookup().changes(state.views.lookup());
+                let changes = self.state.views.lookup().changes(state.views.lookup());
+                let changed = fingerprints(&changes);
                 jobs.iter()
                     .filter(|job| self.is_dirty(job, &changed, sources))
                     .collect()
@@ -392,7 +394,8 @@ impl Session {
 
     /// Whether `job` can render differently now: it is new, it is another kind of output
     /// than before at that path, its page's text changed, or it read something that changed.
-    fn is_dirty(&self, job: &Job, changed: &HashSet<Read>, sources: &HashSet<Arc<str>>) -> bool {
+    /// `changed` holds the [`fingerprints`] of what changed.
+    fn is_dirty(&self, job: &Job, changed: &[u64], sources: &HashSet<Arc<str>>) -> bool {
         let Some(before) = self.outputs.get(&job.path) else {
             return true;
         };
@@ -404,7 +407,10 @@ impl Session {
         {
             return true;
         }
-        before.reads.iter().any(|read| changed.contains(read))
+        before
+            .reads
+            .iter()
+            .any(|read| changed.binary_search(read).is_ok())
     }
 
     /// Splits rendered outputs into successes and problems; any problem fails the update.

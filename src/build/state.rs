@@ -19,7 +19,7 @@ use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::Diagnostics;
 use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
-use crate::templates::{Read, Templates, Views};
+use crate::templates::{Read, Templates, Views, fingerprints};
 
 /// The site, loaded: configuration, templates, content and the values templates read.
 pub struct State {
@@ -90,7 +90,8 @@ enum Work {
 /// A rendered output and what its rendering read.
 pub struct Output {
     pub bytes: Vec<u8>,
-    pub reads: Vec<Read>,
+    /// The [`fingerprints`] of what the rendering read.
+    pub reads: Box<[u64]>,
     /// For a page: its `content/`-relative path and anchors.
     pub anchors: Option<(Arc<str>, Anchors)>,
 }
@@ -409,7 +410,7 @@ impl State {
                 };
                 Ok(Output {
                     bytes,
-                    reads,
+                    reads: fingerprints(&reads),
                     anchors: Some((page.source.relative.clone(), anchors)),
                 })
             }
@@ -418,29 +419,28 @@ impl State {
                 context,
                 reads,
             } => {
-                let mut all = self
+                let read = self
                     .templates
                     .render(name, context.clone(), lookup, &mut bytes)?;
-                all.extend(reads.iter().cloned());
                 Ok(Output {
                     bytes,
-                    reads: all,
+                    reads: fingerprints(read.iter().chain(reads)),
                     anchors: None,
                 })
             }
             Work::Redirect(url) => Ok(Output {
                 bytes: redirect_page(url).into_bytes(),
-                reads: Vec::new(),
+                reads: Box::default(),
                 anchors: None,
             }),
             Work::File(file) => Ok(Output {
                 bytes: file.render(self),
-                reads: file.reads(),
+                reads: fingerprints(&file.reads()),
                 anchors: None,
             }),
             Work::Feed(scope) => Ok(Output {
                 bytes: scope.render(self),
-                reads: vec![scope.read(self)],
+                reads: fingerprints(&[scope.read(self)]),
                 anchors: None,
             }),
         }

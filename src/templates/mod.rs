@@ -10,6 +10,7 @@ mod view;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::hash::BuildHasher as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -56,6 +57,18 @@ pub enum Read {
     /// The address of every page, section and taxonomy, and the pages' dates (what a sitemap
     /// lists).
     Addresses,
+}
+
+/// Numbers standing for `reads`, sorted and without repeats: equal reads have equal
+/// numbers within one process. An update tells which outputs to render again from these,
+/// without keeping (or hashing again) every read of every output. Two reads that share a
+/// number by chance only cost a needless render.
+pub fn fingerprints<'a>(reads: impl IntoIterator<Item = &'a Read>) -> Box<[u64]> {
+    let state = foldhash::fast::FixedState::default();
+    let mut prints: Vec<u64> = reads.into_iter().map(|read| state.hash_one(read)).collect();
+    prints.sort_unstable();
+    prints.dedup();
+    prints.into_boxed_slice()
 }
 
 thread_local! {
