@@ -135,7 +135,7 @@ impl State {
             Arc::clone(&self.templates),
             snapshot,
             content,
-            Some(&self.views),
+            Some((&self.views, &self.content)),
         )
     }
 
@@ -147,7 +147,7 @@ impl State {
             &content,
             &self.sections_rendered,
             &self.targets,
-            Some(&self.views),
+            Some((&self.views, &self.content)),
         );
         Self {
             config: Arc::clone(&self.config),
@@ -174,7 +174,7 @@ impl State {
             templates,
             snapshot,
             content,
-            Some(&self.views),
+            Some((&self.views, &self.content)),
         )
     }
 
@@ -197,7 +197,7 @@ impl State {
         templates: Arc<Templates>,
         snapshot: Snapshot,
         content: Content,
-        previous: Option<&Views>,
+        previous: Option<(&Views, &Content)>,
     ) -> anyhow::Result<Self> {
         check::templates_exist(&templates, &content)?;
         let targets = Arc::new(link_targets(&config, &content));

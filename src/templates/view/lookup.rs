@@ -9,15 +9,20 @@ use tera::Value;
 
 use super::super::Read;
 use crate::config::BaseUrl;
+use crate::content::Page;
 use crate::markdown::LinkTargets;
 
 /// What `get_url`, `get_page` and `get_section` find, plus the plan.
 pub struct Lookup {
-    /// Pages whose summary was taken over unchanged from the previous lookup.
-    pub(super) reused: HashSet<Arc<str>>,
+    /// Where each page is in `pages`: shared with the previous lookup when the pages are the
+    /// same files in the same order.
+    pub(super) page_index: Arc<PageIndex>,
+    /// The pages' summaries, in the content's order.
+    pub(super) pages: Vec<Value>,
+    /// Whether each page's summary was taken over unchanged from the previous lookup.
+    pub(super) reused: Vec<bool>,
     pub(super) base: BaseUrl,
     pub(super) permalinks: Arc<LinkTargets>,
-    pub(super) pages: HashMap<Arc<str>, Value>,
     /// Sections with and without their pages.
     pub(super) sections: HashMap<Arc<str>, Value>,
     pub(super) sections_meta: HashMap<Arc<str>, Value>,
@@ -52,10 +57,14 @@ impl Lookup {
     }
 
     pub fn page(&self, path: &str) -> Result<Value, String> {
-        self.pages
-            .get(path.trim_start_matches("@/"))
+        self.page_value(path.trim_start_matches("@/"))
             .cloned()
             .ok_or_else(|| format!("get_page: no page `{path}` in content/"))
+    }
+
+    /// The summary of the page at `relative` in `content/`.
+    fn page_value(&self, relative: &str) -> Option<&Value> {
+        Some(&self.pages[self.page_index.position(relative)?])
     }
 
     pub fn taxonomy(&self, kind: &str) -> Result<Value, String> {
@@ -111,18 +120,27 @@ impl Lookup {
         let mut reads: HashSet<Read> = HashSet::new();
         // Summaries taken over unchanged need no comparing: at 10,000 pages that is most of
         // the time of an update.
-        let gone = self
-            .pages
-            .keys()
-            .filter(|relative| !after.pages.contains_key(*relative));
-        let pages: HashSet<Arc<str>> = after
-            .pages
+        let (before_index, after_index) = (&self.page_index, &after.page_index);
+        // A shared index lists the same pages: none can be gone.
+        let listed_before: &[Arc<str>] = if Arc::ptr_eq(before_index, after_index) {
+            &[]
+        } else {
+            &before_index.relatives
+        };
+        let gone = listed_before
             .iter()
-            .filter(|(relative, value)| {
-                !after.reused.contains(*relative) && self.pages.get(*relative) != Some(value)
+            .filter(|relative| after_index.position(relative).is_none());
+        let pages: HashSet<Arc<str>> = after_index
+            .relatives
+            .iter()
+            .zip(&after.pages)
+            .zip(&after.reused)
+            .filter(|((relative, value), reused)| {
+                !**reused && self.page_value(relative) != Some(*value)
             })
-            .map(|(relative, _)| relative.clone())
-            .chain(gone.cloned())
+            .map(|((relative, _), _)| relative)
+            .chain(gone)
+            .cloned()
             .collect();
         // A listing changed when its pages, their order or one of them changed: comparing
         // whole listings would compare every page again for each listing that shows it.
@@ -182,5 +200,43 @@ impl Lookup {
             .get(path.trim_start_matches("@/"))
             .cloned()
             .ok_or_else(|| format!("get_section: no section `{path}` in content/"))
+    }
+}
+
+/// The pages' `content/`-relative paths, in the content's order, and where each is.
+pub(super) struct PageIndex {
+    relatives: Vec<Arc<str>>,
+    positions: HashMap<Arc<str>, usize>,
+}
+
+impl PageIndex {
+    pub(super) fn of(pages: &[Page]) -> Self {
+        let relatives: Vec<Arc<str>> = pages
+            .iter()
+            .map(|page| Arc::clone(&page.source.relative))
+            .collect();
+        let positions = relatives
+            .iter()
+            .enumerate()
+            .map(|(position, relative)| (Arc::clone(relative), position))
+            .collect();
+        Self {
+            relatives,
+            positions,
+        }
+    }
+
+    /// Whether `pages` are the files this index lists, in its order.
+    pub(super) fn lists(&self, pages: &[Page]) -> bool {
+        self.relatives.len() == pages.len()
+            && self
+                .relatives
+                .iter()
+                .zip(pages)
+                .all(|(relative, page)| *relative == page.source.relative)
+    }
+
+    pub(super) fn position(&self, relative: &str) -> Option<usize> {
+        self.positions.get(relative).copied()
     }
 }

@@ -7,74 +7,76 @@
 use std::hash::{BuildHasher as _, Hash, Hasher as _};
 use std::sync::Arc;
 
-use foldhash::{HashMap, HashSet};
 use rayon::prelude::*;
 use tera::{Context, Value};
 
 use crate::config::{BaseUrl, Config};
-use crate::content::Content;
+use crate::content::{Content, Page};
 use crate::markdown::{Heading, LinkTargets, Rendered};
 
 mod lookup;
 mod values;
 
 pub use lookup::Lookup;
+use lookup::PageIndex;
 use values::*;
 pub use values::{Pager, config};
 
 /// The values of every page and section, made once per build.
 pub struct Views {
     base: BaseUrl,
-    pages: Vec<Value>,
     sections: Vec<Value>,
     /// Per taxonomy: its value without its terms, and its terms' values.
     taxonomies: Vec<(Value, Vec<Value>)>,
-    /// What each page's summary was made from, by `content/`-relative path.
-    keys: HashMap<Arc<str>, PageKey>,
     lookup: Arc<Lookup>,
 }
 
 impl Views {
     /// `sections_rendered[i]` is the Markdown of `content.sections[i]`.
     ///
-    /// With `previous` (the views of the same site before a change of its content), a page
-    /// whose text, path and section are the very same keeps its summary, and counts as
-    /// unchanged without comparing it.
+    /// With `previous` (the views of the same site before a change of its content, and that
+    /// content), a page whose text, path and section are the very same keeps its summary, and
+    /// counts as unchanged without comparing it.
     pub fn new(
         config: &Config,
         content: &Content,
         sections_rendered: &[Rendered],
         targets: &Arc<LinkTargets>,
-        previous: Option<&Views>,
+        previous: Option<(&Views, &Content)>,
     ) -> Self {
         let base = &config.base_url;
-        let keys: HashMap<Arc<str>, PageKey> = content
-            .pages
-            .iter()
-            .map(|page| (page.source.relative.clone(), PageKey::of(page, content)))
-            .collect();
-        let reusable = |relative: &str| -> Option<Value> {
-            let previous = previous?;
-            let (old, new) = (previous.keys.get(relative)?, keys.get(relative)?);
-            old.same_as(new)
-                .then(|| previous.lookup.pages.get(relative).cloned())?
+        let page_index = match previous {
+            Some((views, _)) if views.lookup.page_index.lists(&content.pages) => {
+                Arc::clone(&views.lookup.page_index)
+            }
+            _ => Arc::new(PageIndex::of(&content.pages)),
         };
-        let summaries: Vec<(Value, bool)> = content
+        let same_pages =
+            previous.is_some_and(|(views, _)| Arc::ptr_eq(&views.lookup.page_index, &page_index));
+        let reusable = |position: usize, page: &Page| -> Option<Value> {
+            let (views, before) = previous?;
+            let position = if same_pages {
+                position
+            } else {
+                views.lookup.page_index.position(&page.source.relative)?
+            };
+            let old = &before.pages[position];
+            // The same text is the same allocation: the old content is alive, so its text
+            // cannot have been freed and reused.
+            let same = Arc::ptr_eq(&old.source.text, &page.source.text)
+                && old.path == page.path
+                && section_of(before, old) == section_of(content, page);
+            same.then(|| views.lookup.pages[position].clone())
+        };
+        let (pages, reused): (Vec<Value>, Vec<bool>) = content
             .pages
             .par_iter()
-            .map(|page| match reusable(&page.source.relative) {
+            .enumerate()
+            .map(|(position, page)| match reusable(position, page) {
                 Some(value) => (value, true),
                 None => (page_summary(page, content, base), false),
             })
-            .collect();
-        let reused: HashSet<Arc<str>> = content
-            .pages
-            .iter()
-            .zip(&summaries)
-            .filter(|(_, (_, reused))| *reused)
-            .map(|(page, _)| page.source.relative.clone())
-            .collect();
-        let pages: Vec<Value> = summaries.into_iter().map(|(value, _)| value).collect();
+            .unzip();
         let (sections_meta, sections): (Vec<Value>, Vec<Value>) = content
             .sections
             .iter()
@@ -151,6 +153,7 @@ impl Views {
             .map(|(key, term)| (key, term.name.clone()))
             .collect();
         let lookup = Lookup {
+            page_index,
             reused,
             section_pages,
             term_pages,
@@ -165,10 +168,6 @@ impl Views {
                 .collect(),
             term_urls,
             permalinks: Arc::clone(targets),
-            pages: by_relative(
-                &pages,
-                content.pages.iter().map(|p| &p.source.relative).collect(),
-            ),
             sections: by_relative(
                 &sections,
                 content
@@ -188,13 +187,12 @@ impl Views {
             plan: plan(content, base),
             menu: menu(content, base),
             addresses_fingerprint: fingerprint(content.addresses()),
+            pages,
         };
         Self {
             base: base.clone(),
-            pages,
             sections,
             taxonomies,
-            keys,
             lookup: Arc::new(lookup),
         }
     }
@@ -208,7 +206,7 @@ impl Views {
     pub fn page_context(&self, content: &Content, index: usize, rendered: &Rendered) -> Context {
         let page = &content.pages[index];
         let neighbour = |other: Option<usize>| {
-            other.map_or_else(Value::none, |other| self.pages[other].clone())
+            other.map_or_else(Value::none, |other| self.lookup.pages[other].clone())
         };
         let permalink = self.base.permalink(&page.path);
         let toc_base = permalink.clone();
@@ -218,7 +216,7 @@ impl Views {
             .map(|h| absolute(h, &toc_base))
             .collect();
         let value = with_fields(
-            &self.pages[index],
+            &self.lookup.pages[index],
             [
                 ("content", Value::safe_string(&rendered.html)),
                 (
@@ -309,28 +307,9 @@ impl Views {
     }
 }
 
-/// What a page's summary is made from: its text (shared, so the same text is the same
-/// allocation), its path and its section. The base URL is the same within a session.
-struct PageKey {
-    text: Arc<String>,
-    path: String,
-    section: Arc<str>,
-}
-
-impl PageKey {
-    fn of(page: &crate::content::Page, content: &Content) -> Self {
-        Self {
-            text: Arc::clone(&page.source.text),
-            path: page.path.clone(),
-            section: content.sections[page.section].source.relative.clone(),
-        }
-    }
-
-    fn same_as(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.text, &other.text)
-            && self.path == other.path
-            && self.section == other.section
-    }
+/// The `content/`-relative path of the section listing `page`.
+fn section_of<'a>(content: &'a Content, page: &Page) -> &'a str {
+    &content.sections[page.section].source.relative
 }
 
 /// A fingerprint of `items` that is the same for the same items within one process.
