@@ -337,7 +337,7 @@ impl Session {
             Some(sources) => {
                 let changes = self.state.views.lookup().changes(state.views.lookup());
                 let changed = fingerprints(&changes);
-                jobs.iter()
+                jobs.par_iter()
                     .filter(|job| self.is_dirty(job, &changed, sources))
                     .collect()
             }
