@@ -5,6 +5,7 @@
 //! (unique output paths, area numbers, declared taxonomies, aliases inside the site).
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -95,11 +96,11 @@ impl<'a> Resolver<'a> {
         }
         self.add_assets(assets);
         problems.append(&mut self.problems);
-        problems.extend(self.check_unique_paths());
         problems.extend(self.check_areas());
         problems.extend(self.check_taxonomies());
         order_pages(&mut self.content);
         self.content.taxonomies = taxonomy::collect(&self.config.taxonomies, &self.content.pages);
+        problems.extend(self.check_unique_paths());
         self.content
     }
 
@@ -298,10 +299,21 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Two things may not write the same file: pages, rendered sections and aliases.
+    /// Two things may not write the same file: pages, rendered sections, aliases, taxonomies
+    /// and their terms.
     fn check_unique_paths(&self) -> Vec<Diagnostic> {
-        let mut owners: HashMap<String, &Source> = HashMap::new();
+        // Each path's first claimant and where it claims it.
+        let mut owners: HashMap<String, (&Source, Range<usize>)> = HashMap::new();
         let mut problems = Vec::new();
+        let clash = |source: &Source, span: Range<usize>, claimed: &str, other: String| {
+            Diagnostic::at(
+                &source.path,
+                &source.text,
+                span,
+                format!("two pages would be written to `{claimed}`"),
+            )
+            .with_hint(other)
+        };
         let sections = self
             .content
             .sections
@@ -313,24 +325,44 @@ impl<'a> Resolver<'a> {
             (&p.source, &p.path, written, &p.aliases, &p.front.aliases)
         });
         for (source, path, written, aliases, written_aliases) in sections.chain(pages) {
-            let own = (normalize(path), written.map(|w| source.file_span(w.span())));
+            let own = (
+                normalize(path),
+                written.map_or(0..0, |w| source.file_span(w.span())),
+            );
             let alias_claims = aliases
                 .iter()
                 .zip(written_aliases)
-                .map(|(alias, written)| (alias.clone(), Some(source.file_span(written.span()))));
+                .map(|(alias, written)| (alias.clone(), source.file_span(written.span())));
             for (claimed, span) in std::iter::once(own).chain(alias_claims) {
-                if let Some(first) = owners.get(&claimed) {
-                    let message = format!("two pages would be written to `{claimed}`");
-                    let hint = format!(
+                if let Some((first, ..)) = owners.get(&claimed) {
+                    let other = format!(
                         "`{}` is written there too; give one of them another `slug` or `path`",
                         first.path.display()
                     );
-                    let span = span.unwrap_or(0..0);
-                    problems.push(
-                        Diagnostic::at(&source.path, &source.text, span, message).with_hint(hint),
-                    );
+                    problems.push(clash(source, span, &claimed, other));
                 } else {
-                    owners.insert(claimed, source);
+                    owners.insert(claimed, (source, span));
+                }
+            }
+        }
+        // The taxonomies' pages come from site.toml: the content is what can move.
+        for taxonomy in &self.content.taxonomies {
+            let list = (&taxonomy.path, format!("the taxonomy `{}`", taxonomy.name));
+            let terms = taxonomy.terms.iter().map(|term| {
+                let what = format!("the `{}` term `{}`", taxonomy.name, term.name);
+                (&term.path, what)
+            });
+            for (path, what) in std::iter::once(list).chain(terms) {
+                let claimed = normalize(path);
+                if let Some((source, span)) = owners.get(&claimed) {
+                    let moved = if source.relative.rsplit('/').next() == Some(SECTION_FILE) {
+                        "move this section's folder"
+                    } else {
+                        "give this page another `slug` or `path`"
+                    };
+                    let other =
+                        format!("{what} is published there; {moved}, or rename the taxonomy");
+                    problems.push(clash(source, span.clone(), &claimed, other));
                 }
             }
         }

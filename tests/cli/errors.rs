@@ -247,6 +247,54 @@ fn broken_anchor() {
     .problems(1);
 }
 
+/// The minimal site with a `tags` taxonomy declared.
+fn with_tags(site: &SiteTest) {
+    let config = std::fs::read_to_string(site.path("site.toml")).unwrap();
+    site.write(
+        "site.toml",
+        format!("taxonomies = [{{ name = \"tags\" }}]\n{config}"),
+    );
+}
+
+#[test]
+fn a_page_where_a_taxonomy_is_published() {
+    rejected(|site| {
+        with_tags(site);
+        site.write("content/x.md", md("title = \"X\"\npath = \"tags\""));
+    })
+    .stderr_contains("error: two pages would be written to `/tags/`")
+    .at("content/x.md:3:8")
+    .help("the taxonomy `tags` is published there")
+    .problems(1);
+}
+
+#[test]
+fn a_page_where_a_term_is_published() {
+    rejected(|site| {
+        with_tags(site);
+        site.write(
+            "content/x.md",
+            md("title = \"X\"\npath = \"tags/schools\"\n[taxonomies]\ntags = [\"Schools\"]"),
+        );
+    })
+    .stderr_contains("error: two pages would be written to `/tags/schools/`")
+    .at("content/x.md:3:8")
+    .help("the `tags` term `Schools` is published there")
+    .problems(1);
+}
+
+#[test]
+fn a_section_where_a_taxonomy_is_published() {
+    rejected(|site| {
+        with_tags(site);
+        site.write("content/tags/_index.md", md("title = \"Tags\""));
+    })
+    .stderr_contains("error: two pages would be written to `/tags/`")
+    .at("content/tags/_index.md:1:1")
+    .help("the taxonomy `tags` is published there; move this section's folder")
+    .problems(1);
+}
+
 #[test]
 fn duplicate_area_number() {
     rejected(|site| {
