@@ -27,6 +27,11 @@ const SECTION_FILE: &str = "_index.md";
 const BUNDLE_FILE: &str = "index.md";
 const BYTE_ORDER_MARK: char = '\u{feff}';
 
+/// Whether the `content/`-relative path names a section's `_index.md`.
+fn is_section_file(relative: &str) -> bool {
+    relative.rsplit('/').next() == Some(SECTION_FILE)
+}
+
 /// Everything `content/` holds, resolved.
 #[derive(Debug, Default, Clone)]
 pub struct Content {
@@ -350,7 +355,7 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         text.drain(..BYTE_ORDER_MARK.len_utf8());
     }
     let split = front_matter::split(&path, &text)?;
-    let front = if relative.rsplit('/').next() == Some(SECTION_FILE) {
+    let front = if is_section_file(relative) {
         FrontMatter::Section(Arc::new(front_matter::parse(&path, &text, &split)?))
     } else {
         FrontMatter::Page(Arc::new(front_matter::parse(&path, &text, &split)?))

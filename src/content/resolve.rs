@@ -15,7 +15,7 @@ use toml::Spanned;
 use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
 use super::{
     Area, Asset, BUNDLE_FILE, CONTENT_DIR, Content, Document, FrontMatter, LoadOptions, Page,
-    SECTION_FILE, Section, Source, taxonomy,
+    SECTION_FILE, Section, Source, is_section_file, taxonomy,
 };
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -355,7 +355,7 @@ impl<'a> Resolver<'a> {
             for (path, what) in std::iter::once(list).chain(terms) {
                 let claimed = normalize(path);
                 if let Some((source, span)) = owners.get(&claimed) {
-                    let moved = if source.relative.rsplit('/').next() == Some(SECTION_FILE) {
+                    let moved = if is_section_file(&source.relative) {
                         "move this section's folder"
                     } else {
                         "give this page another `slug` or `path`"
