@@ -78,7 +78,7 @@ pub struct AnchorLink {
 pub type LinkTargets = HashMap<Arc<str>, String>;
 
 /// How to render.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RenderOptions {
     pub anchor_links: AnchorLinks,
 }

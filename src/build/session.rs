@@ -46,6 +46,8 @@ pub struct Session {
 
 struct Written {
     kind: OutputKind,
+    /// The [`Recipe::fingerprint`] of how it was made.
+    recipe: u64,
     /// The [`fingerprints`] of what its rendering read.
     reads: Box<[u64]>,
 }
@@ -399,7 +401,7 @@ impl Session {
         let Some(before) = self.outputs.get(&job.path) else {
             return true;
         };
-        if before.kind != job.kind {
+        if before.kind != job.kind || before.recipe != job.recipe.fingerprint() {
             return true;
         }
         if let OutputKind::Page { relative, .. } = &job.kind
@@ -482,6 +484,7 @@ impl Session {
         for (job, output) in outputs {
             let written = Written {
                 kind: job.kind.clone(),
+                recipe: job.recipe.fingerprint(),
                 reads: output.reads,
             };
             self.outputs.insert(job.path.clone(), written);

@@ -19,7 +19,7 @@ use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::Diagnostics;
 use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
-use crate::templates::{Read, Templates, Views, fingerprints};
+use crate::templates::{Pager, Pagination, Read, Templates, Views, fingerprints};
 
 /// The site, loaded: configuration, templates, content and the values templates read.
 pub struct State {
@@ -34,11 +34,58 @@ pub struct State {
 }
 
 /// One file of the site to render, and how.
+///
+/// A job states everything its output is made from in two places that the render cannot get
+/// around: its [`Recipe`] (the template, Markdown options and pagination it renders with,
+/// compared as a whole between builds) and the [`Read`]s its rendering records (the values and
+/// template functions it looked at, which [`crate::templates::Lookup::changes`] tells changed).
+/// The render takes its template and options from the recipe only. So a live preview that
+/// re-renders the outputs whose recipe or reads changed writes what a clean build writes.
+///
+/// To add a template value or function safely: a value of an output's own context comes from
+/// a view that a [`Read`] covers (a page's summary is `Read::Page`, a section's value
+/// `Read::Section`); a setting that changes how an output renders but is no value belongs in the
+/// [`Recipe`]; a template function records its read through `with_lookup`, which cannot be
+/// called without one. `tests/sites/everything` prints every value and calls every function,
+/// and `tests/cli/incremental.rs` edits every key of it at random against clean builds.
 pub struct Job {
     /// URL path below the base URL: `/a/b/` (written as `a/b/index.html`) or `/404.html`.
     pub path: String,
     pub kind: OutputKind,
+    pub recipe: Recipe,
     work: Work,
+}
+
+/// How an output is made besides the values it reads: when any part differs from the last
+/// render, the output is rendered again.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Recipe {
+    /// The template it renders with (none for redirects, feeds and site files).
+    pub template: Option<String>,
+    /// How its Markdown is rendered (a page's section decides anchor links).
+    pub markdown: RenderOptions,
+    /// How its listing is split, for one pager of a section or term.
+    pub pagination: Option<Pagination>,
+}
+
+impl Recipe {
+    fn template(name: &str) -> Self {
+        Self {
+            template: Some(name.to_string()),
+            ..Self::default()
+        }
+    }
+
+    /// The template's name; empty (no such template) for outputs made without one.
+    fn template_name(&self) -> &str {
+        self.template.as_deref().unwrap_or_default()
+    }
+
+    /// A number standing for the recipe, equal for equal recipes within one process.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::BuildHasher as _;
+        foldhash::fast::FixedState::default().hash_one(self)
+    }
 }
 
 /// What an output is, for telling whether a change concerns it. Two jobs of equal kind make
@@ -78,7 +125,6 @@ pub enum OutputKind {
 enum Work {
     Page(usize),
     Template {
-        name: String,
         context: tera::Context,
         reads: Vec<Read>,
     },
@@ -231,20 +277,23 @@ impl State {
         }
         self.taxonomy_jobs(&mut jobs);
         if self.templates.contains("404.html") {
-            jobs.push(Job {
+            let view = Pager {
                 path: "/404.html".to_string(),
-                kind: OutputKind::NotFound,
-                work: self.template_work("404.html", "/404.html", tera::Context::new(), Vec::new()),
-            });
+                context: tera::Context::new(),
+                pagination: None,
+            };
+            jobs.push(self.template_job(OutputKind::NotFound, "404.html", view, Vec::new()));
         }
         jobs.extend(SiteFile::wanted(self).into_iter().map(|file| Job {
             path: file.path().to_string(),
             kind: OutputKind::File(file),
+            recipe: Recipe::default(),
             work: Work::File(file),
         }));
         jobs.extend(Scope::wanted(self).into_iter().map(|scope| Job {
             path: scope.path(self),
             kind: OutputKind::Feed(scope.read(self)),
+            recipe: Recipe::default(),
             work: Work::Feed(scope),
         }));
         let pages = content.pages.iter().map(|page| (&page.aliases, &page.path));
@@ -266,6 +315,14 @@ impl State {
         let page = &pages[index];
         let relative_of =
             |other: Option<usize>| other.map(|other| pages[other].source.relative.clone());
+        let recipe = Recipe {
+            markdown: RenderOptions {
+                anchor_links: self.content.sections[page.section]
+                    .front
+                    .insert_anchor_links,
+            },
+            ..Recipe::template(check::page_template(&self.content, page))
+        };
         Job {
             path: page.path.clone(),
             kind: OutputKind::Page {
@@ -273,6 +330,7 @@ impl State {
                 lower: relative_of(page.lower),
                 higher: relative_of(page.higher),
             },
+            recipe,
             work: Work::Page(index),
         }
     }
@@ -294,15 +352,12 @@ impl State {
             jobs.push(self.redirect_job(format!("{}{paginate_path}/1/", section.path), first));
         }
         for (pager, view) in pagers.into_iter().enumerate() {
+            let kind = OutputKind::Section {
+                relative: relative.clone(),
+                pager,
+            };
             let reads = vec![Read::Section(relative.clone())];
-            jobs.push(Job {
-                kind: OutputKind::Section {
-                    relative: relative.clone(),
-                    pager,
-                },
-                work: self.template_work(template, &view.path, view.context, reads),
-                path: view.path,
-            });
+            jobs.push(self.template_job(kind, template, view, reads));
         }
     }
 
@@ -311,44 +366,43 @@ impl State {
             let [list, single] = check::taxonomy_templates(&self.templates, &taxonomy.name);
             let view = self.views.taxonomy_context(&self.content, index);
             let reads = vec![Read::Taxonomy(taxonomy.name.clone())];
-            jobs.push(Job {
-                kind: OutputKind::TaxonomyList {
-                    taxonomy: taxonomy.name.clone(),
-                },
-                work: self.template_work(&list, &view.path, view.context, reads),
-                path: view.path,
-            });
+            let kind = OutputKind::TaxonomyList {
+                taxonomy: taxonomy.name.clone(),
+            };
+            jobs.push(self.template_job(kind, &list, view, reads));
             for (term_index, term) in taxonomy.terms.iter().enumerate() {
                 let pagers = self.views.term_pagers(&self.content, index, term_index);
                 for (pager, view) in pagers.into_iter().enumerate() {
                     let reads = vec![Read::Term(taxonomy.name.clone(), term.slug.clone())];
-                    jobs.push(Job {
-                        kind: OutputKind::Term {
-                            taxonomy: taxonomy.name.clone(),
-                            slug: term.slug.clone(),
-                            pager,
-                        },
-                        work: self.template_work(&single, &view.path, view.context, reads),
-                        path: view.path,
-                    });
+                    let kind = OutputKind::Term {
+                        taxonomy: taxonomy.name.clone(),
+                        slug: term.slug.clone(),
+                        pager,
+                    };
+                    jobs.push(self.template_job(kind, &single, view, reads));
                 }
             }
         }
     }
 
-    fn template_work(
-        &self,
-        name: &str,
-        path: &str,
-        mut context: tera::Context,
-        reads: Vec<Read>,
-    ) -> Work {
-        context.insert("current_path", path);
-        context.insert("current_url", &self.config.base_url.permalink(path));
-        Work::Template {
-            name: name.to_string(),
-            context,
-            reads,
+    /// The job of rendering `view` with template `name`; `reads` name the values its context
+    /// holds.
+    fn template_job(&self, kind: OutputKind, name: &str, view: Pager, reads: Vec<Read>) -> Job {
+        let Pager {
+            path,
+            mut context,
+            pagination,
+        } = view;
+        context.insert("current_path", &path);
+        context.insert("current_url", &self.config.base_url.permalink(&path));
+        Job {
+            path,
+            kind,
+            recipe: Recipe {
+                pagination,
+                ..Recipe::template(name)
+            },
+            work: Work::Template { context, reads },
         }
     }
 
@@ -358,6 +412,7 @@ impl State {
             kind: OutputKind::Redirect {
                 target: target.clone(),
             },
+            recipe: Recipe::default(),
             work: Work::Redirect(target),
         }
     }
@@ -385,18 +440,15 @@ impl State {
             Work::Page(index) => {
                 let page = &self.content.pages[*index];
                 let source = source.unwrap_or(&page.source);
-                let options = RenderOptions {
-                    anchor_links: self.content.sections[page.section]
-                        .front
-                        .insert_anchor_links,
-                };
-                let rendered =
-                    markdown::render(source, &self.targets, options).map_err(Diagnostics)?;
+                let rendered = markdown::render(source, &self.targets, job.recipe.markdown)
+                    .map_err(Diagnostics)?;
                 let context = self.views.page_context(&self.content, *index, &rendered);
-                let template = check::page_template(&self.content, page);
-                let mut reads = self
-                    .templates
-                    .render(template, context, lookup, &mut bytes)?;
+                let mut reads = self.templates.render(
+                    job.recipe.template_name(),
+                    context,
+                    lookup,
+                    &mut bytes,
+                )?;
                 let shown = [Some(*index), page.lower, page.higher];
                 let pages = shown
                     .into_iter()
@@ -414,14 +466,13 @@ impl State {
                     anchors: Some((page.source.relative.clone(), anchors)),
                 })
             }
-            Work::Template {
-                name,
-                context,
-                reads,
-            } => {
-                let read = self
-                    .templates
-                    .render(name, context.clone(), lookup, &mut bytes)?;
+            Work::Template { context, reads } => {
+                let read = self.templates.render(
+                    job.recipe.template_name(),
+                    context.clone(),
+                    lookup,
+                    &mut bytes,
+                )?;
                 Ok(Output {
                     bytes,
                     reads: fingerprints(read.iter().chain(reads)),

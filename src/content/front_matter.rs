@@ -100,7 +100,7 @@ pub enum SortBy {
 }
 
 /// Where headings get a `#` link to themselves.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AnchorLinks {
     #[default]

@@ -22,7 +22,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::Config;
 use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-pub use view::{Lookup, Pager, Views};
+pub use view::{Lookup, Pager, Pagination, Views};
 
 /// `text` escaped for HTML text and attribute values, as templates escape it.
 pub fn escape_html(text: &str) -> String {
@@ -290,65 +290,77 @@ fn read_templates(
     Ok(())
 }
 
+/// A template function: its arguments in, a value out.
+type Function = fn(Kwargs, &State) -> TeraResult<Value>;
+
+/// Every template function the site's templates may call. Each one reaches the content only
+/// through [`with_lookup`], which records what it read; `tests/sites/everything` calls each.
+pub const FUNCTIONS: [(&str, Function); 5] = [
+    ("get_url", get_url),
+    ("get_page", get_page),
+    ("get_section", get_section),
+    ("get_taxonomy", get_taxonomy),
+    ("get_taxonomy_url", get_taxonomy_url),
+];
+
 fn register_functions(tera: &mut Tera) {
-    tera.register_function(
-        "get_url",
-        |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let path: Cow<str> = kwargs.must_get("path")?;
-            let read = Read::Url(
-                path.trim_start_matches("@/")
-                    .split('#')
-                    .next()
-                    .unwrap_or_default()
-                    .into(),
-            );
-            with_lookup(read, |lookup| lookup.url(&path))
-        },
-    );
-    tera.register_function(
-        "get_page",
-        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path: Cow<str> = kwargs.must_get("path")?;
-            let read = Read::Page(path.trim_start_matches("@/").into());
-            with_lookup(read, |lookup| lookup.page(&path))
-        },
-    );
-    tera.register_function(
-        "get_section",
-        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let path: Cow<str> = kwargs.must_get("path")?;
-            let relative: Arc<str> = path.trim_start_matches("@/").into();
-            if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
-                with_lookup(Read::SectionMeta(relative), |lookup| {
-                    lookup.section_meta(&path)
-                })
-            } else {
-                with_lookup(Read::Section(relative), |lookup| lookup.section(&path))
-            }
-        },
-    );
-    tera.register_function(
-        "get_taxonomy",
-        |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
-            let kind: Cow<str> = kwargs.must_get("kind")?;
-            with_lookup(Read::Taxonomy(kind.to_string()), |lookup| {
-                lookup.taxonomy(&kind)
-            })
-        },
-    );
-    tera.register_function(
-        "get_taxonomy_url",
-        |kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            // Names may be written as numbers (`name=2024`): read as text either way.
-            let kind: Cow<str> = kwargs.must_get("kind")?;
-            let name: Cow<str> = kwargs.must_get("name")?;
-            with_lookup(
-                Read::TermUrl(kind.to_string(), name.to_string()),
-                |lookup| lookup.term_url(&kind, &name),
-            )
-        },
-    );
+    for (name, function) in FUNCTIONS {
+        tera.register_function(name, function);
+    }
     tera.register_filter("date", format_date);
+}
+
+// Tera passes function arguments by value.
+#[allow(clippy::needless_pass_by_value)]
+fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let path: Cow<str> = kwargs.must_get("path")?;
+    let read = Read::Url(
+        path.trim_start_matches("@/")
+            .split('#')
+            .next()
+            .unwrap_or_default()
+            .into(),
+    );
+    with_lookup(read, |lookup| lookup.url(&path).map(Value::from))
+}
+
+#[allow(clippy::needless_pass_by_value)]
+fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let path: Cow<str> = kwargs.must_get("path")?;
+    let read = Read::Page(path.trim_start_matches("@/").into());
+    with_lookup(read, |lookup| lookup.page(&path))
+}
+
+#[allow(clippy::needless_pass_by_value)]
+fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let path: Cow<str> = kwargs.must_get("path")?;
+    let relative: Arc<str> = path.trim_start_matches("@/").into();
+    if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
+        with_lookup(Read::SectionMeta(relative), |lookup| {
+            lookup.section_meta(&path)
+        })
+    } else {
+        with_lookup(Read::Section(relative), |lookup| lookup.section(&path))
+    }
+}
+
+#[allow(clippy::needless_pass_by_value)]
+fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let kind: Cow<str> = kwargs.must_get("kind")?;
+    with_lookup(Read::Taxonomy(kind.to_string()), |lookup| {
+        lookup.taxonomy(&kind)
+    })
+}
+
+#[allow(clippy::needless_pass_by_value)]
+fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    // Names may be written as numbers (`name=2024`): read as text either way.
+    let kind: Cow<str> = kwargs.must_get("kind")?;
+    let name: Cow<str> = kwargs.must_get("name")?;
+    with_lookup(
+        Read::TermUrl(kind.to_string(), name.to_string()),
+        |lookup| lookup.term_url(&kind, &name).map(Value::from),
+    )
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}`; the format defaults to `%Y-%m-%d`.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use workplan::build::{BuildOptions, Session, build};
 
-use crate::harness::SiteTest;
+use crate::harness::{SiteTest, copy_dir};
 
 #[test]
 fn random_edits_of_the_shipped_site_match_clean_builds() {
@@ -104,6 +104,37 @@ fn a_section_no_longer_rendered_leaves_the_sitemap() {
     live.session.update(&[site.path(section)]).unwrap();
     assert!(!sitemap(&live.dir).contains(listed));
     live.assert_matches_clean("unrendered");
+}
+
+/// What a section sets for its pages and itself (anchor links, templates, pagination) reaches
+/// every output it concerns, though no value a template shows changed.
+#[test]
+fn section_settings_re_render_what_they_concern() {
+    let site = SiteTest::new("minimal");
+    site.write(
+        "templates/alt.html",
+        "{% extends \"page.html\" %}{% block title %}alt: {{ page.title }}{% endblock title %}",
+    );
+    site.write(
+        "templates/alt-section.html",
+        "{% extends \"section.html\" %}{% block title %}alt section{% endblock title %}",
+    );
+    let mut live = Live::open(&site);
+    let section = "content/priorities/_index.md";
+    for (key, value) in [
+        ("insert_anchor_links", "\"left\""),
+        ("page_template", "\"alt.html\""),
+        ("template", "\"alt-section.html\""),
+        ("paginate_by", "2"),
+        ("paginate_path", "\"p\""),
+        ("paginate_reversed", "true"),
+        ("insert_anchor_links", "\"right\""),
+        ("page_template", "\"page.html\""),
+    ] {
+        set_key(&site.path(section), key, value);
+        live.session.update(&[site.path(section)]).unwrap();
+        live.assert_matches_clean(&format!("{key}-{}", value.trim_matches('"')));
+    }
 }
 
 /// A live preview's session of a site, keeping `live/` beside it up to date.
@@ -201,7 +232,28 @@ fn edits_re_render_only_what_shows_them() {
     );
 }
 
+/// Every front-matter key of pages and sections, every `site.toml` key, templates and static
+/// files added, removed and renamed, on a site whose templates print every value and call
+/// every template function (`tests/sites/everything`).
+#[test]
+fn random_edits_of_every_key_match_clean_builds() {
+    for seed in [11, 12, 13] {
+        check_edits(&SiteTest::new("everything"), seed, 60, key_edit);
+    }
+}
+
 fn check_random_edits(site: &SiteTest, seed: u64, steps: usize) {
+    check_edits(site, seed, steps, edit);
+}
+
+/// After each of `steps` edits made by `edit`, the live folder matches a clean build, or both
+/// fail and the live folder keeps the last good site.
+fn check_edits(
+    site: &SiteTest,
+    seed: u64,
+    steps: usize,
+    edit: fn(&Path, &mut Random, usize) -> (String, Vec<PathBuf>),
+) {
     let root = site.root().to_path_buf();
     let live = site.outside().join(format!("live-{seed}"));
     let clean = site.outside().join(format!("clean-{seed}"));
@@ -213,8 +265,22 @@ fn check_random_edits(site: &SiteTest, seed: u64, steps: usize) {
     session.index_search().unwrap();
     let mut last_good = tree(&live);
     let mut random = Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+    let mut built = 0;
+    // The site as it last built: a site broken for three edits in a row is put back, as an
+    // author would undo a mistake, so that most edits apply to a site that builds.
+    let good = site.outside().join(format!("good-{seed}"));
+    copy_dir(&root, &good);
+    let mut failing = 0;
     for step in 0..steps {
-        let (edit, touched) = edit(&root, &mut random, step);
+        let (edit, touched) = if failing >= 3 {
+            failing = 0;
+            (
+                "undo back to the last good site".to_string(),
+                restore(&root, &good),
+            )
+        } else {
+            edit(&root, &mut random, step)
+        };
         // As the live preview does: update, then the search index.
         let updated = session.update(&touched);
         if updated.is_ok() {
@@ -238,8 +304,13 @@ fn check_random_edits(site: &SiteTest, seed: u64, steps: usize) {
                     &format!("seed {seed} step {step} ({edit})"),
                 );
                 last_good = now;
+                built += 1;
+                failing = 0;
+                fs::remove_dir_all(&good).unwrap();
+                copy_dir(&root, &good);
             }
             Err(clean_error) => {
+                failing += 1;
                 assert!(
                     updated.is_err(),
                     "seed {seed} step {step} ({edit}): a clean build failed, the update did not:\n{clean_error:#}"
@@ -252,6 +323,22 @@ fn check_random_edits(site: &SiteTest, seed: u64, steps: usize) {
             }
         }
     }
+    // Sequences that leave the site broken most of the time would test little.
+    assert!(
+        built * 2 >= steps,
+        "seed {seed}: only {built} of {steps} steps built"
+    );
+}
+
+/// Puts the site back as `good` holds it; returns every path that this touched.
+fn restore(root: &Path, good: &Path) -> Vec<PathBuf> {
+    let mut touched = walk(root);
+    fs::remove_dir_all(root).unwrap();
+    copy_dir(good, root);
+    touched.extend(walk(root));
+    touched.sort();
+    touched.dedup();
+    touched
 }
 
 fn assert_same(live: &BTreeMap<String, Vec<u8>>, clean: &BTreeMap<String, Vec<u8>>, what: &str) {
@@ -473,6 +560,336 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
             (
                 format!("{what} the front matter of {}", shown(&page)),
                 vec![page],
+            )
+        }
+    }
+}
+
+/// The keys [`key_edit`] sets: every key a page, a section and `site.toml` take
+/// (`every_key_is_edited` checks this against the keys the build accepts).
+const PAGE_KEYS: [&str; 15] = [
+    "title",
+    "description",
+    "date",
+    "updated",
+    "weight",
+    "draft",
+    "slug",
+    "path",
+    "aliases",
+    "authors",
+    "template",
+    "in_search_index",
+    "taxonomies",
+    "extra",
+    "area",
+];
+const SECTION_KEYS: [&str; 18] = [
+    "title",
+    "description",
+    "weight",
+    "draft",
+    "sort_by",
+    "paginate_by",
+    "paginate_path",
+    "paginate_reversed",
+    "template",
+    "page_template",
+    "insert_anchor_links",
+    "in_search_index",
+    "render",
+    "redirect_to",
+    "transparent",
+    "generate_feeds",
+    "aliases",
+    "extra",
+];
+const CONFIG_KEYS: [&str; 14] = [
+    "base_url",
+    "title",
+    "description",
+    "default_language",
+    "theme",
+    "taxonomies",
+    "generate_sitemap",
+    "generate_robots_txt",
+    "generate_exports",
+    "build_search_index",
+    "generate_feeds",
+    "feed_limit",
+    "author",
+    "extra",
+];
+
+/// Sets a random key of a page, a section or `site.toml` to a random value, or adds, removes or
+/// renames a template or static file; otherwise one of [`edit`]'s edits.
+fn key_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>) {
+    let markdown: Vec<PathBuf> = walk(&root.join("content"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let (sections, pages): (Vec<PathBuf>, Vec<PathBuf>) = markdown
+        .into_iter()
+        .partition(|p| p.file_name().is_some_and(|n| n == "_index.md"));
+    let choice = Choice::new(random, step);
+    let (file, key) = match random.below(10) {
+        0..=3 => (random.pick(&pages).clone(), *random.pick(&PAGE_KEYS)),
+        4..=6 => (random.pick(&sections).clone(), *random.pick(&SECTION_KEYS)),
+        7 => (root.join("site.toml"), *random.pick(&CONFIG_KEYS)),
+        8 => return file_edit(root, random, step),
+        _ => return edit(root, random, step),
+    };
+    let value = if file.ends_with("site.toml") {
+        choice.config_value(key)
+    } else if file.ends_with("_index.md") {
+        choice.section_value(key)
+    } else {
+        choice.page_value(key)
+    };
+    set_key(&file, key, &value);
+    let shown = file.strip_prefix(root).unwrap().display().to_string();
+    (format!("{key} = {value} in {shown}"), vec![file])
+}
+
+/// The random parts of one key edit's value.
+struct Choice {
+    step: usize,
+    n: usize,
+    m: usize,
+    flag: &'static str,
+    date: String,
+}
+
+impl Choice {
+    fn new(random: &mut Random, step: usize) -> Self {
+        Self {
+            step,
+            n: random.below(4),
+            m: random.below(4),
+            flag: ["true", "false"][random.below(2)],
+            date: format!(
+                "2024-{:02}-{:02}",
+                random.below(12) + 1,
+                random.below(28) + 1
+            ),
+        }
+    }
+
+    fn page_value(&self, key: &str) -> String {
+        let Self {
+            step,
+            n,
+            m,
+            flag,
+            ref date,
+        } = *self;
+        match key {
+            "title" => format!("\"Page of step {step}\""),
+            "description" => format!("\"Described in step {step}\""),
+            "date" => date.clone(),
+            "updated" => format!("{date}T09:30:00+08:00"),
+            "weight" => (n * 7).to_string(),
+            "draft" | "in_search_index" => flag.to_string(),
+            "slug" => format!("\"slug-{n}\""),
+            "path" => format!("\"moved-{n}/\""),
+            "aliases" => format!("[\"old-{n}/\", \"older-{m}/\"]"),
+            "authors" => format!("[\"Author {n}\"]"),
+            "template" => {
+                ["\"page.html\"", "\"alt.html\"", "\"functions.html\""][n % 3].to_string()
+            }
+            "taxonomies" => {
+                format!("{{ topics = [\"topic-{n}\", \"shared\"], leads = [\"Office {m}\"] }}")
+            }
+            "extra" => format!("{{ rank = {n}, tag = \"x{m}\" }}"),
+            "area" => {
+                let status = ["planned", "in-progress", "done", "at-risk"][n];
+                format!(
+                    "{{ number = {}, tasks = [{{ title = \"Task of step {step}\", status = \"{status}\", lead = \"Office {m}\", due = {date}, note = \"Note {n}\" }}] }}",
+                    n + 1
+                )
+            }
+            other => panic!("no values for the page key `{other}`"),
+        }
+    }
+
+    fn section_value(&self, key: &str) -> String {
+        let Self { step, n, flag, .. } = *self;
+        match key {
+            "title" => format!("\"Section of step {step}\""),
+            "description" => format!("\"Described in step {step}\""),
+            "weight" | "paginate_by" => n.to_string(),
+            "draft" | "paginate_reversed" | "in_search_index" | "render" | "transparent"
+            | "generate_feeds" => flag.to_string(),
+            "sort_by" => format!("\"{}\"", ["weight", "date", "title", "none"][n]),
+            "paginate_path" => format!("\"{}\"", ["page", "p"][n % 2]),
+            "template" => ["\"section.html\"", "\"alt-section.html\""][n % 2].to_string(),
+            "page_template" => {
+                ["\"page.html\"", "\"alt.html\"", "\"functions.html\""][n % 3].to_string()
+            }
+            "insert_anchor_links" => {
+                format!("\"{}\"", ["none", "left", "right", "heading"][n])
+            }
+            "redirect_to" => [
+                "\"@/notes/first.md\"",
+                "\"elsewhere/\"",
+                "\"https://example.com/\"",
+            ][n % 3]
+                .to_string(),
+            "aliases" => format!("[\"was-{n}/\"]"),
+            "extra" => format!("{{ kind = \"k{n}\" }}"),
+            other => panic!("no values for the section key `{other}`"),
+        }
+    }
+
+    fn config_value(&self, key: &str) -> String {
+        let Self { step, n, flag, .. } = *self;
+        match key {
+            "base_url" => {
+                ["\"https://example.org/\"", "\"https://example.org/sub/\""][n % 2].to_string()
+            }
+            "title" => format!("\"Site of step {step}\""),
+            "description" => format!("\"Described in step {step}\""),
+            "default_language" => ["\"en\"", "\"zh-CN\""][n % 2].to_string(),
+            "theme" => "\"all\"".to_string(),
+            "taxonomies" => format!(
+                "[{{ name = \"topics\", feed = {flag}, paginate_by = {} }}, {{ name = \"leads\" }}]",
+                n + 1
+            ),
+            "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds" => {
+                flag.to_string()
+            }
+            // The search index is slow to make: on rarely.
+            "build_search_index" => (n == 0 && flag == "true").to_string(),
+            "feed_limit" => (n + 1).to_string(),
+            "author" => format!("\"Author {n}\""),
+            "extra" => format!("{{ motto = \"m{n}\" }}"),
+            other => panic!("no values for the site.toml key `{other}`"),
+        }
+    }
+}
+
+/// The fixture of the random edits calls every template function, so that what each reads is
+/// checked against clean builds.
+#[test]
+fn every_template_function_is_called() {
+    let site = SiteTest::new("everything");
+    let templates: String = walk(site.root())
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "html"))
+        .map(|path| fs::read_to_string(path).unwrap())
+        .collect();
+    for (name, _) in workplan::templates::FUNCTIONS {
+        assert!(
+            templates.contains(&format!("{{{{ {name}("))
+                || templates.contains(&format!("= {name}(")),
+            "no template calls `{name}`"
+        );
+    }
+}
+
+/// The random edits cover every key the build accepts: a key added to the front matter or
+/// `site.toml` must be added to the edits too.
+#[test]
+fn every_key_is_edited() {
+    let files = [
+        ("site.toml", &CONFIG_KEYS[..]),
+        ("content/priorities/area-1.md", &PAGE_KEYS),
+        ("content/notes/_index.md", &SECTION_KEYS),
+    ];
+    for (file, edited) in files {
+        // An unknown key makes the build list the keys it takes.
+        let site = SiteTest::new("everything");
+        site.replace(file, "title = ", "unknown_key = 1\ntitle = ");
+        let stderr = site.run(["build"]).stderr();
+        let listed = stderr
+            .lines()
+            .find_map(|line| line.strip_prefix("help: the keys allowed here are "))
+            .unwrap_or_else(|| panic!("{file}: no list of keys in {stderr}"));
+        let mut keys: Vec<&str> = listed
+            .split(", ")
+            .map(|key| key.trim_matches('`'))
+            .collect();
+        keys.sort_unstable();
+        let mut edited = edited.to_vec();
+        edited.sort_unstable();
+        assert_eq!(keys, edited, "{file}");
+    }
+    let choice = Choice::new(&mut Random(1), 0);
+    for key in PAGE_KEYS {
+        choice.page_value(key);
+    }
+    for key in SECTION_KEYS {
+        choice.section_value(key);
+    }
+    for key in CONFIG_KEYS {
+        choice.config_value(key);
+    }
+}
+
+/// Adds, changes, removes or renames a template of the site (which may replace the theme's)
+/// or a static file.
+fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>) {
+    let shown = |path: &Path| path.strip_prefix(root).unwrap().display().to_string();
+    let theme = root.join("themes/all/templates");
+    let mut names: Vec<String> = walk(&theme)
+        .iter()
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.push("alt.html".to_string());
+    let name = random.pick(&names).as_str();
+    let own = root.join("templates").join(name);
+    match random.below(6) {
+        0 => {
+            // A template of the site's own, replacing the theme's: a copy with a mark.
+            let original = fs::read_to_string(theme.join(name))
+                .or_else(|_| fs::read_to_string(&own))
+                .unwrap_or_else(|_| "{% extends \"page.html\" %}".to_string());
+            fs::create_dir_all(own.parent().unwrap()).unwrap();
+            fs::write(&own, format!("{original}{{# step {step} #}}")).unwrap();
+            (format!("wrote {}", shown(&own)), vec![own])
+        }
+        1 => {
+            let removed = fs::remove_file(&own).is_ok();
+            (format!("removed {} ({removed})", shown(&own)), vec![own])
+        }
+        2 => {
+            // Renamed away and back: a page using it fails, then builds again.
+            let away = own.with_file_name(format!("renamed-{name}"));
+            let (from, to) = if away.exists() {
+                (away, own)
+            } else {
+                (own, away)
+            };
+            let renamed = fs::rename(&from, &to).is_ok();
+            (
+                format!("renamed {} to {} ({renamed})", shown(&from), shown(&to)),
+                vec![from, to],
+            )
+        }
+        3 => {
+            let file = root.join(format!("static/added-{}.txt", random.below(3)));
+            fs::write(&file, format!("added in step {step}")).unwrap();
+            (format!("wrote {}", shown(&file)), vec![file])
+        }
+        4 => {
+            let files = walk(&root.join("static"));
+            let Some(file) = files.first() else {
+                return (format!("no static file in step {step}"), Vec::new());
+            };
+            fs::remove_file(file).unwrap();
+            (format!("removed {}", shown(file)), vec![file.clone()])
+        }
+        _ => {
+            let files = walk(&root.join("static"));
+            let Some(file) = files.first() else {
+                return (format!("no static file in step {step}"), Vec::new());
+            };
+            let to = root.join(format!("static/renamed/{step}.txt"));
+            fs::create_dir_all(to.parent().unwrap()).unwrap();
+            fs::rename(file, &to).unwrap();
+            (
+                format!("renamed {} to {}", shown(file), shown(&to)),
+                vec![file.clone(), to],
             )
         }
     }

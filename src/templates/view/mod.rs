@@ -20,7 +20,7 @@ mod values;
 pub use lookup::Lookup;
 use lookup::PageIndex;
 use values::*;
-pub use values::{Pager, config};
+pub use values::{Pager, Pagination, config};
 
 /// The values of every page and section, made once per build.
 pub struct Views {
@@ -246,7 +246,7 @@ impl Views {
         let value = &self.sections[index];
         let pagination = Pagination {
             by: front.paginate_by,
-            paginate_path: front.paginate_path.as_deref().unwrap_or("page"),
+            paginate_path: front.paginate_path.as_deref().unwrap_or("page").to_string(),
             reversed: front.paginate_reversed,
         };
         let listing = value
@@ -261,7 +261,11 @@ impl Views {
                 if let Some(paginator) = paginator {
                     context.insert_value("paginator", paginator);
                 }
-                Pager { path, context }
+                Pager {
+                    path,
+                    context,
+                    pagination: Some(pagination.clone()),
+                }
             })
             .collect()
     }
@@ -275,6 +279,7 @@ impl Views {
         Pager {
             path: content.taxonomies[index].path.clone(),
             context,
+            pagination: None,
         }
     }
 
@@ -284,7 +289,7 @@ impl Views {
         let term_value = &terms[term];
         let pagination = Pagination {
             by: content.taxonomies[index].paginate_by,
-            paginate_path: "page",
+            paginate_path: "page".to_string(),
             reversed: false,
         };
         let listing = term_value
@@ -301,7 +306,11 @@ impl Views {
                 if let Some(paginator) = paginator {
                     context.insert_value("paginator", paginator);
                 }
-                Pager { path, context }
+                Pager {
+                    path,
+                    context,
+                    pagination: Some(pagination.clone()),
+                }
             })
             .collect()
     }

@@ -148,13 +148,16 @@ pub(super) struct PaginatorView {
 pub struct Pager {
     pub path: String,
     pub context: Context,
+    /// How its listing was split, when it is one pager of a listing.
+    pub pagination: Option<Pagination>,
 }
 
 /// How a listing is split: `by` items a page, extra pages at `<path><paginate_path>/<n>/`.
-pub(super) struct Pagination<'a> {
-    pub(super) by: Option<usize>,
-    pub(super) paginate_path: &'a str,
-    pub(super) reversed: bool,
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Pagination {
+    pub by: Option<usize>,
+    pub paginate_path: String,
+    pub reversed: bool,
 }
 
 pub(super) fn area_view(area: &Area) -> AreaView<'_> {
@@ -338,7 +341,7 @@ pub(super) fn taxonomy_value(
 pub(super) fn paginate(
     listing: &Value,
     path: &str,
-    pagination: &Pagination<'_>,
+    pagination: &Pagination,
     base: &BaseUrl,
 ) -> Vec<(String, Option<Value>)> {
     let mut items: Vec<Value> = listing.as_array().unwrap_or_default().to_vec();
