@@ -1,6 +1,6 @@
 //! Integration tests: the real `workplan` binary run on fixture sites (`tests/sites/<case>/`)
 //! copied to temp folders, one module per command (`watch` for `build --watch`) plus one for
-//! bad input, `browser`, the headless Chromium that `serve`'s tests drive, and `validate`, the
+//! bad input, `readme` (what it promises), `browser`, the headless Chromium that `serve`'s tests drive, and `validate`, the
 //! HTML checker and accessibility checker run on the built shipped site.
 
 mod browser;
@@ -10,6 +10,7 @@ mod files;
 mod harness;
 mod incremental;
 mod init;
+mod readme;
 mod search;
 mod serve;
 mod validate;
