@@ -1,7 +1,8 @@
 //! Integration tests: the real `workplan` binary run on fixture sites (`tests/sites/<case>/`)
 //! copied to temp folders, one module per command (`watch` for `build --watch`) plus one for
-//! bad input, `readme` (what it promises), `browser`, the headless Chromium that `serve`'s tests drive, and `validate`, the
-//! HTML checker and accessibility checker run on the built shipped site.
+//! bad input, `readme` for what the README promises, `browser`, the headless Chromium that
+//! `serve`'s tests drive, and `validate`, the HTML checker and accessibility checker run on the
+//! built shipped site.
 
 mod browser;
 mod build;
