@@ -9,11 +9,15 @@
 //! the build reads count: the configuration, `content/`, `templates/`, `themes/` and
 //! `static/`, minus hidden files and editors' swap and backup files. When the system lost
 //! events (its queue overflowed), the batch names the configuration file, which reloads the
-//! whole site. Ctrl-C arrives on the same channel, so the command loop can stop between
+//! whole site. A watch follows a folder, not its name: when one of those folders is made,
+//! deleted or replaced (a restore from a backup, a checkout), it is watched anew before its
+//! batch is handed over, and the batch names the folder, which reloads all of it. Ctrl-C
+//! (and SIGTERM or SIGHUP) arrives on the same channel, so the command loop can stop between
 //! rebuilds.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -51,7 +55,9 @@ pub enum Signal {
 
 /// Watches a site until dropped.
 pub struct Watcher {
-    _watcher: RecommendedWatcher,
+    watcher: Mutex<RecommendedWatcher>,
+    /// The site's folder, absolute.
+    root: PathBuf,
     signals: Receiver<Signal>,
     sender: Sender<Signal>,
 }
@@ -90,10 +96,32 @@ impl Watcher {
                 .with_context(|| format!("watching {}", folder.display()))?;
         }
         Ok(Self {
-            _watcher: watcher,
+            watcher: Mutex::new(watcher),
+            root,
             signals,
             sender,
         })
+    }
+
+    /// Watches anew those of the site's folders that `batch` names themselves: made, deleted
+    /// or replaced since they were watched.
+    fn watch_again(&self, batch: &BTreeSet<PathBuf>) {
+        let mut watcher = self
+            .watcher
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for folder in SOURCE_DIRS.map(|name| self.root.join(name)) {
+            if !batch.contains(&folder) {
+                continue;
+            }
+            // The old watch may follow the folder to where it was moved, or be gone with it.
+            let _ = watcher.unwatch(&folder);
+            if folder.is_dir()
+                && let Err(error) = watcher.watch(&folder, RecursiveMode::Recursive)
+            {
+                eprintln!("warning: cannot watch {}: {error}", folder.display());
+            }
+        }
     }
 
     /// Makes Ctrl-C a [`Signal::Stop`] instead of ending the process on the spot. Once per
@@ -122,6 +150,7 @@ impl Watcher {
                 Ok(Signal::Changed(more)) => batch.extend(more),
                 Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Signal::Stop,
                 Err(RecvTimeoutError::Timeout) => {
+                    self.watch_again(&batch);
                     return Signal::Changed(batch.into_iter().collect());
                 }
             }

@@ -243,6 +243,10 @@ impl Session {
                 changes.templates = true;
             } else if relative.starts_with("static") || in_theme("static") {
                 changes.copies = true;
+            } else if theme.is_some_and(|theme| theme.starts_with(path)) {
+                // The theme's folder (or `themes/`) itself: made, deleted or replaced.
+                changes.templates = true;
+                changes.copies = true;
             } else if let Ok(inside) = relative.strip_prefix(CONTENT_DIR) {
                 // Any other file (an asset, a folder) changes the content's list of files:
                 // it goes through the Markdown's path too, which reloads the content.

@@ -348,3 +348,49 @@ fn deleting_a_file_beside_pages_unpublishes_it() {
     assert_eq!(watcher.stderr(), "", "a later rebuild failed");
     clean_build(&site).wait_for(&site.path("public"), "a clean build");
 }
+
+/// The content folder deleted and copied back from a backup, moved away and copied back, and
+/// `static/` and `templates/` folders made after the start: later saves in them still rebuild.
+#[test]
+fn folders_replaced_or_made_after_the_start_are_watched() {
+    let site = SiteTest::new("minimal");
+    fs::remove_dir_all(site.path("static")).unwrap();
+    let backup = site.outside().join("backup");
+    crate::harness::copy_dir(&site.path("content"), &backup);
+    let _watcher = watch(&site);
+
+    fs::remove_dir_all(site.path("content")).unwrap();
+    crate::harness::copy_dir(&backup, &site.path("content"));
+    thread::sleep(Duration::from_millis(300));
+    site.replace(PAGE, "Better universities.", "Saved after a restore.");
+    eventually("the save after the restore", || {
+        shows(&site, PAGE_OUTPUT, "Saved after a restore.")
+    });
+
+    fs::rename(site.path("content"), site.outside().join("moved")).unwrap();
+    crate::harness::copy_dir(&site.outside().join("moved"), &site.path("content"));
+    thread::sleep(Duration::from_millis(300));
+    site.replace(PAGE, "Saved after a restore.", "Saved after a move.");
+    eventually("the save after the move", || {
+        shows(&site, PAGE_OUTPUT, "Saved after a move.")
+    });
+
+    fs::create_dir(site.path("static")).unwrap();
+    thread::sleep(Duration::from_millis(300));
+    site.write("static/late.txt", "made late");
+    eventually("a file of a static/ made after the start", || {
+        shows(&site, "public/late.txt", "made late")
+    });
+    fs::create_dir(site.path("templates/partials")).unwrap();
+    thread::sleep(Duration::from_millis(300));
+    site.write("templates/partials/x.html", "x");
+    let page = site.file("templates/page.html");
+    site.write(
+        "templates/page.html",
+        page.replace("<main>", "<main class=\"late\">"),
+    );
+    eventually("a template saved after a new templates folder", || {
+        shows(&site, PAGE_OUTPUT, "<main class=\"late\">")
+    });
+    clean_build(&site).wait_for(&site.path("public"), "a clean build");
+}
