@@ -6,6 +6,7 @@
 //! `get_section`, ...) search, and returns what those functions read: the live preview uses it
 //! to re-render exactly the outputs a change can alter.
 
+mod limits;
 mod view;
 
 use std::borrow::Cow;
@@ -78,6 +79,7 @@ thread_local! {
 
 /// Runs `f` with this thread's render lookup, recording `read`.
 fn with_lookup<T>(read: Read, f: impl FnOnce(&Lookup) -> Result<T, String>) -> TeraResult<T> {
+    limits::check_time().map_err(tera::Error::message)?;
     SCOPE.with_borrow_mut(|scope| {
         let (lookup, reads) = scope
             .as_mut()
@@ -170,11 +172,39 @@ impl Templates {
         context.insert_value("plan", lookup.plan.clone());
         context.insert_value("menu", lookup.menu.clone());
         SCOPE.set(Some((Arc::clone(lookup), Vec::new())));
-        let rendered = self.tera.render_to(name, &context, out);
+        let guard = limits::Guard::start(self.shown(name));
+        let mut bounded = limits::Bounded::new(out);
+        let rendered = self.tera.render_to(name, &context, &mut bounded);
+        drop(guard);
         let mut reads = SCOPE.take().map(|(_, reads)| reads).unwrap_or_default();
-        rendered.map_err(|error| self.diagnostics(&error))?;
+        rendered.map_err(|error| match bounded.stopped.take() {
+            Some(why) => Diagnostic::file(self.shown(name), why)
+                .with_hint(LOOP_HINT)
+                .into(),
+            None => self.render_diagnostics(name, &error),
+        })?;
         reads.extend(self.global_reads.get(name).into_iter().flatten().cloned());
         Ok(reads)
+    }
+
+    /// The file of template `name`, as messages show it.
+    fn shown<'a>(&'a self, name: &'a str) -> &'a str {
+        self.files
+            .get(name)
+            .and_then(|file| file.path.to_str())
+            .unwrap_or(name)
+    }
+
+    /// The diagnostics of a render of `name` that failed: those that tera does not locate
+    /// concern that template.
+    fn render_diagnostics(&self, name: &str, error: &tera::Error) -> Diagnostics {
+        let mut diagnostics = self.diagnostics(error);
+        for diagnostic in &mut diagnostics.0 {
+            if diagnostic.location.is_none() && diagnostic.path == Path::new(TEMPLATES_DIR) {
+                diagnostic.path = PathBuf::from(self.shown(name));
+            }
+        }
+        diagnostics
     }
 
     /// Turns a tera error into diagnostics located in the template files.
@@ -196,6 +226,19 @@ impl Templates {
                     .with_hint(format!("add `templates/{name}`, or a theme that has it"))
                     .into()
             }
+            tera::ErrorKind::CircularInclude {
+                tpl,
+                include_chain: chain,
+            }
+            | tera::ErrorKind::CircularExtend {
+                tpl,
+                inheritance_chain: chain,
+            } => Diagnostic::file(
+                self.shown(tpl),
+                format!("`{tpl}` leads back to itself: {}", chain.join(" -> ")),
+            )
+            .with_hint("a template cannot include or extend itself, directly or through others")
+            .into(),
             _ => self.parse_reports(&error.to_string()),
         }
     }
@@ -252,10 +295,14 @@ impl Templates {
     }
 }
 
+const LOOP_HINT: &str = "look for a loop in the template that runs too long or never ends";
+
 fn hint_for(message: &str) -> String {
     if message.contains("is not defined") {
         "check the variable's name; `{{ page.x | default(value=\"\") }}` allows a missing one"
             .to_string()
+    } else if message.contains(limits::TOO_LONG) {
+        LOOP_HINT.to_string()
     } else {
         "see the template syntax at https://keats.github.io/tera/".to_string()
     }
@@ -307,6 +354,8 @@ fn register_functions(tera: &mut Tera) {
     for (name, function) in FUNCTIONS {
         tera.register_function(name, function);
     }
+    // Tera's own, counted against the render's budget.
+    tera.register_function("range", limits::range);
     tera.register_filter("date", format_date);
 }
 

@@ -36,6 +36,8 @@ pub fn eventually(what: &str, mut done: impl FnMut() -> bool) {
 pub struct SiteTest {
     temp: TempDir,
     root: PathBuf,
+    /// Variables the binary's environment holds besides PATH and TMPDIR.
+    env: Vec<(String, String)>,
 }
 
 impl SiteTest {
@@ -77,7 +79,18 @@ impl SiteTest {
         let root = temp.path().join("site");
         fs::create_dir(&root).unwrap();
         fs::create_dir(temp.path().join("tmp")).unwrap();
-        Self { temp, root }
+        Self {
+            temp,
+            root,
+            env: Vec::new(),
+        }
+    }
+
+    /// The binary runs with `key=value` in its environment too.
+    #[must_use]
+    pub fn with_env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
     }
 
     /// The same temp folder with the root moved to `relative` (e.g. a folder `init` made).
@@ -209,7 +222,8 @@ impl SiteTest {
             .current_dir(&self.root)
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("TMPDIR", self.temp_dir());
+            .env("TMPDIR", self.temp_dir())
+            .envs(self.env.iter().map(|(key, value)| (key, value)));
         let line = format!("workplan {}", args.join(OsStr::new(" ")).to_string_lossy());
         (command, line)
     }

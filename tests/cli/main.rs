@@ -11,6 +11,7 @@ mod files;
 mod harness;
 mod incremental;
 mod init;
+mod limits;
 mod readme;
 mod search;
 mod serve;
