@@ -2,7 +2,22 @@
 //!
 //! [`State::load`] runs the stages up to the template values; [`State::jobs`] lists every file
 //! the site consists of, and [`State::render`] makes one of them. A clean build renders all
-//! jobs; a live preview renders only those a change can alter.
+//! jobs; a live preview renders only those a change can alter, which is exact because each
+//! [`Job`] states all it is made from: its [`Recipe`] (template, Markdown options, pagination;
+//! compared whole between builds) and the [`Read`]s its render records (the values and
+//! template functions it looked at; `Lookup::changes` tells which changed).
+//!
+//! To add safely:
+//! - a template value: put it in a view that a [`Read`] already covers (a page's summary is
+//!   `Read::Page`, a section's value `Read::Section`), or add a [`Read`] and make
+//!   `Lookup::changes` report it;
+//! - a template function: add it to `templates::FUNCTIONS`; it reaches the content only
+//!   through `with_lookup`, which takes the [`Read`] to record;
+//! - a setting that changes how an output renders but is no value: a field of [`Recipe`];
+//! - an output: a [`Job`] with its [`OutputKind`] and [`Recipe`].
+//!
+//! `tests/sites/everything` prints every value and calls every function, and
+//! `tests/cli/incremental.rs` edits every key of it at random against clean builds.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -33,21 +48,8 @@ pub struct State {
     pub views: Views,
 }
 
-/// One file of the site to render, and how.
-///
-/// A job states everything its output is made from in two places that the render cannot get
-/// around: its [`Recipe`] (the template, Markdown options and pagination it renders with,
-/// compared as a whole between builds) and the [`Read`]s its rendering records (the values and
-/// template functions it looked at, which [`crate::templates::Lookup::changes`] tells changed).
-/// The render takes its template and options from the recipe only. So a live preview that
-/// re-renders the outputs whose recipe or reads changed writes what a clean build writes.
-///
-/// To add a template value or function safely: a value of an output's own context comes from
-/// a view that a [`Read`] covers (a page's summary is `Read::Page`, a section's value
-/// `Read::Section`); a setting that changes how an output renders but is no value belongs in the
-/// [`Recipe`]; a template function records its read through `with_lookup`, which cannot be
-/// called without one. `tests/sites/everything` prints every value and calls every function,
-/// and `tests/cli/incremental.rs` edits every key of it at random against clean builds.
+/// One file of the site to render, and all it is made from. The render takes its template
+/// and options from the recipe only.
 pub struct Job {
     /// URL path below the base URL: `/a/b/` (written as `a/b/index.html`) or `/404.html`.
     pub path: String,

@@ -341,7 +341,7 @@ fn read_templates(
 type Function = fn(Kwargs, &State) -> TeraResult<Value>;
 
 /// Every template function the site's templates may call. Each one reaches the content only
-/// through [`with_lookup`], which records what it read; `tests/sites/everything` calls each.
+/// through `with_lookup`, which records what it read; `tests/sites/everything` calls each.
 pub const FUNCTIONS: [(&str, Function); 5] = [
     ("get_url", get_url),
     ("get_page", get_page),
