@@ -15,8 +15,8 @@
 
 use std::cell::Cell;
 use std::io::{self, Write};
-use std::sync::{Mutex, OnceLock, PoisonError};
-use std::thread::{self, ThreadId};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use tera::{Kwargs, State, TeraResult};
@@ -54,19 +54,28 @@ fn limits() -> &'static Limits {
     })
 }
 
-/// A render in progress, as the watchdog sees it.
-struct Running {
-    thread: ThreadId,
-    template: String,
-    started: Instant,
+/// One thread's render in progress, as the watchdog sees it: the template and when it
+/// started, `None` between renders. Each rendering thread has one, made on its first render.
+#[derive(Default)]
+struct Slot(Mutex<(String, Option<Instant>)>);
+
+impl Slot {
+    fn lock(&self) -> MutexGuard<'_, (String, Option<Instant>)> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }
 
-/// Every render in progress, on any thread.
-static RUNNING: Mutex<Vec<Running>> = Mutex::new(Vec::new());
+/// The slots of every thread that has rendered.
+static SLOTS: Mutex<Vec<Arc<Slot>>> = Mutex::new(Vec::new());
 
 thread_local! {
     /// When this thread's render started and how many items its `range()` calls made.
     static BUDGET: Cell<Option<(Instant, usize)>> = const { Cell::new(None) };
+    static SLOT: Arc<Slot> = {
+        let slot = Arc::new(Slot::default());
+        SLOTS.lock().unwrap_or_else(PoisonError::into_inner).push(Arc::clone(&slot));
+        slot
+    };
 }
 
 /// Marks a render of `template` on this thread, until dropped.
@@ -77,10 +86,11 @@ impl Guard {
         watchdog();
         let started = Instant::now();
         BUDGET.set(Some((started, 0)));
-        running().push(Running {
-            thread: thread::current().id(),
-            template: template.to_string(),
-            started,
+        SLOT.with(|slot| {
+            let mut current = slot.lock();
+            current.0.clear();
+            current.0.push_str(template);
+            current.1 = Some(started);
         });
         Self(())
     }
@@ -89,13 +99,8 @@ impl Guard {
 impl Drop for Guard {
     fn drop(&mut self) {
         BUDGET.set(None);
-        let me = thread::current().id();
-        running().retain(|render| render.thread != me);
+        SLOT.with(|slot| slot.lock().1 = None);
     }
-}
-
-fn running() -> std::sync::MutexGuard<'static, Vec<Running>> {
-    RUNNING.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Fails once this thread's render has run past the time limit.
@@ -174,22 +179,36 @@ impl<'a> Bounded<'a> {
         self.stopped = Some(why);
         error
     }
+
+    /// Every [`CHECK_EVERY`] bytes: fails once the output is too large or too late.
+    #[cold]
+    fn check(&mut self) -> io::Result<()> {
+        self.next_check = self.out.len() + CHECK_EVERY;
+        if self.out.len() > OUTPUT_BYTES {
+            return Err(self.stop(format!(
+                "the output passed {} MiB: {TOO_LONG}",
+                OUTPUT_BYTES >> 20
+            )));
+        }
+        check_time().map_err(|why| self.stop(why))
+    }
 }
 
 impl Write for Bounded<'_> {
+    #[inline]
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.out.extend_from_slice(bytes);
-        if self.out.len() >= self.next_check {
-            self.next_check = self.out.len() + CHECK_EVERY;
-            if self.out.len() > OUTPUT_BYTES {
-                return Err(self.stop(format!(
-                    "the output passed {} MiB: {TOO_LONG}",
-                    OUTPUT_BYTES >> 20
-                )));
-            }
-            check_time().map_err(|why| self.stop(why))?;
-        }
+        self.write_all(bytes)?;
         Ok(bytes.len())
+    }
+
+    #[inline]
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.out.extend_from_slice(bytes);
+        if self.out.len() < self.next_check {
+            Ok(())
+        } else {
+            self.check()
+        }
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -227,24 +246,30 @@ fn watchdog() {
 /// Why the renders in progress must be stopped, if they must.
 fn overrun() -> Option<String> {
     let limits = limits();
-    let renders = running();
-    let names = |renders: &[&Running]| {
-        let mut names: Vec<String> = renders
-            .iter()
-            .map(|render| format!("`{}`", render.template))
-            .collect();
+    // Each render in progress: its template and how long it has run.
+    let renders: Vec<(String, Duration)> = SLOTS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .iter()
+        .filter_map(|slot| {
+            let current = slot.lock();
+            Some((current.0.clone(), current.1?.elapsed()))
+        })
+        .collect();
+    let names = |renders: &mut dyn Iterator<Item = &(String, Duration)>| {
+        let mut names: Vec<String> = renders.map(|(name, _)| format!("`{name}`")).collect();
         names.sort();
         names.dedup();
         names.join(", ")
     };
-    let late: Vec<&Running> = renders
+    let mut late = renders
         .iter()
-        .filter(|render| render.started.elapsed() > limits.time * 2)
-        .collect();
-    if !late.is_empty() {
+        .filter(|(_, running)| *running > limits.time * 2)
+        .peekable();
+    if late.peek().is_some() {
         return Some(format!(
             "rendering the template {} took longer than {} s, and was stopped",
-            names(&late),
+            names(&mut late),
             limits.time.as_secs() * 2
         ));
     }
@@ -253,7 +278,7 @@ fn overrun() -> Option<String> {
         format!(
             "rendering the template {} used more than {} MiB of memory, and was stopped (set \
              WORKPLAN_MEMORY_LIMIT to allow more)",
-            names(&renders.iter().collect::<Vec<_>>()),
+            names(&mut renders.iter()),
             limits.memory >> 20
         )
     })
