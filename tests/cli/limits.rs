@@ -22,6 +22,12 @@ fn fails_in_bounded_time(site: &SiteTest, template: &str, why: &str) {
         std::thread::sleep(Duration::from_millis(50));
     }
     let status = build.exited().unwrap();
+    // What it printed last may still be on its way through the pipe.
+    let complete = |stderr: &str| stderr.contains(why) && stderr.contains("templates/page.html");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !complete(&build.stderr()) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
     let stderr = build.stderr();
     assert!(!status.success(), "{stderr}");
     assert!(stderr.contains("templates/page.html"), "{stderr}");
