@@ -9,8 +9,8 @@
 //! the build reads count: the configuration, `content/`, `templates/`, `themes/` and
 //! `static/`, minus hidden files and editors' swap and backup files. When the system lost
 //! events (its queue overflowed), the batch names the configuration file, which reloads the
-//! whole site. Ctrl-C arrives on the same channel, so the command loop can stop between
-//! rebuilds.
+//! whole site. Ctrl-C (SIGINT), SIGTERM and SIGHUP arrive on the same channel, so the command
+//! loop can stop between rebuilds and remove what it must (serve's private folder).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -45,7 +45,7 @@ fn quiet_wait(age: Duration) -> Duration {
 pub enum Signal {
     /// Files that were added, changed or removed.
     Changed(Vec<PathBuf>),
-    /// Ctrl-C: finish up and leave.
+    /// Ctrl-C, SIGTERM or SIGHUP: finish up and leave.
     Stop,
 }
 
@@ -96,14 +96,14 @@ impl Watcher {
         })
     }
 
-    /// Makes Ctrl-C a [`Signal::Stop`] instead of ending the process on the spot. Once per
-    /// process.
+    /// Makes Ctrl-C, and on Unix SIGTERM and SIGHUP (`ctrlc`'s `termination` feature), a
+    /// [`Signal::Stop`] instead of ending the process on the spot. Once per process.
     pub fn stop_on_ctrl_c(&self) -> anyhow::Result<()> {
         let sender = self.sender.clone();
         ctrlc::set_handler(move || {
             let _ = sender.send(Signal::Stop);
         })
-        .context("listening for Ctrl-C")
+        .context("listening for Ctrl-C, SIGTERM and SIGHUP")
     }
 
     /// Waits for the next change or Ctrl-C. A save, or a burst of changes, comes as one

@@ -29,7 +29,7 @@ pub struct ServeOptions {
     pub open: bool,
 }
 
-/// Builds, serves and rebuilds until Ctrl-C.
+/// Builds, serves and rebuilds until Ctrl-C, SIGTERM or SIGHUP; then removes its private folder.
 pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
     // Served pages link with root-relative URLs under the sub-path, whatever the host and port.
     let prefix = match &options.build.base_url {

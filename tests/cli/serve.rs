@@ -471,3 +471,22 @@ fn serve_keeps_the_git_folder_of_its_output_dir() {
         git.display()
     );
 }
+
+/// Reproducer: only Ctrl-C stopped serve cleanly; SIGTERM (what `kill`, systemd and container
+/// runtimes send) and SIGHUP (the terminal closing) ended it on the spot, leaving its private
+/// folder, the whole rendered site, in the temp folder.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_the_server_and_remove_its_private_folder() {
+    for signal in ["-TERM", "-HUP"] {
+        let site = SiteTest::new("minimal");
+        let mut server = serve(&site, &[], "");
+        wait_for_page(server.url(), 200, "The home page.");
+        assert_eq!(private_folders(&site).len(), 1);
+
+        let status = server.signal(signal);
+        assert!(status.success(), "{signal}: {status}");
+        assert!(server.stdout().contains("Stopped."), "{signal}");
+        assert_eq!(private_folders(&site), Vec::<PathBuf>::new(), "{signal}");
+    }
+}
