@@ -26,9 +26,9 @@ use hyper::header::{self, HeaderValue};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode, Uri};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
 
 use crate::templates::escape_html;
 use resolve::{Found, SitePath};
@@ -39,6 +39,9 @@ const SCRIPT_PATH: &str = "/__workplan/livereload.js";
 const SCRIPT: &str = include_str!("livereload.js");
 /// Proxies and browsers drop connections that stay silent too long.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Connections served at once; more wait to be accepted. Well below the usual limit of 1024
+/// open files, so that the rebuilds running beside the server can still open theirs.
+const MAX_CONNECTIONS: usize = 512;
 
 /// Where and what to serve.
 #[derive(Debug, Clone)]
@@ -51,7 +54,14 @@ pub struct HttpOptions {
     pub site_dir: PathBuf,
     /// `""` or a sub-path such as `"/plan"` (no trailing slash): the site is served under it.
     pub prefix: String,
+    /// How long a connection may take to send a request's headers, or stay idle between
+    /// requests, before it is closed ([`HEADER_TIMEOUT`] unless a test wants less).
+    pub header_timeout: Duration,
 }
+
+/// The usual [`HttpOptions::header_timeout`]: longer than any browser needs to send a request,
+/// and than the pause between a page and the files it loads.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A running preview server; it stops when dropped.
 #[derive(Debug)]
@@ -68,6 +78,7 @@ struct State {
     site_dir: PathBuf,
     prefix: String,
     address: SocketAddr,
+    header_timeout: Duration,
     status: Mutex<Status>,
     /// Encoded SSE messages for every open tab.
     events: broadcast::Sender<Bytes>,
@@ -103,6 +114,7 @@ impl Server {
             site_dir: options.site_dir,
             prefix: options.prefix.trim_end_matches('/').to_owned(),
             address,
+            header_timeout: options.header_timeout,
             status: Mutex::default(),
             events: broadcast::channel(16).0,
         });
@@ -198,12 +210,21 @@ fn bind(address: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
 }
 
 async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
+        let accepted = async {
+            let slot = Arc::clone(&slots).acquire_owned().await;
+            (slot, listener.accept().await)
+        };
         tokio::select! {
             _ = &mut stopped => return,
-            accepted = listener.accept() => match accepted {
+            (slot, accepted) = accepted => match accepted {
                 Ok((stream, _)) => {
-                    tokio::spawn(serve_connection(stream, Arc::clone(&state)));
+                    let state = Arc::clone(&state);
+                    tokio::spawn(async move {
+                        serve_connection(stream, state).await;
+                        drop(slot);
+                    });
                 }
                 // Out of file descriptors, say: wait for connections to close instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -213,10 +234,17 @@ async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::
     // Dropping the runtime when this returns ends every open connection, event streams included.
 }
 
+/// Serves one connection until the client closes it, or sends no request for
+/// [`HttpOptions::header_timeout`]: hyper's header timeout runs from the moment it waits for
+/// a request, so it also ends idle keep-alive connections (an event stream is a response in
+/// progress, never idle).
 async fn serve_connection(stream: TcpStream, state: Arc<State>) {
+    let header_timeout = state.header_timeout;
     let service = service_fn(move |request| handle(request, Arc::clone(&state)));
     // A connection that breaks off is the browser's business, not an error to report.
     let _ = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
         .serve_connection(TokioIo::new(stream), service)
         .await;
 }

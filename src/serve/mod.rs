@@ -63,6 +63,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         port: options.port,
         site_dir: dir.clone(),
         prefix: prefix.clone(),
+        header_timeout: http::HEADER_TIMEOUT,
     })?;
     let url = format!("http://{}{prefix}/", server.address());
     println!("Serving {} at {url}", build_options.root.display());

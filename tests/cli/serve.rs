@@ -1,6 +1,6 @@
 //! `workplan serve`: the live preview. Over plain HTTP: where it writes (a private folder it
-//! removes on Ctrl-C, or `--output-dir`, which stays, equal to a clean build), a first build
-//! that fails, the interface it listens on. End to end in headless Chromium: edits on disk
+//! removes on Ctrl-C, SIGTERM and SIGHUP, or `--output-dir`, which stays, equal to a clean
+//! build), a first build that fails, the interface it listens on. End to end in headless Chromium: edits on disk
 //! must reach a tab that is already open, with no action in the browser: new text, an error
 //! overlay for a broken page and its going away, a stylesheet applied without a reload.
 

@@ -30,14 +30,18 @@ fn site() -> TempDir {
     temp
 }
 
-fn start(temp: &TempDir, prefix: &str) -> Server {
-    Server::start(HttpOptions {
+fn options(temp: &TempDir, prefix: &str) -> HttpOptions {
+    HttpOptions {
         interface: Ipv4Addr::LOCALHOST.into(),
         port: 0,
         site_dir: temp.path().join("site"),
         prefix: prefix.into(),
-    })
-    .unwrap()
+        header_timeout: HEADER_TIMEOUT,
+    }
+}
+
+fn start(temp: &TempDir, prefix: &str) -> Server {
+    Server::start(options(temp, prefix)).unwrap()
 }
 
 /// One parsed response.
@@ -347,8 +351,7 @@ fn a_port_in_use_says_so() {
     let error = Server::start(HttpOptions {
         interface: server.address().ip(),
         port: server.address().port(),
-        site_dir: temp.path().join("site"),
-        prefix: String::new(),
+        ..options(&temp, "")
     })
     .unwrap_err();
     assert!(format!("{error}").contains("already in use"), "{error}");
@@ -363,4 +366,59 @@ fn events_put_each_line_of_data_on_its_own_line() {
         event("error", "a\r\nb\rc\n"),
         "event: error\ndata: a\ndata: b\ndata: c\ndata: \n\n"
     );
+}
+
+/// Reads until the server closes the connection; a test fails here when it does not (the
+/// read timeout of [`connect`]).
+#[track_caller]
+fn assert_closed(stream: &mut TcpStream, what: &str) {
+    let mut rest = Vec::new();
+    match stream.read_to_end(&mut rest) {
+        Ok(_) => {}
+        Err(error) if error.kind() == io::ErrorKind::ConnectionReset => {}
+        Err(error) => panic!("the server kept {what} open: {error}"),
+    }
+}
+
+/// Reproducer: connections that never send a request, or stop in the middle of one, or sit
+/// idle after a response, were held for ever (17,451 of them in a probe, and memory grew).
+#[test]
+fn connections_without_a_request_are_closed() {
+    let temp = site();
+    let server = Server::start(HttpOptions {
+        header_timeout: Duration::from_millis(300),
+        ..options(&temp, "")
+    })
+    .unwrap();
+    let mut silent = connect(&server);
+    let mut partial = connect(&server);
+    partial.write_all(b"GET / HTTP/1.1\r\nHost: local").unwrap();
+    let mut idle = connect(&server);
+    idle.write_all(b"GET /style.css HTTP/1.1\r\nHost: localhost\r\n\r\n")
+        .unwrap();
+    let mut response = Vec::new();
+    let mut buffer = [0; 1024];
+    while !String::from_utf8_lossy(&response).ends_with("h1 { color: red }") {
+        let read = idle.read(&mut buffer).unwrap();
+        assert!(read > 0, "closed before the response");
+        response.extend_from_slice(&buffer[..read]);
+    }
+    assert_closed(&mut silent, "a connection that sent nothing");
+    assert_closed(&mut partial, "a connection that sent half a request");
+    assert_closed(&mut idle, "an idle connection after a response");
+}
+
+/// An open tab's event stream sends nothing for long stretches: it is not idle.
+#[test]
+fn event_streams_outlive_the_header_timeout() {
+    let temp = site();
+    let server = Server::start(HttpOptions {
+        header_timeout: Duration::from_millis(200),
+        ..options(&temp, "")
+    })
+    .unwrap();
+    let mut events = Events::open(&server, "");
+    std::thread::sleep(Duration::from_millis(800));
+    server.reload(&["/".into()]);
+    assert_eq!(events.event(), "event: reload\ndata: /\n");
 }
