@@ -2,6 +2,8 @@
 //!
 //! [`Server::start`] serves the files under [`HttpOptions::site_dir`] below a URL prefix, on a
 //! background thread; only GET and HEAD, and only files inside the site folder (`resolve`).
+//! Requests for files wait until the first build is done ([`Server::ready`]), so that a browser
+//! opened at once gets the page, not "not found".
 //! Every HTML response gets the live-reload script (`livereload.js`), which listens to
 //! Server-Sent Events at `<prefix>/__workplan/events`: [`Server::reload`] and
 //! [`Server::show_error`] send them to every open tab.
@@ -28,7 +30,7 @@ use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Semaphore, broadcast, mpsc, oneshot};
+use tokio::sync::{Semaphore, broadcast, mpsc, oneshot, watch};
 
 use crate::templates::escape_html;
 use resolve::{Found, SitePath};
@@ -80,6 +82,8 @@ struct State {
     address: SocketAddr,
     header_timeout: Duration,
     status: Mutex<Status>,
+    /// Whether the first build is done (or failed); until then requests for files wait.
+    ready: watch::Sender<bool>,
     /// Encoded SSE messages for every open tab.
     events: broadcast::Sender<Bytes>,
 }
@@ -116,6 +120,7 @@ impl Server {
             address,
             header_timeout: options.header_timeout,
             status: Mutex::default(),
+            ready: watch::Sender::new(false),
             events: broadcast::channel(16).0,
         });
         let (shutdown, stopped) = oneshot::channel();
@@ -139,6 +144,12 @@ impl Server {
         self.address
     }
 
+    /// The first build is done: requests held until now are answered. ([`Server::reload`] and
+    /// [`Server::show_error`] say so too.)
+    pub fn ready(&self) {
+        self.state.ready.send_replace(true);
+    }
+
     /// Tells every open tab that these site files changed (URL paths below the prefix, e.g.
     /// `"/priorities/x/"`, `"/style.css"`): CSS only swaps the stylesheets, anything else
     /// reloads the page. Also clears an error overlay.
@@ -156,6 +167,7 @@ impl Server {
             });
         let name = if css_only { "css" } else { "reload" };
         self.state.broadcast(event(name, &changed.join("\n")));
+        self.ready();
     }
 
     /// The last rebuild failed: every tab shows `report` as an overlay, and HTML responses carry
@@ -163,6 +175,7 @@ impl Server {
     pub fn show_error(&self, report: &str) {
         self.state.status().error = Some(report.to_owned());
         self.state.broadcast(event("error", report));
+        self.ready();
     }
 
     /// Stops serving (also on drop).
@@ -303,6 +316,8 @@ async fn route(uri: &Uri, state: Arc<State>) -> Response<ResponseBody> {
     let Some(path) = SitePath::parse(site_path) else {
         return text(StatusCode::BAD_REQUEST, "bad request path\n").map(Either::Left);
     };
+    // An error means that the server is stopping, and any answer will do.
+    let _ = state.ready.subscribe().wait_for(|ready| *ready).await;
     let uri = uri.clone();
     // Files are read with blocking calls, away from the thread that drives the event streams.
     let response = tokio::task::spawn_blocking(move || serve_file(&state, &path, &uri)).await;

@@ -74,6 +74,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
                 summary.pages,
                 summary.elapsed.as_millis()
             );
+            server.ready();
             Some(session)
         }
         Err(error) => {

@@ -40,8 +40,11 @@ fn options(temp: &TempDir, prefix: &str) -> HttpOptions {
     }
 }
 
+/// A server whose first build is done.
 fn start(temp: &TempDir, prefix: &str) -> Server {
-    Server::start(options(temp, prefix)).unwrap()
+    let server = Server::start(options(temp, prefix)).unwrap();
+    server.ready();
+    server
 }
 
 /// One parsed response.
@@ -390,6 +393,7 @@ fn connections_without_a_request_are_closed() {
         ..options(&temp, "")
     })
     .unwrap();
+    server.ready();
     let mut silent = connect(&server);
     let mut partial = connect(&server);
     partial.write_all(b"GET / HTTP/1.1\r\nHost: local").unwrap();
@@ -417,8 +421,29 @@ fn event_streams_outlive_the_header_timeout() {
         ..options(&temp, "")
     })
     .unwrap();
+    server.ready();
     let mut events = Events::open(&server, "");
     std::thread::sleep(Duration::from_millis(800));
     server.reload(&["/".into()]);
     assert_eq!(events.event(), "event: reload\ndata: /\n");
+}
+
+/// Until the first build is done there is no site: a request waits for it rather than
+/// getting "not found".
+#[test]
+fn requests_wait_for_the_first_build() {
+    let temp = tempfile::tempdir().unwrap();
+    let server = Server::start(options(&temp, "")).unwrap();
+    let early = std::thread::scope(|scope| {
+        let early = scope.spawn(|| get(&server, "/"));
+        std::thread::sleep(Duration::from_millis(200));
+        fs::create_dir(temp.path().join("site")).unwrap();
+        fs::write(temp.path().join("site/index.html"), "<h1>Built</h1>").unwrap();
+        server.ready();
+        early.join().unwrap()
+    });
+    assert_eq!(early.status, 200, "{}", early.body);
+    assert!(early.body.starts_with("<h1>Built</h1>"), "{}", early.body);
+    // The live-reload script is not held: a tab left open from an earlier run reconnects.
+    assert_eq!(get(&server, "/__workplan/livereload.js").status, 200);
 }
