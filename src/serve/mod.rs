@@ -27,6 +27,8 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Host names answered besides IP addresses and `localhost`.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// Builds, serves and rebuilds until Ctrl-C, SIGTERM or SIGHUP; then removes its private folder.
@@ -64,6 +66,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         site_dir: dir.clone(),
         prefix: prefix.clone(),
         header_timeout: http::HEADER_TIMEOUT,
+        allowed_hosts: options.allowed_hosts.clone(),
     })?;
     let url = format!("http://{}{prefix}/", server.address());
     println!("Serving {} at {url}", build_options.root.display());

@@ -519,3 +519,46 @@ fn pages_asked_for_during_the_first_build_are_served_once_it_is_done() {
     // Otherwise the test proved nothing; a machine this fast needs more pages.
     assert!(early, "the first build was done before the first request");
 }
+
+/// The status line of a GET of `/` from `server` with this `Host` header, over raw TCP (a
+/// client library sets the header from the URL).
+fn status_for_host(server: &Spawned, host: &str) -> String {
+    let address = server
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Reproducer: serve answered any `Host`, so a page of another site, its name pointed at
+/// 127.0.0.1 (DNS rebinding), could read the preview. `--allow-host` names the exceptions.
+#[test]
+fn other_host_names_are_refused_unless_allowed() {
+    let site = SiteTest::new("minimal");
+    let server = serve(&site, &["--allow-host", "plan.test"], "");
+    wait_for_first_build(&server);
+    let port = server
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/');
+    for allowed in [format!("localhost:{port}"), format!("plan.test:{port}")] {
+        assert_eq!(
+            status_for_host(&server, &allowed),
+            "HTTP/1.1 200 OK",
+            "{allowed}"
+        );
+    }
+    let refused = status_for_host(&server, &format!("rebound.example:{port}"));
+    assert_eq!(refused, "HTTP/1.1 403 Forbidden");
+}

@@ -37,6 +37,7 @@ fn options(temp: &TempDir, prefix: &str) -> HttpOptions {
         site_dir: temp.path().join("site"),
         prefix: prefix.into(),
         header_timeout: HEADER_TIMEOUT,
+        allowed_hosts: Vec::new(),
     }
 }
 
@@ -73,9 +74,13 @@ fn connect(server: &Server) -> TcpStream {
 }
 
 fn send(server: &Server, method: &str, target: &str) -> Reply {
+    send_with(server, method, target, "Host: localhost\r\n")
+}
+
+/// A request with these header lines (each ending in CRLF).
+fn send_with(server: &Server, method: &str, target: &str, headers: &str) -> Reply {
     let mut stream = connect(server);
-    let request =
-        format!("{method} {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let request = format!("{method} {target} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n");
     stream.write_all(request.as_bytes()).unwrap();
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).unwrap();
@@ -198,13 +203,12 @@ fn content_types_follow_the_extension() {
         ("js", "text/javascript; charset=utf-8"),
         ("svg", "image/svg+xml"),
         ("json", "application/json"),
-        ("xml", "application/xml; charset=utf-8"),
+        ("xml", "text/xml; charset=utf-8"),
         ("atom", "application/atom+xml; charset=utf-8"),
         ("rss", "application/rss+xml; charset=utf-8"),
         ("txt", "text/plain; charset=utf-8"),
         ("csv", "text/csv; charset=utf-8"),
         ("woff2", "font/woff2"),
-        ("woff", "font/woff"),
         ("png", "image/png"),
         ("jpg", "image/jpeg"),
         ("JPEG", "image/jpeg"),
@@ -213,7 +217,20 @@ fn content_types_follow_the_extension() {
         ("ico", "image/x-icon"),
         ("pdf", "application/pdf"),
         ("wasm", "application/wasm"),
+        ("mp4", "video/mp4"),
+        ("webm", "video/webm"),
+        ("mp3", "audio/mpeg"),
+        ("webmanifest", "application/manifest+json"),
+        (
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ),
+        (
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
         ("bin", "application/octet-stream"),
+        ("no-such-extension", "application/octet-stream"),
     ];
     for (extension, content_type) in expected {
         fs::write(temp.path().join(format!("site/file.{extension}")), "x").unwrap();
@@ -252,7 +269,7 @@ struct Events(BufReader<TcpStream>);
 impl Events {
     fn open(server: &Server, query: &str) -> Events {
         let mut stream = connect(server);
-        let request = format!("GET /__workplan/events{query} HTTP/1.1\r\nHost: x\r\n\r\n");
+        let request = format!("GET /__workplan/events{query} HTTP/1.1\r\nHost: localhost\r\n\r\n");
         stream.write_all(request.as_bytes()).unwrap();
         let mut events = Events(BufReader::new(stream));
         let head = events.message();
@@ -446,4 +463,134 @@ fn requests_wait_for_the_first_build() {
     assert!(early.body.starts_with("<h1>Built</h1>"), "{}", early.body);
     // The live-reload script is not held: a tab left open from an earlier run reconnects.
     assert_eq!(get(&server, "/__workplan/livereload.js").status, 200);
+}
+
+/// Reproducer: any `Host` was answered, so a page of another site could read the preview
+/// through DNS rebinding (its name made to point at 127.0.0.1).
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let temp = site();
+    let server = Server::start(HttpOptions {
+        allowed_hosts: vec!["plan.example".into()],
+        ..options(&temp, "")
+    })
+    .unwrap();
+    server.ready();
+    let port = server.address().port();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost".into(),
+        format!("[::1]:{port}"),
+        "LocalHost".into(),
+        "plan.localhost".into(),
+        "192.168.1.20:1111".into(),
+        format!("plan.example:{port}"),
+        "PLAN.example.".into(),
+    ] {
+        let reply = send_with(&server, "GET", "/", &format!("Host: {host}\r\n"));
+        assert_eq!(reply.status, 200, "{host}: {}", reply.body);
+    }
+    for host in [
+        format!("evil.example:{port}"),
+        "localhost.evil.example".into(),
+        "plan.example.evil".into(),
+        "".into(),
+        "a b".into(),
+        "x".repeat(5000),
+    ] {
+        for target in ["/", "/style.css", "/__workplan/events", "/nowhere"] {
+            let reply = send_with(&server, "GET", target, &format!("Host: {host}\r\n"));
+            assert!(
+                [400, 403].contains(&reply.status),
+                "{host} {target}: {}",
+                reply.head
+            );
+            assert!(!reply.body.contains("Plan"), "{host} {target}");
+        }
+    }
+    let refused = send_with(&server, "GET", "/", "Host: evil.example\r\n");
+    assert_eq!(refused.status, 403);
+    assert!(
+        refused.body.contains("`evil.example`") && refused.body.contains("--allow-host"),
+        "{}",
+        refused.body
+    );
+    let absolute = format!("http://evil.example:{port}/style.css");
+    assert_eq!(get(&server, &absolute).status, 403);
+}
+
+fn range(server: &Server, target: &str, range: &str) -> Reply {
+    send_with(
+        server,
+        "GET",
+        target,
+        &format!("Host: localhost\r\nRange: {range}\r\n"),
+    )
+}
+
+/// Reproducer: `Range` was ignored, so video and audio could not seek (Safari plays none).
+#[test]
+fn single_ranges_get_the_part_asked_for() {
+    let temp = site();
+    fs::write(temp.path().join("site/clip.mp4"), "0123456789").unwrap();
+    let server = start(&temp, "");
+    let whole = get(&server, "/clip.mp4");
+    assert_eq!(whole.header("accept-ranges"), Some("bytes"));
+    for (asked, body, content_range) in [
+        ("bytes=2-4", "234", "bytes 2-4/10"),
+        ("bytes=7-", "789", "bytes 7-9/10"),
+        ("bytes=-3", "789", "bytes 7-9/10"),
+        ("bytes=8-100", "89", "bytes 8-9/10"),
+    ] {
+        let reply = range(&server, "/clip.mp4", asked);
+        assert_eq!(reply.status, 206, "{asked}: {}", reply.head);
+        assert_eq!(reply.body, body, "{asked}");
+        assert_eq!(
+            reply.header("content-range"),
+            Some(content_range),
+            "{asked}"
+        );
+        let length = body.len().to_string();
+        assert_eq!(reply.header("content-length"), Some(length.as_str()));
+        assert_eq!(reply.header("content-type"), Some("video/mp4"));
+    }
+    let beyond = range(&server, "/clip.mp4", "bytes=10-20");
+    assert_eq!(beyond.status, 416);
+    assert_eq!(beyond.header("content-range"), Some("bytes */10"));
+    // Several ranges, or one that does not parse, get the whole file.
+    for asked in ["bytes=0-1,4-5", "bytes=x-y", "lines=1-2"] {
+        let reply = range(&server, "/clip.mp4", asked);
+        assert_eq!((reply.status, reply.body.as_str()), (200, "0123456789"));
+    }
+    let head = send_with(
+        &server,
+        "HEAD",
+        "/clip.mp4",
+        "Host: localhost\r\nRange: bytes=2-4\r\n",
+    );
+    assert_eq!(head.status, 206);
+    assert_eq!(head.header("content-length"), Some("3"));
+    // A page is sent whole, with its live-reload script.
+    let page = range(&server, "/", "bytes=0-3");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("livereload.js"));
+}
+
+/// Files are streamed, not read whole into memory: a large one arrives byte for byte.
+#[test]
+fn large_files_arrive_whole() {
+    let temp = site();
+    let bytes: Vec<u8> = (0..3_000_000_u32).map(|n| (n % 251) as u8).collect();
+    fs::write(temp.path().join("site/big.bin"), &bytes).unwrap();
+    let server = start(&temp, "");
+    let mut stream = connect(&server);
+    let request = "GET /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let at = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4;
+    let head = String::from_utf8_lossy(&raw[..at]);
+    assert!(head.contains("content-length: 3000000"), "{head}");
+    assert!(raw[at..] == bytes[..], "the body differs from the file");
 }
