@@ -594,3 +594,52 @@ fn large_files_arrive_whole() {
     assert!(head.contains("content-length: 3000000"), "{head}");
     assert!(raw[at..] == bytes[..], "the body differs from the file");
 }
+
+/// Requests no browser sends still get an answer (a panic in a handler would leave none).
+#[test]
+fn odd_requests_get_an_answer() {
+    let temp = site();
+    let server = start(&temp, "");
+    let address = server.address();
+    let long = "a".repeat(100_000);
+    let requests = [
+        format!("GET http://{address}/style.css HTTP/1.1\r\nHost: evil\r\n\r\n"),
+        format!("GET http://[::1]:{}/ HTTP/1.1\r\n\r\n", address.port()),
+        "GET https://localhost/ HTTP/1.1\r\nHost: localhost\r\n\r\n".into(),
+        "GET / HTTP/1.0\r\n\r\n".into(),
+        "OPTIONS * HTTP/1.1\r\nHost: localhost\r\n\r\n".into(),
+        "CONNECT localhost:443 HTTP/1.1\r\nHost: localhost:443\r\n\r\n".into(),
+        "GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil\r\n\r\n".into(),
+        "GET / HTTP/1.1\r\nHost: [::1\r\n\r\n".into(),
+        "GET / HTTP/1.1\r\nHost: \u{7f}\u{1}\r\n\r\n".into(),
+        "GET / HTTP/1.1\r\nHost: 教育.example\r\n\r\n".into(),
+        "GET /%ff%fe HTTP/1.1\r\nHost: localhost\r\n\r\n".into(),
+        "GET /a/../../b HTTP/1.1\r\nHost: localhost\r\n\r\n".into(),
+        format!("GET /{long} HTTP/1.1\r\nHost: localhost\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: {long}\r\n\r\n"),
+        format!(
+            "GET / HTTP/1.1\r\nHost: localhost\r\n{}\r\n",
+            "X: y\r\n".repeat(500)
+        ),
+        "GET / HTTP/1.1\r\nHost: localhost\r\nRange: bytes=99999999999999999999999-\r\n\r\n".into(),
+        "GET /style.css HTTP/1.1\r\nHost: localhost\r\nRange: bytes=-0\r\n\r\n".into(),
+        "GET /style.css HTTP/1.1\r\nHost: localhost\r\nRange: bytes=\u{e9}\r\n\r\n".into(),
+        "GET /__workplan/events?build=%ff HTTP/1.1\r\nHost: localhost\r\n\r\n".into(),
+        "BREW / HTTP/1.1\r\nHost: localhost\r\n\r\n".into(),
+        "\0\0\0 garbage\r\n\r\n".into(),
+        "GET / HTTP/9.9\r\nHost: localhost\r\n\r\n".into(),
+    ];
+    for request in &requests {
+        let mut stream = connect(&server);
+        // The server may answer, and close, before it has read a long request to the end.
+        let _ = stream.write_all(request.as_bytes());
+        let mut head = [0; 12];
+        let answered = stream.read_exact(&mut head).is_ok();
+        let shown: String = request.chars().take(80).collect();
+        assert!(
+            answered && head.starts_with(b"HTTP/1."),
+            "no answer to {shown:?}"
+        );
+    }
+    assert_eq!(get(&server, "/style.css").status, 200);
+}
