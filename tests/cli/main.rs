@@ -1,7 +1,8 @@
 //! Integration tests: the real `workplan` binary run on fixture sites (`tests/sites/<case>/`)
 //! copied to temp folders, one module per command (`watch` for `build --watch`) plus one for
 //! bad input, `browser`, the headless Chromium that `serve`'s tests drive, and `validate`, the
-//! HTML checker and accessibility checker run on the built shipped site.
+//! HTML checker and accessibility checker run on the built shipped site; `load`, serve under
+//! many clients.
 
 mod browser;
 mod build;
@@ -10,6 +11,7 @@ mod files;
 mod harness;
 mod incremental;
 mod init;
+mod load;
 mod search;
 mod serve;
 mod validate;
