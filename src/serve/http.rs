@@ -49,6 +49,9 @@ const SCRIPT: &str = include_str!("livereload.js");
 /// Connections served at once; more wait to be accepted. Well below the usual limit of 1024
 /// open files, so that the rebuilds running beside the server can still open theirs.
 const MAX_CONNECTIONS: usize = 512;
+/// Threads that find, open and read files (tokio's default is 512): each brings a memory arena
+/// of its own that is not given back, and the disk serves no more at once.
+const FILE_THREADS: usize = 8;
 
 /// Where and what to serve.
 #[derive(Debug, Clone)]
@@ -158,6 +161,7 @@ impl Server {
         let address = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .max_blocking_threads(FILE_THREADS)
             .build()
             .context("starting the preview server's runtime")?;
         let listener = {

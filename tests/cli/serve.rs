@@ -507,15 +507,15 @@ fn add_bulk_pages(site: &SiteTest, count: usize) {
 #[test]
 fn pages_asked_for_during_the_first_build_are_served_once_it_is_done() {
     let site = SiteTest::new("minimal");
-    add_bulk_pages(&site, 2000);
+    add_bulk_pages(&site, 4000);
     let server = serve(&site, &[], "");
     let early = server.stdout_lines("Built ").is_empty();
     let (status, body) = get(server.url());
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("The home page."), "{body}");
-    let (status, body) = get(&format!("{}bulk/page-1999/", server.url()));
+    let (status, body) = get(&format!("{}bulk/page-3999/", server.url()));
     assert_eq!(status, 200, "{body}");
-    assert!(body.contains("Text of page 1999."), "{body}");
+    assert!(body.contains("Text of page 3999."), "{body}");
     // Otherwise the test proved nothing; a machine this fast needs more pages.
     assert!(early, "the first build was done before the first request");
 }

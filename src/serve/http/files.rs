@@ -57,9 +57,10 @@ fn not_found(state: &State, path: &SitePath) -> Response<ResponseBody> {
         let status = StatusCode::INTERNAL_SERVER_ERROR;
         return respond(status, "text/html; charset=utf-8", html).map(ResponseBody::Full);
     }
-    let page = resolve::find_404_page(&state.site_dir);
-    page.and_then(|page| file_response(state, StatusCode::NOT_FOUND, &page, &HeaderMap::new()).ok())
-        .unwrap_or_else(|| text(StatusCode::NOT_FOUND, "not found\n").map(ResponseBody::Full))
+    let page = resolve::find_404_page(&state.site_dir).and_then(|page| {
+        file_response(state, StatusCode::NOT_FOUND, &page, &HeaderMap::new()).ok()
+    });
+    page.unwrap_or_else(|| text(StatusCode::NOT_FOUND, "not found\n").map(ResponseBody::Full))
 }
 
 /// `file` as a response: a page read whole with the live-reload script put in, anything else
