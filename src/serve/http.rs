@@ -10,7 +10,8 @@
 //! Every HTML response gets the live-reload script (`livereload.js`), which listens to
 //! Server-Sent Events at `<prefix>/__workplan/events` (`events`): [`Server::reload`] and
 //! [`Server::show_error`] send them to every open tab. Connections that send no request for
-//! [`HttpOptions::header_timeout`] are closed.
+//! [`HttpOptions::header_timeout`], or take nothing of a response for
+//! [`HttpOptions::write_timeout`], are closed.
 
 mod events;
 mod files;
@@ -37,6 +38,7 @@ use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Semaphore, broadcast, oneshot, watch};
+use tokio_io_timeout::TimeoutStream;
 
 use events::{EventStream, event};
 use files::FileBody;
@@ -67,6 +69,9 @@ pub struct HttpOptions {
     /// How long a connection may take to send a request's headers, or stay idle between
     /// requests, before it is closed ([`HEADER_TIMEOUT`] unless a test wants less).
     pub header_timeout: Duration,
+    /// How long a connection may take nothing of what is sent to it before it is closed
+    /// ([`WRITE_TIMEOUT`] unless a test wants less).
+    pub write_timeout: Duration,
     /// Host names answered besides IP addresses and `localhost` (`--allow-host`).
     pub allowed_hosts: Vec<String>,
 }
@@ -74,6 +79,10 @@ pub struct HttpOptions {
 /// The usual [`HttpOptions::header_timeout`]: longer than any browser needs to send a request,
 /// and than the pause between a page and the files it loads.
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The usual [`HttpOptions::write_timeout`]: a tab that pauses a video stops reading it, and
+/// asks again for the rest (a `Range`) when it plays on.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running preview server; it stops when dropped.
 #[derive(Debug)]
@@ -91,6 +100,7 @@ struct State {
     prefix: String,
     address: SocketAddr,
     header_timeout: Duration,
+    write_timeout: Duration,
     /// [`HttpOptions::allowed_hosts`], lowercase, without a final dot.
     allowed_hosts: Vec<String>,
     status: Mutex<Status>,
@@ -173,6 +183,7 @@ impl Server {
             prefix: options.prefix.trim_end_matches('/').to_owned(),
             address,
             header_timeout: options.header_timeout,
+            write_timeout: options.write_timeout,
             allowed_hosts: options
                 .allowed_hosts
                 .iter()
@@ -306,18 +317,21 @@ async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::
     // Dropping the runtime when this returns ends every open connection, event streams included.
 }
 
-/// Serves one connection until the client closes it, or sends no request for
-/// [`HttpOptions::header_timeout`]: hyper's header timeout runs from the moment it waits for
-/// a request, so it also ends idle keep-alive connections (an event stream is a response in
+/// Serves one connection until the client closes it, sends no request for
+/// [`HttpOptions::header_timeout`], or takes nothing of a response for
+/// [`HttpOptions::write_timeout`]. Hyper's header timeout runs from the moment it waits for a
+/// request, so it also ends idle keep-alive connections (an event stream is a response in
 /// progress, never idle).
 async fn serve_connection(stream: TcpStream, state: Arc<State>) {
     let header_timeout = state.header_timeout;
+    let mut stream = TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(state.write_timeout));
     let service = service_fn(move |request| handle(request, Arc::clone(&state)));
     // A connection that breaks off is the browser's business, not an error to report.
     let _ = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(header_timeout)
-        .serve_connection(TokioIo::new(stream), service)
+        .serve_connection(TokioIo::new(Box::pin(stream)), service)
         .await;
 }
 

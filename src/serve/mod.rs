@@ -66,6 +66,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         site_dir: dir.clone(),
         prefix: prefix.clone(),
         header_timeout: http::HEADER_TIMEOUT,
+        write_timeout: http::WRITE_TIMEOUT,
         allowed_hosts: options.allowed_hosts.clone(),
     })?;
     let url = format!("http://{}{prefix}/", server.address());

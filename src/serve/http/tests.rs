@@ -37,6 +37,7 @@ fn options(temp: &TempDir, prefix: &str) -> HttpOptions {
         site_dir: temp.path().join("site"),
         prefix: prefix.into(),
         header_timeout: HEADER_TIMEOUT,
+        write_timeout: WRITE_TIMEOUT,
         allowed_hosts: Vec::new(),
     }
 }
@@ -642,4 +643,30 @@ fn odd_requests_get_an_answer() {
         );
     }
     assert_eq!(get(&server, "/style.css").status, 200);
+}
+
+/// Reproducer: a client that asks for a large file and never reads it held its connection (and
+/// the file) for ever; with the connections capped, enough of them would stop the server.
+#[test]
+fn a_client_that_stops_reading_is_let_go() {
+    let temp = site();
+    let length = 32 << 20;
+    fs::write(temp.path().join("site/video.mp4"), vec![7; length]).unwrap();
+    let server = Server::start(HttpOptions {
+        write_timeout: Duration::from_millis(300),
+        ..options(&temp, "")
+    })
+    .unwrap();
+    server.ready();
+    let mut stream = connect(&server);
+    let request = "GET /video.mp4 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
+    stream.write_all(request.as_bytes()).unwrap();
+    // Far more than the socket buffers hold stays unsent while the client does not read.
+    std::thread::sleep(Duration::from_millis(1500));
+    let mut received = Vec::new();
+    let _ = stream.read_to_end(&mut received);
+    assert!(
+        received.len() < length,
+        "the server waited for a client that did not read"
+    );
 }
