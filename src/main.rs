@@ -52,6 +52,11 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (repeatable). Only IP addresses and
+        /// localhost are answered otherwise, so that no other web site can read the preview
+        /// through a name of its own pointed at this machine (DNS rebinding).
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allowed_hosts: Vec<String>,
     },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
@@ -113,11 +118,13 @@ fn main() -> ExitCode {
             port,
             output_dir,
             open,
+            allowed_hosts,
         } => serve::serve(&ServeOptions {
             build: build_options(site, output_dir),
             interface,
             port,
             open,
+            allowed_hosts,
         }),
         Command::Init { dir, force } => init::init(&dir, force).map(|()| {
             println!(

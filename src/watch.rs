@@ -12,8 +12,8 @@
 //! whole site. A watch follows a folder, not its name: when one of those folders is made,
 //! deleted or replaced (a restore from a backup, a checkout), it is watched anew before its
 //! batch is handed over, and the batch names the folder, which reloads all of it. Ctrl-C
-//! (and SIGTERM or SIGHUP) arrives on the same channel, so the command loop can stop between
-//! rebuilds.
+//! (SIGINT), SIGTERM and SIGHUP arrive on the same channel, so the command loop can stop
+//! between rebuilds and remove what it must (serve's private folder).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -49,7 +49,7 @@ fn quiet_wait(age: Duration) -> Duration {
 pub enum Signal {
     /// Files that were added, changed or removed.
     Changed(Vec<PathBuf>),
-    /// Ctrl-C: finish up and leave.
+    /// Ctrl-C, SIGTERM or SIGHUP: finish up and leave.
     Stop,
 }
 
@@ -124,14 +124,14 @@ impl Watcher {
         }
     }
 
-    /// Makes Ctrl-C a [`Signal::Stop`] instead of ending the process on the spot. Once per
-    /// process.
+    /// Makes Ctrl-C, and on Unix SIGTERM and SIGHUP (`ctrlc`'s `termination` feature), a
+    /// [`Signal::Stop`] instead of ending the process on the spot. Once per process.
     pub fn stop_on_ctrl_c(&self) -> anyhow::Result<()> {
         let sender = self.sender.clone();
         ctrlc::set_handler(move || {
             let _ = sender.send(Signal::Stop);
         })
-        .context("listening for Ctrl-C")
+        .context("listening for Ctrl-C, SIGTERM and SIGHUP")
     }
 
     /// Waits for the next change or Ctrl-C. A save, or a burst of changes, comes as one

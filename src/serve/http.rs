@@ -1,15 +1,23 @@
 //! The live preview's HTTP server: a built site folder in, HTTP responses and reload events out.
 //!
 //! [`Server::start`] serves the files under [`HttpOptions::site_dir`] below a URL prefix, on a
-//! background thread; only GET and HEAD, and only files inside the site folder (`resolve`).
+//! background thread: only GET and HEAD, only files inside the site folder (`resolve`), and
+//! only to requests that name this machine (an IP address, `localhost`, or a name the user
+//! allowed), so that no other site can read the preview through DNS rebinding. Requests for
+//! files wait until the first build is done ([`Server::ready`]), so that a browser opened at
+//! once gets the page, not "not found"; `files` answers them (pages, streamed files, ranges).
+//!
 //! Every HTML response gets the live-reload script (`livereload.js`), which listens to
-//! Server-Sent Events at `<prefix>/__workplan/events`: [`Server::reload`] and
-//! [`Server::show_error`] send them to every open tab.
+//! Server-Sent Events at `<prefix>/__workplan/events` (`events`): [`Server::reload`] and
+//! [`Server::show_error`] send them to every open tab. Connections that send no request for
+//! [`HttpOptions::header_timeout`], or take nothing of a response for
+//! [`HttpOptions::write_timeout`], are closed.
 
+mod events;
+mod files;
 mod resolve;
 
 use std::convert::Infallible;
-use std::ffi::OsStr;
 use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -20,25 +28,32 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use http_body_util::{Either, Full};
-use hyper::body::{Body, Bytes, Frame, Incoming};
+use http_body_util::Full;
+use hyper::body::{Body, Bytes, Frame, Incoming, SizeHint};
 use hyper::header::{self, HeaderValue};
+use hyper::http::uri::Authority;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper::{Method, Request, Response, StatusCode, Uri};
-use hyper_util::rt::TokioIo;
+use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri};
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{Semaphore, broadcast, oneshot, watch};
+use tokio_io_timeout::TimeoutStream;
 
-use crate::templates::escape_html;
-use resolve::{Found, SitePath};
+use events::{EventStream, event};
+use files::FileBody;
+use resolve::SitePath;
 
 /// Where the live-reload endpoints live, below the prefix.
 const EVENTS_PATH: &str = "/__workplan/events";
 const SCRIPT_PATH: &str = "/__workplan/livereload.js";
 const SCRIPT: &str = include_str!("livereload.js");
-/// Proxies and browsers drop connections that stay silent too long.
-const KEEP_ALIVE: Duration = Duration::from_secs(15);
+/// Connections served at once; more wait to be accepted. Well below the usual limit of 1024
+/// open files, so that the rebuilds running beside the server can still open theirs.
+const MAX_CONNECTIONS: usize = 512;
+/// Threads that find, open and read files (tokio's default is 512): each brings a memory arena
+/// of its own that is not given back, and the disk serves no more at once.
+const FILE_THREADS: usize = 8;
 
 /// Where and what to serve.
 #[derive(Debug, Clone)]
@@ -51,7 +66,23 @@ pub struct HttpOptions {
     pub site_dir: PathBuf,
     /// `""` or a sub-path such as `"/plan"` (no trailing slash): the site is served under it.
     pub prefix: String,
+    /// How long a connection may take to send a request's headers, or stay idle between
+    /// requests, before it is closed ([`HEADER_TIMEOUT`] unless a test wants less).
+    pub header_timeout: Duration,
+    /// How long a connection may take nothing of what is sent to it before it is closed
+    /// ([`WRITE_TIMEOUT`] unless a test wants less).
+    pub write_timeout: Duration,
+    /// Host names answered besides IP addresses and `localhost` (`--allow-host`).
+    pub allowed_hosts: Vec<String>,
 }
+
+/// The usual [`HttpOptions::header_timeout`]: longer than any browser needs to send a request,
+/// and than the pause between a page and the files it loads.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The usual [`HttpOptions::write_timeout`]: a tab that pauses a video stops reading it, and
+/// asks again for the rest (a `Range`) when it plays on.
+pub const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A running preview server; it stops when dropped.
 #[derive(Debug)]
@@ -68,7 +99,13 @@ struct State {
     site_dir: PathBuf,
     prefix: String,
     address: SocketAddr,
+    header_timeout: Duration,
+    write_timeout: Duration,
+    /// [`HttpOptions::allowed_hosts`], lowercase, without a final dot.
+    allowed_hosts: Vec<String>,
     status: Mutex<Status>,
+    /// Whether the first build is done (or failed); until then requests for files wait.
+    ready: watch::Sender<bool>,
     /// Encoded SSE messages for every open tab.
     events: broadcast::Sender<Bytes>,
 }
@@ -83,7 +120,48 @@ struct Status {
     error: Option<String>,
 }
 
-type ResponseBody = Either<Full<Bytes>, EventStream>;
+/// What a response carries: bytes in memory, a file read as it is sent, or an event stream.
+#[derive(Debug)]
+enum ResponseBody {
+    Full(Full<Bytes>),
+    File(FileBody),
+    Events(EventStream),
+}
+
+impl Body for ResponseBody {
+    type Data = Bytes;
+    type Error = io::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<io::Result<Frame<Bytes>>>> {
+        let infallible = |frame: Option<Result<Frame<Bytes>, Infallible>>| {
+            frame.map(|frame| frame.map_err(|never| match never {}))
+        };
+        match self.get_mut() {
+            ResponseBody::Full(body) => Pin::new(body).poll_frame(cx).map(infallible),
+            ResponseBody::File(body) => Pin::new(body).poll_frame(cx),
+            ResponseBody::Events(body) => Pin::new(body).poll_frame(cx).map(infallible),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        match self {
+            ResponseBody::Full(body) => body.is_end_stream(),
+            ResponseBody::File(body) => body.is_end_stream(),
+            ResponseBody::Events(body) => body.is_end_stream(),
+        }
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            ResponseBody::Full(body) => body.size_hint(),
+            ResponseBody::File(body) => body.size_hint(),
+            ResponseBody::Events(body) => body.size_hint(),
+        }
+    }
+}
 
 impl Server {
     /// Binds and starts serving on a background thread (tokio current-thread runtime); returns
@@ -93,6 +171,7 @@ impl Server {
         let address = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .max_blocking_threads(FILE_THREADS)
             .build()
             .context("starting the preview server's runtime")?;
         let listener = {
@@ -103,7 +182,15 @@ impl Server {
             site_dir: options.site_dir,
             prefix: options.prefix.trim_end_matches('/').to_owned(),
             address,
+            header_timeout: options.header_timeout,
+            write_timeout: options.write_timeout,
+            allowed_hosts: options
+                .allowed_hosts
+                .iter()
+                .map(|name| name.trim_end_matches('.').to_ascii_lowercase())
+                .collect(),
             status: Mutex::default(),
+            ready: watch::Sender::new(false),
             events: broadcast::channel(16).0,
         });
         let (shutdown, stopped) = oneshot::channel();
@@ -127,6 +214,12 @@ impl Server {
         self.address
     }
 
+    /// The first build is done: requests held until now are answered. ([`Server::reload`] and
+    /// [`Server::show_error`] say so too.)
+    pub fn ready(&self) {
+        self.state.ready.send_replace(true);
+    }
+
     /// Tells every open tab that these site files changed (URL paths below the prefix, e.g.
     /// `"/priorities/x/"`, `"/style.css"`): CSS only swaps the stylesheets, anything else
     /// reloads the page. Also clears an error overlay.
@@ -144,6 +237,7 @@ impl Server {
             });
         let name = if css_only { "css" } else { "reload" };
         self.state.broadcast(event(name, &changed.join("\n")));
+        self.ready();
     }
 
     /// The last rebuild failed: every tab shows `report` as an overlay, and HTML responses carry
@@ -151,6 +245,7 @@ impl Server {
     pub fn show_error(&self, report: &str) {
         self.state.status().error = Some(report.to_owned());
         self.state.broadcast(event("error", report));
+        self.ready();
     }
 
     /// Stops serving (also on drop).
@@ -198,12 +293,21 @@ fn bind(address: SocketAddr) -> anyhow::Result<std::net::TcpListener> {
 }
 
 async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::Receiver<()>) {
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     loop {
+        let accepted = async {
+            let slot = Arc::clone(&slots).acquire_owned().await;
+            (slot, listener.accept().await)
+        };
         tokio::select! {
             _ = &mut stopped => return,
-            accepted = listener.accept() => match accepted {
+            (slot, accepted) = accepted => match accepted {
                 Ok((stream, _)) => {
-                    tokio::spawn(serve_connection(stream, Arc::clone(&state)));
+                    let state = Arc::clone(&state);
+                    tokio::spawn(async move {
+                        serve_connection(stream, state).await;
+                        drop(slot);
+                    });
                 }
                 // Out of file descriptors, say: wait for connections to close instead of spinning.
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -213,11 +317,21 @@ async fn accept(listener: TcpListener, state: Arc<State>, mut stopped: oneshot::
     // Dropping the runtime when this returns ends every open connection, event streams included.
 }
 
+/// Serves one connection until the client closes it, sends no request for
+/// [`HttpOptions::header_timeout`], or takes nothing of a response for
+/// [`HttpOptions::write_timeout`]. Hyper's header timeout runs from the moment it waits for a
+/// request, so it also ends idle keep-alive connections (an event stream is a response in
+/// progress, never idle).
 async fn serve_connection(stream: TcpStream, state: Arc<State>) {
+    let header_timeout = state.header_timeout;
+    let mut stream = TimeoutStream::new(stream);
+    stream.set_write_timeout(Some(state.write_timeout));
     let service = service_fn(move |request| handle(request, Arc::clone(&state)));
     // A connection that breaks off is the browser's business, not an error to report.
     let _ = http1::Builder::new()
-        .serve_connection(TokioIo::new(stream), service)
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout)
+        .serve_connection(TokioIo::new(Box::pin(stream)), service)
         .await;
 }
 
@@ -226,13 +340,15 @@ async fn handle(
     state: Arc<State>,
 ) -> Result<Response<ResponseBody>, Infallible> {
     let method = request.method().clone();
-    let mut response = if method == Method::GET || method == Method::HEAD {
-        route(request.uri(), state).await
+    let mut response = if let Some(refusal) = refuse_host(&request, &state.allowed_hosts) {
+        refusal.map(ResponseBody::Full)
+    } else if method == Method::GET || method == Method::HEAD {
+        route(request.uri(), request.headers(), state).await
     } else {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
         let allow = HeaderValue::from_static("GET, HEAD");
         response.headers_mut().insert(header::ALLOW, allow);
-        response.map(Either::Left)
+        response.map(ResponseBody::Full)
     };
     let headers = response.headers_mut();
     // A preview must never show a stale file.
@@ -241,14 +357,64 @@ async fn handle(
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, nosniff);
     if method == Method::HEAD {
         // The headers, Content-Length included, stay those of the GET.
-        response = response.map(|_| Either::Left(Full::default()));
+        response = response.map(|_| ResponseBody::Full(Full::default()));
     }
     Ok(response)
 }
 
-async fn route(uri: &Uri, state: Arc<State>) -> Response<ResponseBody> {
+/// The refusal of a request that names another host than this machine: in its `Host` header,
+/// or the authority of an absolute-form target (`GET http://host/path`). A request without
+/// either (HTTP/1.0) is answered; browsers always send one.
+fn refuse_host<B>(request: &Request<B>, allowed: &[String]) -> Option<Response<Full<Bytes>>> {
+    let host = match request.uri().authority() {
+        Some(authority) => Some(authority.as_str().as_bytes()),
+        None => request
+            .headers()
+            .get(header::HOST)
+            .map(HeaderValue::as_bytes),
+    };
+    let name = std::str::from_utf8(host?).ok().and_then(host_name);
+    match name {
+        Some(name) if is_allowed(&name, allowed) => None,
+        Some(name) => {
+            let shown: String = name.chars().take(200).collect();
+            let message = format!(
+                "workplan serve does not answer requests for `{shown}`: only for IP addresses, \
+                 `localhost` and the names allowed with `--allow-host`, so that no other site \
+                 can read the preview (DNS rebinding).\n\
+                 hint: to reach it by this name, start it with `workplan serve --allow-host {shown}`\n"
+            );
+            Some(text(StatusCode::FORBIDDEN, &message))
+        }
+        None => Some(text(StatusCode::BAD_REQUEST, "bad Host header\n")),
+    }
+}
+
+/// The host name or address of a `Host` header (`name[:port]`, `[v6]:port`), lowercase,
+/// without brackets or a final dot; `None` if it is not one.
+fn host_name(host: &str) -> Option<String> {
+    let authority = host.parse::<Authority>().ok()?;
+    let name = authority
+        .host()
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let name = name.strip_suffix('.').unwrap_or(name);
+    (!name.is_empty()).then(|| name.to_ascii_lowercase())
+}
+
+/// Whether `name` (from [`host_name`]) is this machine's: any IP address (a page reached by
+/// address is of that origin, which nothing can rebind), `localhost` and its sub-domains
+/// (which browsers never look up in the DNS), or a name the user allowed.
+fn is_allowed(name: &str, allowed: &[String]) -> bool {
+    name.parse::<IpAddr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || allowed.iter().any(|allowed| allowed == name)
+}
+
+async fn route(uri: &Uri, headers: &HeaderMap, state: Arc<State>) -> Response<ResponseBody> {
     if !names_this_server(uri, state.address) {
-        return text(StatusCode::BAD_REQUEST, "bad request target\n").map(Either::Left);
+        return text(StatusCode::BAD_REQUEST, "bad request target\n").map(ResponseBody::Full);
     }
     let Some(site_path) = strip_prefix(uri.path(), &state.prefix) else {
         let response = if uri.path() == "/" {
@@ -256,31 +422,36 @@ async fn route(uri: &Uri, state: Arc<State>) -> Response<ResponseBody> {
         } else {
             text(StatusCode::NOT_FOUND, "not found\n")
         };
-        return response.map(Either::Left);
+        return response.map(ResponseBody::Full);
     };
     match site_path {
         // The prefix names the site's root folder, which is asked for with a slash.
         "" => {
             let location = format!("{}/", state.prefix);
-            return redirect(StatusCode::MOVED_PERMANENTLY, &location).map(Either::Left);
+            return redirect(StatusCode::MOVED_PERMANENTLY, &location).map(ResponseBody::Full);
         }
-        EVENTS_PATH => return events(&state, uri.query()).map(Either::Right),
+        EVENTS_PATH => return events::events(&state, uri.query()).map(ResponseBody::Events),
         SCRIPT_PATH => {
             let script = SCRIPT.as_bytes().to_vec();
             let response = respond(StatusCode::OK, "text/javascript; charset=utf-8", script);
-            return response.map(Either::Left);
+            return response.map(ResponseBody::Full);
         }
         _ => {}
     }
     let Some(path) = SitePath::parse(site_path) else {
-        return text(StatusCode::BAD_REQUEST, "bad request path\n").map(Either::Left);
+        return text(StatusCode::BAD_REQUEST, "bad request path\n").map(ResponseBody::Full);
     };
-    let uri = uri.clone();
-    // Files are read with blocking calls, away from the thread that drives the event streams.
-    let response = tokio::task::spawn_blocking(move || serve_file(&state, &path, &uri)).await;
-    response
-        .unwrap_or_else(|_| text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n"))
-        .map(Either::Left)
+    // An error means that the server is stopping, and any answer will do.
+    let _ = state.ready.subscribe().wait_for(|ready| *ready).await;
+    let (uri, headers) = (uri.clone(), headers.clone());
+    // Files are found and opened with blocking calls, away from the thread that drives the
+    // connections.
+    let response =
+        tokio::task::spawn_blocking(move || files::serve_file(&state, &path, &uri, &headers));
+    response.await.unwrap_or_else(|_| {
+        let response = text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n");
+        response.map(ResponseBody::Full)
+    })
 }
 
 /// Whether an absolute-form target (`GET http://host/path`) names this server; browsers only
@@ -302,111 +473,6 @@ fn names_this_server(uri: &Uri, address: SocketAddr) -> bool {
 fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
     let rest = path.strip_prefix(prefix)?;
     (rest.is_empty() || rest.starts_with('/')).then_some(rest)
-}
-
-fn serve_file(state: &State, path: &SitePath, uri: &Uri) -> Response<Full<Bytes>> {
-    match resolve::find(&state.site_dir, path) {
-        // The builder replaces files by renaming, so a read sees a whole old or new file.
-        Found::File(file) => match std::fs::read(&file) {
-            Ok(bytes) => file_response(state, StatusCode::OK, &file, bytes),
-            Err(_) => not_found(state, path),
-        },
-        Found::Folder => {
-            let query = uri.query().map(|query| format!("?{query}"));
-            let location = format!("{}/{}", uri.path(), query.unwrap_or_default());
-            redirect(StatusCode::MOVED_PERMANENTLY, &location)
-        }
-        Found::Missing => not_found(state, path),
-    }
-}
-
-/// The site's own 404 page; but while the build is broken, a page that is not there may be the
-/// one that failed (or there is no site yet), so the error is shown instead.
-fn not_found(state: &State, path: &SitePath) -> Response<Full<Bytes>> {
-    let report = state.status().error.clone();
-    if let Some(report) = report.filter(|_| path.is_page()) {
-        let page = format!(
-            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <title>Build failed</title></head>\n<body><h1>Build failed</h1>\n<pre>{}</pre>\n\
-             </body></html>\n",
-            escape_html(&report)
-        );
-        let html = inject_script(page.into_bytes(), &script_tag(state));
-        let status = StatusCode::INTERNAL_SERVER_ERROR;
-        return respond(status, "text/html; charset=utf-8", html);
-    }
-    let page = resolve::find_404_page(&state.site_dir);
-    match page.as_ref().map(|page| (page, std::fs::read(page))) {
-        Some((page, Ok(bytes))) => file_response(state, StatusCode::NOT_FOUND, page, bytes),
-        _ => text(StatusCode::NOT_FOUND, "not found\n"),
-    }
-}
-
-fn file_response(
-    state: &State,
-    status: StatusCode,
-    file: &Path,
-    bytes: Vec<u8>,
-) -> Response<Full<Bytes>> {
-    let content_type = content_type(file);
-    let bytes = if content_type.starts_with("text/html") {
-        inject_script(bytes, &script_tag(state))
-    } else {
-        bytes
-    };
-    respond(status, content_type, bytes)
-}
-
-/// The live-reload script's tag. It carries the build count, and while the build is broken the
-/// report, so that the overlay shows as soon as the page does.
-fn script_tag(state: &State) -> String {
-    let src = escape_html(&format!("{}{SCRIPT_PATH}", state.prefix));
-    let status = state.status();
-    let mut tag = format!("<script src=\"{src}\" data-build=\"{}\"", status.build);
-    if let Some(report) = &status.error {
-        tag.push_str(&format!(" data-error=\"{}\"", escape_html(report)));
-    }
-    tag.push_str("></script>");
-    tag
-}
-
-/// Puts `tag` just before the last `</body>`, or at the end when there is none.
-fn inject_script(mut html: Vec<u8>, tag: &str) -> Vec<u8> {
-    let at = html
-        .windows(b"</body>".len())
-        .rposition(|window| window.eq_ignore_ascii_case(b"</body>"))
-        .unwrap_or(html.len());
-    html.splice(at..at, tag.bytes());
-    html
-}
-
-fn content_type(file: &Path) -> &'static str {
-    let extension = file.extension().and_then(OsStr::to_str).unwrap_or_default();
-    match extension.to_ascii_lowercase().as_str() {
-        "html" | "htm" => "text/html; charset=utf-8",
-        "css" => "text/css; charset=utf-8",
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "json" | "map" => "application/json",
-        "xml" => "application/xml; charset=utf-8",
-        "atom" => "application/atom+xml; charset=utf-8",
-        "rss" => "application/rss+xml; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        "csv" => "text/csv; charset=utf-8",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "webp" => "image/webp",
-        "avif" => "image/avif",
-        "ico" => "image/x-icon",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "otf" => "font/otf",
-        "pdf" => "application/pdf",
-        "wasm" => "application/wasm",
-        _ => "application/octet-stream",
-    }
 }
 
 fn respond(status: StatusCode, content_type: &str, body: Vec<u8>) -> Response<Full<Bytes>> {
@@ -432,80 +498,6 @@ fn redirect(status: StatusCode, location: &str) -> Response<Full<Bytes>> {
         Err(_) => *response.status_mut() = StatusCode::BAD_REQUEST,
     }
     response
-}
-
-/// The event stream of one tab: what it missed first (a rebuild since its page was served, the
-/// current error), then every event until the tab goes away.
-fn events(state: &State, query: Option<&str>) -> Response<EventStream> {
-    // Subscribed before the status is read, so that no event falls in between.
-    let mut updates = state.events.subscribe();
-    let mut first = String::from("retry: 1000\n\n");
-    {
-        let status = state.status();
-        let page_build = query
-            .into_iter()
-            .flat_map(|query| query.split('&'))
-            .find_map(|pair| pair.strip_prefix("build="));
-        if page_build.is_some_and(|build| build != status.build.to_string()) {
-            first.push_str(&String::from_utf8_lossy(&event("reload", "")));
-        } else if let Some(report) = &status.error {
-            first.push_str(&String::from_utf8_lossy(&event("error", report)));
-        }
-    }
-    let (sender, receiver) = mpsc::channel(8);
-    tokio::spawn(async move {
-        let start = tokio::time::Instant::now() + KEEP_ALIVE;
-        let mut keep_alive = tokio::time::interval_at(start, KEEP_ALIVE);
-        let mut message = Bytes::from(first);
-        loop {
-            if sender.send(message).await.is_err() {
-                return;
-            }
-            message = tokio::select! {
-                update = updates.recv() => match update {
-                    Ok(update) => update,
-                    // Whatever the missed events were, a reload brings the tab up to date.
-                    Err(broadcast::error::RecvError::Lagged(_)) => event("reload", ""),
-                    Err(broadcast::error::RecvError::Closed) => return,
-                },
-                _ = keep_alive.tick() => Bytes::from_static(b": keep-alive\n\n"),
-                () = sender.closed() => return,
-            };
-        }
-    });
-    Response::builder()
-        .header(header::CONTENT_TYPE, "text/event-stream")
-        .body(EventStream(receiver))
-        .expect("a valid response")
-}
-
-/// One SSE message; each line of `data` goes on a `data:` line of its own.
-fn event(name: &str, data: &str) -> Bytes {
-    let mut message = format!("event: {name}\n");
-    for line in data.replace("\r\n", "\n").split(['\n', '\r']) {
-        message.push_str("data: ");
-        message.push_str(line);
-        message.push('\n');
-    }
-    message.push('\n');
-    Bytes::from(message)
-}
-
-/// A response body that never ends by itself: the messages of an event stream.
-#[derive(Debug)]
-struct EventStream(mpsc::Receiver<Bytes>);
-
-impl Body for EventStream {
-    type Data = Bytes;
-    type Error = Infallible;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
-        let message = self.0.poll_recv(cx);
-        message.map(|message| message.map(|bytes| Ok(Frame::data(bytes))))
-    }
 }
 
 #[cfg(test)]

@@ -27,9 +27,11 @@ pub struct ServeOptions {
     pub port: u16,
     /// Open the site in the default browser once it is served.
     pub open: bool,
+    /// Host names answered besides IP addresses and `localhost`.
+    pub allowed_hosts: Vec<String>,
 }
 
-/// Builds, serves and rebuilds until Ctrl-C.
+/// Builds, serves and rebuilds until Ctrl-C, SIGTERM or SIGHUP; then removes its private folder.
 pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
     // Served pages link with root-relative URLs under the sub-path, whatever the host and port.
     let prefix = match &options.build.base_url {
@@ -63,6 +65,9 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         port: options.port,
         site_dir: dir.clone(),
         prefix: prefix.clone(),
+        header_timeout: http::HEADER_TIMEOUT,
+        write_timeout: http::WRITE_TIMEOUT,
+        allowed_hosts: options.allowed_hosts.clone(),
     })?;
     let url = format!("http://{}{prefix}/", server.address());
     println!("Serving {} at {url}", build_options.root.display());
@@ -73,6 +78,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
                 summary.pages,
                 summary.elapsed.as_millis()
             );
+            server.ready();
             Some(session)
         }
         Err(error) => {

@@ -462,16 +462,24 @@ impl Spawned {
     /// Sends SIGINT, as Ctrl-C in a terminal does, and waits for the process to end; with
     /// the `kill` command, since the tests keep to safe Rust.
     pub fn interrupt(&mut self) -> ExitStatus {
+        self.signal("-INT")
+    }
+
+    /// Sends `signal` (`kill`'s spelling: `-TERM`, `-HUP`) and waits for the process to end.
+    pub fn signal(&mut self, signal: &str) -> ExitStatus {
         let sent = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([signal, &self.child.id().to_string()])
             .status()
             .expect("running kill");
-        assert!(sent.success(), "kill -INT {}: {sent}", self.child.id());
+        assert!(sent.success(), "kill {signal} {}: {sent}", self.child.id());
         let mut status = None;
-        eventually(&format!("`{}` to stop after SIGINT", self.command), || {
-            status = self.exited();
-            status.is_some()
-        });
+        eventually(
+            &format!("`{}` to stop after {signal}", self.command),
+            || {
+                status = self.exited();
+                status.is_some()
+            },
+        );
         status.unwrap()
     }
 }

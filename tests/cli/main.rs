@@ -1,8 +1,8 @@
 //! Integration tests: the real `workplan` binary run on fixture sites (`tests/sites/<case>/`)
 //! copied to temp folders, one module per command (`watch` for `build --watch`) plus one for
 //! bad input, `readme` for what the README promises, `browser`, the headless Chromium that
-//! `serve`'s tests drive, and `validate`, the HTML checker and accessibility checker run on the
-//! built shipped site.
+//! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
+//! built shipped site, `limits`, templates without end, and `load`, serve under many clients.
 
 mod browser;
 mod build;
@@ -12,6 +12,7 @@ mod harness;
 mod incremental;
 mod init;
 mod limits;
+mod load;
 mod readme;
 mod search;
 mod serve;

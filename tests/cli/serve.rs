@@ -1,6 +1,6 @@
 //! `workplan serve`: the live preview. Over plain HTTP: where it writes (a private folder it
-//! removes on Ctrl-C, or `--output-dir`, which stays, equal to a clean build), a first build
-//! that fails, the interface it listens on. End to end in headless Chromium: edits on disk
+//! removes on Ctrl-C, SIGTERM and SIGHUP, or `--output-dir`, which stays, equal to a clean
+//! build), a first build that fails, the interface it listens on. End to end in headless Chromium: edits on disk
 //! must reach a tab that is already open, with no action in the browser: new text, an error
 //! overlay for a broken page and its going away, a stylesheet applied without a reload.
 
@@ -470,4 +470,95 @@ fn serve_keeps_the_git_folder_of_its_output_dir() {
         "Ctrl-C removed {}",
         git.display()
     );
+}
+
+/// Reproducer: only Ctrl-C stopped serve cleanly; SIGTERM (what `kill`, systemd and container
+/// runtimes send) and SIGHUP (the terminal closing) ended it on the spot, leaving its private
+/// folder, the whole rendered site, in the temp folder.
+#[cfg(unix)]
+#[test]
+fn sigterm_and_sighup_stop_the_server_and_remove_its_private_folder() {
+    for signal in ["-TERM", "-HUP"] {
+        let site = SiteTest::new("minimal");
+        let mut server = serve(&site, &[], "");
+        wait_for_page(server.url(), 200, "The home page.");
+        assert_eq!(private_folders(&site).len(), 1);
+
+        let status = server.signal(signal);
+        assert!(status.success(), "{signal}: {status}");
+        assert!(server.stdout().contains("Stopped."), "{signal}");
+        assert_eq!(private_folders(&site), Vec::<PathBuf>::new(), "{signal}");
+    }
+}
+
+/// Adds a section of `count` pages to `site`: enough that the first build takes a while.
+fn add_bulk_pages(site: &SiteTest, count: usize) {
+    site.write("content/bulk/_index.md", "+++\ntitle = \"Bulk\"\n+++\n");
+    for n in 0..count {
+        site.write(
+            &format!("content/bulk/page-{n}.md"),
+            format!("+++\ntitle = \"Page {n}\"\n+++\n\nText of page {n}.\n"),
+        );
+    }
+}
+
+/// Reproducer: the server answered before the first build had written anything, so a browser
+/// opened at once (`--open`) showed "not found". Requests are held until the build is done.
+#[test]
+fn pages_asked_for_during_the_first_build_are_served_once_it_is_done() {
+    let site = SiteTest::new("minimal");
+    add_bulk_pages(&site, 4000);
+    let server = serve(&site, &[], "");
+    let early = server.stdout_lines("Built ").is_empty();
+    let (status, body) = get(server.url());
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("The home page."), "{body}");
+    let (status, body) = get(&format!("{}bulk/page-3999/", server.url()));
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("Text of page 3999."), "{body}");
+    // Otherwise the test proved nothing; a machine this fast needs more pages.
+    assert!(early, "the first build was done before the first request");
+}
+
+/// The status line of a GET of `/` from `server` with this `Host` header, over raw TCP (a
+/// client library sets the header from the URL).
+fn status_for_host(server: &Spawned, host: &str) -> String {
+    let address = server
+        .url()
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.lines().next().unwrap_or_default().to_owned()
+}
+
+/// Reproducer: serve answered any `Host`, so a page of another site, its name pointed at
+/// 127.0.0.1 (DNS rebinding), could read the preview. `--allow-host` names the exceptions.
+#[test]
+fn other_host_names_are_refused_unless_allowed() {
+    let site = SiteTest::new("minimal");
+    let server = serve(&site, &["--allow-host", "plan.test"], "");
+    wait_for_first_build(&server);
+    let port = server
+        .url()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .trim_end_matches('/');
+    for allowed in [format!("localhost:{port}"), format!("plan.test:{port}")] {
+        assert_eq!(
+            status_for_host(&server, &allowed),
+            "HTTP/1.1 200 OK",
+            "{allowed}"
+        );
+    }
+    let refused = status_for_host(&server, &format!("rebound.example:{port}"));
+    assert_eq!(refused, "HTTP/1.1 403 Forbidden");
 }
