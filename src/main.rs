@@ -55,10 +55,9 @@ enum Command {
     },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
-        /// Folder for the new site.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Write into a folder that is not empty.
+        /// Folder for the new site [default: the root].
+        dir: Option<PathBuf>,
+        /// Add the site's files to a folder that is not empty (no file is overwritten).
         #[arg(long)]
         force: bool,
     },
@@ -119,13 +118,24 @@ fn main() -> ExitCode {
             port,
             open,
         }),
-        Command::Init { dir, force } => init::init(&dir, force).map(|()| {
-            println!(
-                "Created a new site in {}. Build it with: workplan --root {} build",
-                dir.display(),
-                dir.display()
-            );
-        }),
+        Command::Init { dir, force } => {
+            let dir = dir.unwrap_or_else(|| cli.root.clone());
+            init::init(&dir, &cli.config, force).map(|created| {
+                for kept in &created.kept {
+                    println!("Kept {}, which was there already", kept.display());
+                }
+                let config = if cli.config == workplan::config::FILE_NAME {
+                    String::new()
+                } else {
+                    format!(" --config {}", cli.config)
+                };
+                println!(
+                    "Created a new site in {}. Build it with: workplan --root {}{config} build",
+                    dir.display(),
+                    dir.display()
+                );
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -121,6 +121,31 @@ impl SiteTest {
         }
     }
 
+    /// Runs `workplan ARGS` as [`SiteTest::run`] does, but without its `--root`: for the
+    /// options and folders a test gives itself.
+    pub fn run_plain<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let (mut command, line) = self.command(args);
+        let mut plain = Command::new(command.get_program());
+        plain.args(command.get_args().skip(2));
+        plain.current_dir(&self.root).env_clear();
+        for (key, value) in command.get_envs() {
+            if let Some(value) = value {
+                plain.env(key, value);
+            }
+        }
+        command = plain;
+        let output = command.output().expect("running workplan");
+        Run {
+            output,
+            root: self.root.clone(),
+            command: line,
+        }
+    }
+
     /// Starts `workplan --root <root> ARGS` as `run` does, but in the background, and waits
     /// until it prints an `http://` address (a server ready for requests). Killed when dropped.
     pub fn spawn<I, S>(&self, args: I) -> Spawned
