@@ -35,6 +35,9 @@ enum Command {
         /// Keep the output up to date: rebuild what changed on every save, until Ctrl-C.
         #[arg(short, long)]
         watch: bool,
+        /// Replace the output folder even if workplan did not write it (its .git is kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve the site and rebuild on every save; open pages reload themselves.
     Serve {
@@ -77,19 +80,24 @@ struct SiteArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let build_options = |site: SiteArgs, output_dir| BuildOptions {
+    let build_options = |site: SiteArgs, output_dir, force| BuildOptions {
         root: cli.root.clone(),
         config_file: cli.config.clone(),
         output_dir,
         base_url: site.base_url,
         drafts: site.drafts,
+        force,
     };
     let result = match cli.command {
         Command::Build {
             site,
             output_dir,
             watch: false,
-        } => build::build(&build_options(site, output_dir)).map(|summary| {
+            force,
+        } => build::build(&build_options(site, output_dir, force)).map(|summary| {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
             let (pages, sections) = (summary.pages, summary.sections);
             let output = summary.output.display();
             let ms = summary.elapsed.as_millis();
@@ -105,7 +113,8 @@ fn main() -> ExitCode {
             site,
             output_dir,
             watch: true,
-        } => serve::build_and_watch(&build_options(site, output_dir)),
+            force,
+        } => serve::build_and_watch(&build_options(site, output_dir, force)),
         Command::Serve {
             site,
             interface,
@@ -113,7 +122,7 @@ fn main() -> ExitCode {
             output_dir,
             open,
         } => serve::serve(&ServeOptions {
-            build: build_options(site, output_dir),
+            build: build_options(site, output_dir, false),
             interface,
             port,
             open,

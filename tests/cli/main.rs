@@ -10,6 +10,7 @@ mod files;
 mod harness;
 mod incremental;
 mod init;
+mod publish;
 mod search;
 mod serve;
 mod validate;

@@ -1,0 +1,173 @@
+//! Publishing: which output folders `build` may replace, where it keeps its record of the
+//! last build, and how the new site takes the old one's place (atomically, keeping `.git`,
+//! into mount points) through faults: folders that cannot be written, a full disk, a kill.
+
+use std::fs;
+use std::path::Path;
+
+use crate::harness::{SiteTest, Tree};
+
+/// A folder of someone's own files beside the site.
+fn user_folder(site: &SiteTest, name: &str) -> Tree {
+    let dir = site.outside().join(name);
+    fs::create_dir_all(dir.join("docs")).unwrap();
+    fs::write(dir.join("thesis.txt"), "four years of work").unwrap();
+    fs::write(dir.join("docs/notes.md"), "notes").unwrap();
+    Tree::of(&dir)
+}
+
+/// Reproducer: `build -o ../userdata` deleted `thesis.txt` and `docs/`.
+#[test]
+fn output_dir_with_files_workplan_did_not_write_is_refused() {
+    let site = SiteTest::new("minimal");
+    let before = user_folder(&site, "userdata");
+    site.run(["build", "-o", "../userdata"])
+        .failure()
+        .stderr_contains("refusing to replace")
+        .stderr_contains("userdata")
+        .stderr_contains("thesis.txt")
+        .stderr_contains("--force");
+    before.assert_unchanged(&site.tree("../userdata"));
+    // And the same through `serve`, which builds the same way.
+    site.run(["build", "--watch", "-o", "../userdata"])
+        .failure()
+        .stderr_contains("refusing to replace");
+    before.assert_unchanged(&site.tree("../userdata"));
+}
+
+/// Reproducer: `-o` pointed at another site deleted its `content/`, `site.toml` and `themes/`.
+#[test]
+fn output_dir_holding_another_site_is_refused() {
+    let site = SiteTest::new("minimal");
+    let other = SiteTest::new("minimal");
+    let before = other.tree(".");
+    site.run(["build".as_ref(), "-o".as_ref(), other.root().as_os_str()])
+        .failure()
+        .stderr_contains("refusing to replace")
+        .stderr_contains("--force");
+    before.assert_unchanged(&other.tree("."));
+}
+
+/// The output of one site is not another site's to replace, though workplan wrote it.
+#[test]
+fn another_sites_output_is_refused() {
+    let site = SiteTest::new("minimal");
+    let other = SiteTest::new("minimal");
+    other.run(["build"]).success();
+    let before = other.tree("public");
+    site.run([
+        "build".as_ref(),
+        "-o".as_ref(),
+        other.path("public").as_os_str(),
+    ])
+    .failure()
+    .stderr_contains("another site")
+    .stderr_contains("--force");
+    before.assert_unchanged(&other.tree("public"));
+}
+
+#[test]
+fn force_replaces_a_folder_workplan_did_not_write() {
+    let site = SiteTest::new("minimal");
+    user_folder(&site, "userdata");
+    site.run(["build", "--force", "-o", "../userdata"])
+        .success();
+    let out = site.outside().join("userdata");
+    assert!(out.join("index.html").is_file());
+    assert!(!out.join("thesis.txt").exists() && !out.join("docs").exists());
+    // Now it is the site's output: no --force needed.
+    site.run(["build", "-o", "../userdata"]).success();
+}
+
+#[test]
+fn a_build_replaces_its_own_output_without_force() {
+    let site = SiteTest::new("minimal");
+    site.run(["build", "-o", "../out"]).success();
+    site.replace("content/priorities/higher.md", "Better", "Stronger");
+    site.run(["build", "-o", "../out"]).success();
+    let page = site
+        .outside()
+        .join("out/priorities/higher-education/index.html");
+    assert!(fs::read_to_string(page).unwrap().contains("Stronger"));
+    // An empty folder is no one's.
+    fs::create_dir(site.outside().join("empty")).unwrap();
+    site.run(["build", "-o", "../empty"]).success();
+}
+
+/// A `public/` from before workplan marked its output (or whose mark was lost) is replaced
+/// when the new build writes every file it holds, as Zola and Hugo would; one with a file
+/// the build does not write needs `--force`, once.
+#[test]
+fn an_unmarked_public_folder_is_replaced_only_when_the_build_rewrites_all_of_it() {
+    let site = SiteTest::new("minimal");
+    site.run(["build"]).success();
+    let unmark = |site: &SiteTest| {
+        for entry in fs::read_dir(site.root()).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with(".public") || name == ".workplan" {
+                if path.is_dir() {
+                    fs::remove_dir_all(path).unwrap();
+                } else {
+                    fs::remove_file(path).unwrap();
+                }
+            }
+        }
+    };
+    unmark(&site);
+    site.run(["build"]).success();
+
+    unmark(&site);
+    site.write("public/notes.txt", "mine");
+    let before = site.tree("public");
+    site.run(["build"])
+        .failure()
+        .stderr_contains("refusing to replace")
+        .stderr_contains("notes.txt")
+        .stderr_contains("--force");
+    before.assert_unchanged(&site.tree("public"));
+    site.run(["build", "--force"]).success();
+    assert!(!site.exists("public/notes.txt"));
+    site.run(["build"]).success();
+}
+
+/// Reproducer: the record of the last build went into the site's `.workplan/` even with the
+/// output elsewhere.
+#[test]
+fn a_build_writes_nothing_into_the_site_folder() {
+    let site = SiteTest::new("minimal");
+    let before = site.settle().tree(".");
+    site.run(["build", "-o", "../elsewhere"]).success();
+    before.assert_unchanged(&site.tree("."));
+    site.run(["build", "-o", "../elsewhere"])
+        .success()
+        .stdout_contains("Up to date");
+}
+
+/// Reproducer: a read-only checkout could not keep its record of the last build.
+#[test]
+fn a_read_only_site_builds_into_a_writable_folder() {
+    let site = SiteTest::new("minimal");
+    site.settle();
+    fs::create_dir(site.outside().join("out")).unwrap();
+    let before = site.tree(".");
+    set_writable(site.root(), false);
+    let first = site.run_unprivileged(["build", "-o", "../out"]);
+    let second = site.run_unprivileged(["build", "-o", "../out"]);
+    set_writable(site.root(), true);
+    first.success();
+    second.success().stdout_contains("Up to date");
+    before.assert_unchanged(&site.tree("."));
+}
+
+/// Makes every folder under `dir` (and `dir`) read-only, or writable again.
+fn set_writable(dir: &Path, writable: bool) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = if writable { 0o755 } else { 0o555 };
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_dir() {
+            fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
+        }
+    }
+}
