@@ -256,13 +256,14 @@ impl Staging {
         }
         self.published = true;
         let files: HashSet<PathBuf> = files.into_iter().collect();
-        let walk = walkdir::WalkDir::new(&target)
+        // Walked first and removed in reverse, folders after their contents (walkdir's
+        // `contents_first` would filter out `.git` only after yielding what it holds).
+        let walk: Vec<_> = walkdir::WalkDir::new(&target)
             .min_depth(1)
-            .contents_first(true)
             .into_iter()
-            .filter_entry(|entry| !is_kept(&target, entry.path()));
-        for entry in walk {
-            let entry = entry?;
+            .filter_entry(|entry| !is_kept(&target, entry.path()))
+            .collect::<Result<_, _>>()?;
+        for entry in walk.into_iter().rev() {
             let relative = entry.path().strip_prefix(&target)?;
             let removed = if entry.file_type().is_dir() {
                 if dirs.contains(relative) {
@@ -281,9 +282,8 @@ impl Staging {
                 ));
             }
         }
-        if staged.starts_with(&target) {
-            let _ = fs::remove_dir_all(&staged);
-        }
+        // Only emptied folders are left in it.
+        let _ = fs::remove_dir_all(&staged);
         Ok(())
     }
 }
@@ -502,4 +502,130 @@ fn exchange_unsupported(error: &io::Error) -> bool {
         }
     }
     error.kind() == io::ErrorKind::Unsupported
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    fn site_with_output(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+        let site = tempfile::tempdir().unwrap();
+        let target = site.path().join("public");
+        for (path, text) in files {
+            let file = target.join(path);
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(file, text).unwrap();
+        }
+        (site, target)
+    }
+
+    fn stage(root: &Path, target: &Path, files: &[(&str, &str)]) -> Staging {
+        let staging = Staging::create(root, target, Replace::Anything).unwrap();
+        for (path, text) in files {
+            super::super::write_beside(staging.path(), None, path, text.as_bytes()).unwrap();
+        }
+        staging
+    }
+
+    /// Reproducer: publishing was two renames, between which a reader found no output.
+    #[test]
+    fn a_reader_always_finds_the_output_while_it_is_replaced() {
+        let (site, target) = site_with_output(&[("index.html", "0")]);
+        let stop = AtomicBool::new(false);
+        let (misses, reads) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                while !stop.load(Ordering::Relaxed) {
+                    if fs::metadata(target.join("index.html")).is_err() {
+                        misses.fetch_add(1, Ordering::Relaxed);
+                    }
+                    reads.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            for round in 1..=300 {
+                let text = round.to_string();
+                let staging = stage(site.path(), &target, &[("/", &text), ("/a/", &text)]);
+                staging.publish().unwrap();
+            }
+            stop.store(true, Ordering::Relaxed);
+        });
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "300"
+        );
+        assert_eq!(
+            misses.into_inner(),
+            0,
+            "{} reads found no index.html",
+            reads.into_inner()
+        );
+    }
+
+    /// The way into a mount point (seen as EBUSY from the exchange): the contents are
+    /// replaced, `.git` and the folder itself stay, files the new site lacks go.
+    #[test]
+    fn contents_are_replaced_where_the_folder_cannot_be() {
+        let (site, target) = site_with_output(&[
+            (".git/HEAD", "ref"),
+            ("index.html", "old home"),
+            ("stale/index.html", "gone"),
+            ("a", "a file that becomes a folder"),
+        ]);
+        let mut staging = stage(
+            site.path(),
+            &target,
+            &[("/", "new home"), ("/a/", "a page"), ("/style.css", "css")],
+        );
+        staging.inside = true;
+        staging.publish().unwrap();
+        let read = |path: &str| fs::read_to_string(target.join(path)).unwrap();
+        assert_eq!(read("index.html"), "new home");
+        assert_eq!(read("a/index.html"), "a page");
+        assert_eq!(read("style.css"), "css");
+        assert_eq!(read(".git/HEAD"), "ref");
+        assert!(!target.join("stale").exists());
+        let left: Vec<_> = fs::read_dir(site.path())
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name())
+            .collect();
+        assert!(
+            !left.iter().any(|name| name == ".public.staging"),
+            "{left:?}"
+        );
+    }
+
+    /// A publish killed after the exchange left the old site, `.git` and all, in the staging
+    /// folder: the next build moves `.git` back before it cleans up.
+    #[test]
+    fn a_git_folder_left_by_an_interrupted_publish_is_moved_back() {
+        let (site, target) = site_with_output(&[("index.html", "new")]);
+        let leftover = site.path().join(".public.staging");
+        fs::create_dir_all(leftover.join(".git")).unwrap();
+        fs::write(leftover.join(".git/HEAD"), "ref").unwrap();
+        fs::write(leftover.join("index.html"), "old").unwrap();
+        let staging = stage(site.path(), &target, &[("/", "newer")]);
+        staging.publish().unwrap();
+        assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "newer"
+        );
+        assert!(!leftover.exists());
+    }
+
+    /// Killed between the two renames of the fallback: no output, the previous one aside.
+    #[test]
+    fn an_output_left_aside_by_an_interrupted_publish_is_put_back() {
+        let (site, target) = site_with_output(&[("index.html", "previous")]);
+        let old = site.path().join(".public.old");
+        fs::rename(&target, &old).unwrap();
+        let staging = Staging::create(site.path(), &target, Replace::Own);
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "previous"
+        );
+        assert!(!old.exists());
+        drop(staging);
+    }
 }

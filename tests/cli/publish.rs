@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::Path;
 
-use crate::harness::{SiteTest, Tree};
+use crate::harness::{SiteTest, Tree, running_as_root};
 
 /// A folder of someone's own files beside the site.
 fn user_folder(site: &SiteTest, name: &str) -> Tree {
@@ -170,4 +170,172 @@ fn set_writable(dir: &Path, writable: bool) {
             fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).unwrap();
         }
     }
+}
+
+/// Makes `dir`, and every folder under it, read-only, or writable again.
+fn set_mode(dir: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt as _;
+    fs::set_permissions(dir, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Reproducer: with a previous output that could not be removed, the build exited 1 though
+/// the new site was live, and the next build lost `public/.git`.
+#[test]
+fn git_survives_a_previous_output_that_cannot_be_removed() {
+    let site = SiteTest::new("minimal");
+    site.run(["build"]).success();
+    site.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n");
+    site.write("public/locked/file.txt", "cannot be removed");
+    set_mode(&site.path("public/locked"), 0o555);
+    let first = site.run_unprivileged(["build"]);
+    site.replace("content/priorities/higher.md", "Better", "Stronger");
+    let second = site.run_unprivileged(["build"]);
+    // Whatever holds the locked folder now, let the temp folder go.
+    for entry in walkdir::WalkDir::new(site.outside()) {
+        let entry = entry.unwrap();
+        if entry.file_name() == "locked" {
+            set_mode(entry.path(), 0o755);
+        }
+    }
+    first.success().stderr_contains(
+        "warning: the new site is live, but the previous one could not be removed",
+    );
+    second.success();
+    assert_eq!(site.file("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+    assert!(
+        site.file("public/priorities/higher-education/index.html")
+            .contains("Stronger")
+    );
+}
+
+/// A tmpfs mounted for a test, unmounted when dropped.
+struct Mount(std::path::PathBuf);
+
+impl Mount {
+    /// Mounts a tmpfs of `size` (e.g. `256k`) at `dir`; `None`, saying why, where the tests
+    /// may not mount (not root, or in a container that forbids it).
+    fn tmpfs(dir: &Path, size: &str) -> Option<Self> {
+        fs::create_dir_all(dir).unwrap();
+        let mounted = running_as_root()
+            && std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+                .arg(dir)
+                .status()
+                .is_ok_and(|status| status.success());
+        if !mounted {
+            eprintln!("skipped: cannot mount a tmpfs here (needs root and mount permission)");
+            return None;
+        }
+        Some(Self(dir.to_path_buf()))
+    }
+}
+
+impl Drop for Mount {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+fn device(path: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    fs::metadata(path).unwrap().dev()
+}
+
+/// Reproducer: publishing into a mount point failed with "Device or resource busy".
+#[test]
+fn publishing_into_a_mount_point_replaces_its_contents() {
+    let site = SiteTest::new("minimal");
+    let Some(_mount) = Mount::tmpfs(&site.path("public"), "16m") else {
+        return;
+    };
+    site.run(["build"]).success();
+    assert!(site.exists("public/priorities/teachers/index.html"));
+    site.write("public/.git/HEAD", "ref");
+    fs::remove_file(site.path("content/priorities/teachers.md")).unwrap();
+    site.replace("content/priorities/higher.md", "Better", "Stronger");
+    site.run(["build"]).success();
+    assert_ne!(device(&site.path("public")), device(site.root()));
+    assert!(
+        site.file("public/priorities/higher-education/index.html")
+            .contains("Stronger")
+    );
+    assert!(!site.exists("public/priorities/teachers"));
+    assert_eq!(site.file("public/.git/HEAD"), "ref");
+    let names: Vec<_> = fs::read_dir(site.path("public"))
+        .unwrap()
+        .chain(fs::read_dir(site.root()).unwrap())
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|name| name.contains("staging")),
+        "{names:?}"
+    );
+}
+
+/// Faults: a full disk while writing fails the build with the system's word for it, and the
+/// previous output stays byte for byte.
+#[test]
+fn a_full_disk_leaves_the_previous_output_as_it_was() {
+    let site = SiteTest::new("minimal");
+    let disk = site.outside().join("disk");
+    let Some(_mount) = Mount::tmpfs(&disk, "512k") else {
+        return;
+    };
+    site.run(["build", "-o", "../disk/public"]).success();
+    let before = Tree::of(&disk.join("public"));
+    let body = "A long plan. ".repeat(80_000);
+    site.write(
+        "content/big.md",
+        format!("+++\ntitle = \"Big\"\n+++\n\n{body}\n"),
+    );
+    site.run(["build", "-o", "../disk/public"])
+        .failure()
+        .stderr_contains("no storage space");
+    before.assert_unchanged(&Tree::of(&disk.join("public")));
+    let beside: Vec<_> = fs::read_dir(&disk)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !beside.iter().any(|name| name == ".public.staging"),
+        "{beside:?}"
+    );
+    fs::remove_file(site.path("content/big.md")).unwrap();
+    site.run(["build", "-o", "../disk/public"]).success();
+}
+
+/// Faults: an output folder that cannot be written (nor its parent) fails the build saying
+/// so, and the previous output stays byte for byte; one that does not exist yet in a parent
+/// that cannot be written, too.
+#[test]
+fn an_output_that_cannot_be_written_is_left_as_it_was() {
+    let site = SiteTest::new("minimal");
+    let parent = site.outside().join("ro");
+    site.run(["build", "-o", "../ro/public"]).success();
+    let before = Tree::of(&parent.join("public"));
+    site.replace("content/priorities/higher.md", "Better", "Stronger");
+    set_writable(&parent, false);
+    let replacing = site.run_unprivileged(["build", "-o", "../ro/public"]);
+    let creating = site.run_unprivileged(["build", "-o", "../ro/new"]);
+    set_writable(&parent, true);
+    replacing.failure().stderr_contains("Permission denied");
+    creating.failure().stderr_contains("Permission denied");
+    before.assert_unchanged(&Tree::of(&parent.join("public")));
+    assert!(!parent.join("new").exists());
+}
+
+/// A writable output in a folder that is not (a container's volume) has its contents
+/// replaced, as a mount point has.
+#[test]
+fn a_writable_output_in_a_read_only_folder_is_replaced_in_place() {
+    let site = SiteTest::new("minimal");
+    let parent = site.outside().join("ro");
+    site.run(["build", "-o", "../ro/public"]).success();
+    site.replace("content/priorities/higher.md", "Better", "Stronger");
+    set_mode(&parent, 0o555);
+    let run = site.run_unprivileged(["build", "-o", "../ro/public"]);
+    set_mode(&parent, 0o755);
+    run.success();
+    let page = parent.join("public/priorities/higher-education/index.html");
+    assert!(fs::read_to_string(page).unwrap().contains("Stronger"));
 }
