@@ -339,3 +339,93 @@ fn a_writable_output_in_a_read_only_folder_is_replaced_in_place() {
     let page = parent.join("public/priorities/higher-education/index.html");
     assert!(fs::read_to_string(page).unwrap().contains("Stronger"));
 }
+
+/// Every file below `dir` with its bytes, but those of its `.git`.
+fn site_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .filter_entry(|entry| entry.path() != dir.join(".git"))
+        .map(Result::unwrap)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| {
+            let relative = entry.path().strip_prefix(dir).unwrap();
+            (
+                relative.to_string_lossy().into_owned(),
+                fs::read(entry.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// Faults: a build killed (SIGKILL, for real) at moments spread over its run leaves the
+/// previous site or the new one, whole, never a mix or none; the next build cleans up what
+/// the killed one left and keeps `.git`. `scripts/fault_kill` does the same on 20,000 pages.
+#[test]
+fn a_build_killed_at_any_moment_leaves_a_whole_site() {
+    use std::time::{Duration, Instant};
+    const PAGES: usize = 600;
+    const ROUNDS: u32 = 8;
+    let site = SiteTest::new("minimal");
+    site.write("content/many/_index.md", "+++\ntitle = \"Many\"\n+++\n");
+    for page in 0..PAGES {
+        site.write(
+            &format!("content/many/p{page}.md"),
+            format!("+++\ntitle = \"Page {page}\"\n+++\n\nRound 0.\n"),
+        );
+    }
+    let build = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_workplan"))
+            .arg("--root")
+            .arg(site.root())
+            .arg("build")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let started = Instant::now();
+    assert!(build().wait().unwrap().success());
+    let full = started.elapsed();
+    site.write("public/.git/HEAD", "ref: refs/heads/gh-pages\n");
+    let public = site.path("public");
+    let (mut old_sites, mut new_sites) = (0, 0);
+    for round in 1..=ROUNDS {
+        let before = site_files(&public);
+        site.write(
+            "content/many/p0.md",
+            format!("+++\ntitle = \"Page 0\"\n+++\n\nRound {round}.\n"),
+        );
+        let mut child = build();
+        std::thread::sleep(full * (2 * round - 1) / (2 * ROUNDS));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        let killed = site_files(&public);
+        site.run(["build"]).success();
+        let after = site_files(&public);
+        if killed == before {
+            old_sites += 1;
+        } else {
+            assert!(
+                killed == after,
+                "round {round}: the killed build left a mixed site"
+            );
+            new_sites += 1;
+        }
+        assert_eq!(site.file("public/.git/HEAD"), "ref: refs/heads/gh-pages\n");
+        let beside: Vec<_> = fs::read_dir(site.root())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(
+            !beside
+                .iter()
+                .any(|name| name == ".public.staging" || name == ".public.old"),
+            "round {round}: {beside:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    eprintln!(
+        "{ROUNDS} kills over a {full:?} build: {old_sites} left the previous site, {new_sites} the new one"
+    );
+}
