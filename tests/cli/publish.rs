@@ -429,3 +429,12 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         "{ROUNDS} kills over a {full:?} build: {old_sites} left the previous site, {new_sites} the new one"
     );
 }
+
+/// The record an earlier workplan kept in the site (`.workplan/last-build`) goes when seen.
+#[test]
+fn the_former_record_in_the_site_is_removed() {
+    let site = SiteTest::new("minimal");
+    site.write(".workplan/last-build", "workplan last-build 1\ninputs 0\n");
+    site.run(["build"]).success();
+    assert!(!site.exists(".workplan"));
+}
