@@ -348,6 +348,11 @@ fn recover(target: &Path, warnings: &mut Vec<String>) -> anyhow::Result<()> {
         // Killed between two renames: the previous output is still the one to replace.
         fs::rename(&old, target)
             .with_context(|| format!("moving {} back to {}", old.display(), target.display()))?;
+        warnings.push(format!(
+            "an earlier build was interrupted while publishing: moved {} back to {}",
+            old.display(),
+            target.display()
+        ));
     }
     for leftover in [sibling(target, "staging"), old, target.join(INSIDE)] {
         if leftover.symlink_metadata().is_err() {
@@ -368,6 +373,11 @@ fn recover(target: &Path, warnings: &mut Vec<String>) -> anyhow::Result<()> {
             }
             fs::rename(&from, &to)
                 .with_context(|| format!("moving {} back to {}", from.display(), to.display()))?;
+            warnings.push(format!(
+                "an earlier build was interrupted while publishing: moved {} back to {}",
+                from.display(),
+                to.display()
+            ));
         }
         if let Err(error) = fs::remove_dir_all(&leftover) {
             let message = format!(
@@ -605,7 +615,8 @@ mod tests {
         fs::write(leftover.join(".git/HEAD"), "ref").unwrap();
         fs::write(leftover.join("index.html"), "old").unwrap();
         let staging = stage(site.path(), &target, &[("/", "newer")]);
-        staging.publish().unwrap();
+        let warnings = staging.publish().unwrap();
+        assert!(warnings[0].contains("moved"), "{warnings:?}");
         assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
         assert_eq!(
             fs::read_to_string(target.join("index.html")).unwrap(),
