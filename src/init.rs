@@ -2,10 +2,12 @@
 //!
 //! The site gets `site.toml`, a home page, a `priorities` section with one sample priority area,
 //! and a copy of the default theme, which is compiled into the binary so that `init` works
-//! anywhere.
+//! anywhere. `init` never overwrites a file: with `force`, it adds the files that are missing
+//! to a folder that is not empty and keeps the ones there.
 
 use std::fs;
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
@@ -92,20 +94,30 @@ due = 2024-12-31
 Describe the area here, in Markdown.
 "#;
 
-/// Writes a new site into `dir`, which must be empty or absent unless `force` is set.
-pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
+/// What [`init`] did.
+#[derive(Debug, Default)]
+pub struct Created {
+    /// The files it wrote.
+    pub written: Vec<PathBuf>,
+    /// The files of a new site that were there already, and kept as they were.
+    pub kept: Vec<PathBuf>,
+}
+
+/// Writes a new site into `dir`, its configuration as `config_file`. `dir` must be empty or
+/// absent unless `force` is set; even then no file is overwritten.
+pub fn init(dir: &Path, config_file: &str, force: bool) -> anyhow::Result<Created> {
     if dir.exists() {
         let mut entries =
             fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))?;
         if entries.next().is_some() && !force {
             bail!(
-                "{} is not empty\nhelp: choose a new folder, or pass --force to add the site's files to it",
+                "{} is not empty\nhelp: choose a new folder, or pass --force to add the site's files to it (none is overwritten)",
                 dir.display()
             );
         }
     }
     let files = [
-        ("site.toml", SITE_TOML),
+        (config_file, SITE_TOML),
         ("content/_index.md", HOME),
         ("content/source.md", SOURCE_PAGE),
         ("content/priorities/_index.md", PRIORITIES),
@@ -114,6 +126,7 @@ pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
     let theme = DEFAULT_THEME
         .iter()
         .map(|(path, text)| (format!("themes/default/{path}"), *text));
+    let mut created = Created::default();
     for (path, text) in files
         .into_iter()
         .map(|(p, t)| (p.to_string(), t))
@@ -123,9 +136,18 @@ pub fn init(dir: &Path, force: bool) -> anyhow::Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
         }
-        fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        // Created only if absent, in one step: nothing that is there is ever replaced.
+        let written = fs::File::create_new(&path)
+            .and_then(|mut file| io::Write::write_all(&mut file, text.as_bytes()));
+        match written {
+            Ok(()) => created.written.push(path),
+            Err(error) if error.kind() == io::ErrorKind::AlreadyExists => created.kept.push(path),
+            Err(error) => {
+                return Err(error).with_context(|| format!("writing {}", path.display()));
+            }
+        }
     }
-    Ok(())
+    Ok(created)
 }
 
 #[cfg(test)]

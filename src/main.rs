@@ -35,6 +35,9 @@ enum Command {
         /// Keep the output up to date: rebuild what changed on every save, until Ctrl-C.
         #[arg(short, long)]
         watch: bool,
+        /// Replace the output folder even if workplan did not write it (its .git is kept).
+        #[arg(long)]
+        force: bool,
     },
     /// Build, serve the site and rebuild on every save; open pages reload themselves.
     Serve {
@@ -60,10 +63,9 @@ enum Command {
     },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
-        /// Folder for the new site.
-        #[arg(default_value = ".")]
-        dir: PathBuf,
-        /// Write into a folder that is not empty.
+        /// Folder for the new site [default: the root].
+        dir: Option<PathBuf>,
+        /// Add the site's files to a folder that is not empty (no file is overwritten).
         #[arg(long)]
         force: bool,
     },
@@ -83,19 +85,24 @@ struct SiteArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let build_options = |site: SiteArgs, output_dir| BuildOptions {
+    let build_options = |site: SiteArgs, output_dir, force| BuildOptions {
         root: cli.root.clone(),
         config_file: cli.config.clone(),
         output_dir,
         base_url: site.base_url,
         drafts: site.drafts,
+        force,
     };
     let result = match cli.command {
         Command::Build {
             site,
             output_dir,
             watch: false,
-        } => build::build(&build_options(site, output_dir)).map(|summary| {
+            force,
+        } => build::build(&build_options(site, output_dir, force)).map(|summary| {
+            for warning in &summary.warnings {
+                eprintln!("warning: {warning}");
+            }
             let (pages, sections) = (summary.pages, summary.sections);
             let output = summary.output.display();
             let ms = summary.elapsed.as_millis();
@@ -111,7 +118,8 @@ fn main() -> ExitCode {
             site,
             output_dir,
             watch: true,
-        } => serve::build_and_watch(&build_options(site, output_dir)),
+            force,
+        } => serve::build_and_watch(&build_options(site, output_dir, force)),
         Command::Serve {
             site,
             interface,
@@ -120,19 +128,30 @@ fn main() -> ExitCode {
             open,
             allowed_hosts,
         } => serve::serve(&ServeOptions {
-            build: build_options(site, output_dir),
+            build: build_options(site, output_dir, false),
             interface,
             port,
             open,
             allowed_hosts,
         }),
-        Command::Init { dir, force } => init::init(&dir, force).map(|()| {
-            println!(
-                "Created a new site in {}. Build it with: workplan --root {} build",
-                dir.display(),
-                dir.display()
-            );
-        }),
+        Command::Init { dir, force } => {
+            let dir = dir.unwrap_or_else(|| cli.root.clone());
+            init::init(&dir, &cli.config, force).map(|created| {
+                for kept in &created.kept {
+                    println!("Kept {}, which was there already", kept.display());
+                }
+                let config = if cli.config == workplan::config::FILE_NAME {
+                    String::new()
+                } else {
+                    format!(" --config {}", cli.config)
+                };
+                println!(
+                    "Created a new site in {}. Build it with: workplan --root {}{config} build",
+                    dir.display(),
+                    dir.display()
+                );
+            })
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,13 +1,14 @@
 //! Whether the output folder already holds what a build would write, so that a build with
 //! nothing changed does nothing (in tens of milliseconds instead of a whole build).
 //!
-//! After each build, `.workplan/last-build` in the site records two fingerprints: one of the
-//! inputs (the build's options, the `workplan` executable, and the path, size and modification
+//! After each build, the output's record (`.public.workplan` beside `public/`, see
+//! [`crate::output::Record`]) keeps two fingerprints: one of the inputs (the build's options, the `workplan` executable, and the path, size and modification
 //! time of every file of the configuration, `content/`, `templates/`, `static/` and `themes/`,
 //! links followed), taken before the build read them, and one of the output folder as
 //! published. The next build is skipped when both still match: nothing was edited, and nobody
-//! touched the output. Like make and Cargo, it trusts modification times; deleting
-//! `.workplan/` forces a full build.
+//! touched the output. Like make and Cargo, it trusts modification times; deleting the
+//! record forces a full build. Nothing is written into the site folder, which may be
+//! read-only; a record that cannot be written only makes the next build a full one.
 //!
 //! A file changed twice within one tick of its file system's clock (up to two seconds on
 //! some) could look unchanged. As git does, a build whose inputs changed that recently
@@ -21,9 +22,11 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{BuildOptions, BuildSummary};
 use crate::config::SOURCE_DIRS;
+use crate::output::{KEPT, Record};
 
-const FILE: &str = ".workplan/last-build";
 const FORMAT: &str = "workplan last-build 1";
+/// Where workplan 0.1 kept the record: in the site, removed when seen.
+const FORMER_FILE: &str = ".workplan/last-build";
 /// How recent an input's change must be for a record to be unsafe (see the module's doc).
 const RACY: Duration = Duration::from_secs(2);
 
@@ -51,7 +54,7 @@ impl LastBuild {
         if !options.output().is_dir() {
             return None;
         }
-        Self::parse(&std::fs::read_to_string(options.root.join(FILE)).ok()?)
+        Self::parse(&Record::new(&options.root, &options.output()).ok()?.body()?)
     }
 
     /// Whether the output folder is still what this build wrote, for inputs that have not
@@ -65,6 +68,11 @@ impl LastBuild {
     /// fingerprint `output` (as [`output`] makes it). Failing to is no error: the next build is
     /// then a full one.
     pub fn record(options: &BuildOptions, inputs: Inputs, output: u64, summary: &BuildSummary) {
+        let former = options.root.join(FORMER_FILE);
+        if std::fs::read_to_string(&former).is_ok_and(|text| text.starts_with(FORMAT)) {
+            let _ = std::fs::remove_file(&former);
+            let _ = former.parent().map(std::fs::remove_dir);
+        }
         if !inputs.settled {
             return;
         }
@@ -75,17 +83,9 @@ impl LastBuild {
             sections: summary.sections,
             files_copied: summary.files_copied,
         };
-        let text = last.to_text();
-        let file = options.root.join(FILE);
-        let fresh = file.with_extension("new");
-        let written = file
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&fresh, text))
-            .and_then(|()| std::fs::rename(&fresh, &file));
-        if written.is_err() {
-            // Without a record, the next build is a full one: slower, never wrong.
-            let _ = std::fs::remove_file(&fresh);
+        // Without a record, the next build is a full one: slower, never wrong.
+        if let Ok(record) = Record::new(&options.root, &options.output()) {
+            let _ = record.write(&last.to_text());
         }
     }
 
@@ -123,6 +123,7 @@ pub fn inputs(options: &BuildOptions, since: SystemTime) -> io::Result<Inputs> {
         output_dir: _,
         base_url,
         drafts,
+        force: _,
     } = options;
     (config_file, base_url, drafts).hash(&mut hasher);
     std::path::absolute(options.output())?.hash(&mut hasher);
@@ -148,14 +149,14 @@ pub fn stamp(relative: &Path, metadata: &Metadata) -> u64 {
 }
 
 /// The fingerprint of the files below `below` in the output folder `dir` (all of them for
-/// `""`, but its `.git`, which publishing keeps): the sum of their [`stamp`]s. A sum does not
+/// `""`, but its `.git` and what else publishing keeps): the sum of their [`stamp`]s. A sum does not
 /// depend on order, so a build can add up the stamps of the files it writes, as it writes
 /// them, and match a walk of the folder.
 pub fn output(dir: &Path, below: &str) -> io::Result<u64> {
-    let git = dir.join(".git");
+    let kept: Vec<_> = KEPT.iter().map(|name| dir.join(name)).collect();
     let walk = walkdir::WalkDir::new(dir.join(below))
         .into_iter()
-        .filter_entry(|entry| entry.path() != git);
+        .filter_entry(|entry| !kept.iter().any(|path| entry.path() == path));
     let mut sum = 0u64;
     for entry in walk {
         let Some(entry) = present(entry)? else {

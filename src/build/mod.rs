@@ -5,7 +5,9 @@
 //! them in parallel, each written as soon as it is made so the rendered site is never held in
 //! memory, checks anchors across pages, copies static files, and keeps what it learned so a live
 //! preview can re-render only what a change alters. [`build`] is the `build` command: a session
-//! into a staging folder that replaces the output folder only when everything succeeded.
+//! into a staging folder that replaces the output folder only when everything succeeded, and
+//! only a folder that is the site's own output unless `force` says otherwise
+//! ([`crate::output::publish`]).
 
 mod check;
 mod feeds;
@@ -18,7 +20,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::config;
-use crate::output::Staging;
+use crate::output::{Replace, Staging};
 use fingerprint::LastBuild;
 pub use session::{Session, Update};
 
@@ -31,6 +33,8 @@ pub struct BuildOptions {
     pub output_dir: Option<PathBuf>,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Replace the output folder whatever it holds (but its `.git`).
+    pub force: bool,
 }
 
 impl Default for BuildOptions {
@@ -41,6 +45,7 @@ impl Default for BuildOptions {
             output_dir: None,
             base_url: None,
             drafts: false,
+            force: false,
         }
     }
 }
@@ -64,6 +69,9 @@ pub struct BuildSummary {
     pub elapsed: Duration,
     /// Nothing changed since the last build, which left the output as it is.
     pub up_to_date: bool,
+    /// What went wrong once the new site was live (a previous output that could not be
+    /// removed, say).
+    pub warnings: Vec<String>,
 }
 
 /// Builds the site described by `options` and publishes it, unless the output is what the
@@ -86,6 +94,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
             output: options.output(),
             elapsed: started.elapsed(),
             up_to_date: true,
+            warnings: Vec::new(),
         });
     }
     let (built, inputs) = std::thread::scope(|scope| {
@@ -103,14 +112,31 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
     Ok(summary)
 }
 
+/// Checks that a build of `options` may write its output folder and replace what is there:
+/// a refusal that no edit of the site can mend, for a live preview to stop at.
+pub fn check_output(options: &BuildOptions) -> anyhow::Result<()> {
+    crate::output::publish::check(&options.root, &options.output(), replace(options))
+}
+
+/// How much of what is in the output folder a build of `options` may replace.
+fn replace(options: &BuildOptions) -> Replace {
+    if options.force {
+        Replace::Anything
+    } else if options.output_dir.is_none() {
+        Replace::OwnOrRebuilt
+    } else {
+        Replace::Own
+    }
+}
+
 /// Builds and publishes like [`build`], and keeps the session for updates of the output.
 pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSummary)> {
     let started = Instant::now();
     let output = options.output();
-    let staging = Staging::create(&options.root, &output)?;
+    let staging = Staging::create(&options.root, &output, replace(options))?;
     let mut session = Session::open_beside(options, staging.path(), Some(&output))?;
     session.index_search()?;
-    staging.publish()?;
+    let warnings = staging.publish()?;
     session.set_dir(output.clone());
     let summary = BuildSummary {
         pages: session.page_count(),
@@ -119,6 +145,7 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
         output,
         elapsed: started.elapsed(),
         up_to_date: false,
+        warnings,
     };
     Ok((session, summary))
 }

@@ -14,7 +14,6 @@ use anyhow::Context as _;
 use crate::build::{self, BuildOptions, Session, Update};
 use crate::config::BaseUrl;
 use crate::diagnostic::describe;
-use crate::output;
 use crate::watch::{Signal, Watcher};
 use http::{HttpOptions, Server};
 
@@ -57,7 +56,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         output_dir: Some(dir.clone()),
         ..options.build.clone()
     };
-    output::check_target(&build_options.root, &dir)?;
+    build::check_output(&build_options)?;
     let watcher = Watcher::new(&build_options.root, &build_options.config_file)?;
     watcher.stop_on_ctrl_c()?;
     let server = Server::start(HttpOptions {
@@ -107,9 +106,8 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
 
 /// `build --watch`: builds into the output folder, then updates it on every change.
 pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
-    let dir = options.output();
     // A refused output folder is final, not a mistake the next save could mend.
-    output::check_target(&options.root, &dir)?;
+    build::check_output(options)?;
     let watcher = Watcher::new(&options.root, &options.config_file)?;
     watcher.stop_on_ctrl_c()?;
     let mut session = match build::build_session(options) {

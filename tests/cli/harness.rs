@@ -134,6 +134,57 @@ impl SiteTest {
         }
     }
 
+    /// Runs `workplan ARGS` as [`SiteTest::run`] does, but without its `--root`: for the
+    /// options and folders a test gives itself.
+    pub fn run_plain<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let (mut command, line) = self.command(args);
+        let mut plain = Command::new(command.get_program());
+        plain.args(command.get_args().skip(2));
+        plain.current_dir(&self.root).env_clear();
+        for (key, value) in command.get_envs() {
+            if let Some(value) = value {
+                plain.env(key, value);
+            }
+        }
+        command = plain;
+        let output = command.output().expect("running workplan");
+        Run {
+            output,
+            root: self.root.clone(),
+            command: line,
+        }
+    }
+
+    /// Runs `workplan --root <root> ARGS` as [`SiteTest::run`] does, as a user whom file
+    /// permissions bind: when the tests run as root (as CI does), as `nobody`, made the owner
+    /// of the test's temp folder first.
+    pub fn run_unprivileged<I, S>(&self, args: I) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        use std::os::unix::process::CommandExt as _;
+        const NOBODY: u32 = 65534;
+        let (mut command, line) = self.command(args);
+        if running_as_root() {
+            for entry in walkdir::WalkDir::new(self.temp.path()) {
+                let path = entry.unwrap().into_path();
+                std::os::unix::fs::lchown(&path, Some(NOBODY), Some(NOBODY)).unwrap();
+            }
+            command.uid(NOBODY).gid(NOBODY);
+        }
+        let output = command.output().expect("running workplan");
+        Run {
+            output,
+            root: self.root.clone(),
+            command: line,
+        }
+    }
+
     /// Starts `workplan --root <root> ARGS` as `run` does, but in the background, and waits
     /// until it prints an `http://` address (a server ready for requests). Killed when dropped.
     pub fn spawn<I, S>(&self, args: I) -> Spawned
@@ -590,6 +641,13 @@ fn drain<const N: usize>(
             let _ = lines.send(line);
         }
     });
+}
+
+/// Whether the tests run as root, whom file permissions do not stop.
+pub fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt as _;
+    let probe = tempfile::tempfile().unwrap();
+    probe.metadata().unwrap().uid() == 0
 }
 
 fn read(path: &Path) -> String {

@@ -73,3 +73,55 @@ fn version_prints_the_package_version() {
         format!("workplan {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// Reproducer: `init --force` wrote its own `site.toml` and `content/_index.md` over the ones
+/// in the folder.
+#[test]
+fn init_force_never_overwrites_a_file() {
+    let site = SiteTest::empty();
+    site.write("site.toml", "title = \"Mine\"\n");
+    site.write("content/_index.md", "+++\ntitle = \"My home\"\n+++\n");
+    let before = site.tree(".");
+    site.run(["init", ".", "--force"])
+        .success()
+        .stdout_contains("site.toml");
+    let after = site.tree(".");
+    for kept in before.paths() {
+        assert!(after.contains(kept), "{kept} is gone");
+    }
+    assert_eq!(site.file("site.toml"), "title = \"Mine\"\n");
+    assert_eq!(
+        site.file("content/_index.md"),
+        "+++\ntitle = \"My home\"\n+++\n"
+    );
+    // What was missing was added.
+    assert!(site.exists("content/priorities/01-first-area.md"));
+    assert!(site.exists("themes/default/templates/page.html"));
+}
+
+/// Reproducer: `workplan -r newsite init` set up the current folder, not `newsite`.
+#[test]
+fn init_without_a_folder_sets_up_the_root() {
+    let site = SiteTest::empty();
+    let run = site.run_plain(["--root", "newsite", "init"]);
+    run.success();
+    assert!(site.exists("newsite/site.toml"));
+    assert!(
+        !site.exists("site.toml"),
+        "init wrote into the current folder"
+    );
+    site.within("newsite").run(["build"]).success();
+}
+
+/// Reproducer: `init --help` listed `--config`, which init ignored. It writes the
+/// configuration under the name `--config` gives, so that the same options build the site.
+#[test]
+fn init_writes_the_configuration_that_config_names() {
+    let site = SiteTest::empty();
+    site.run_plain(["--root", "new", "--config", "plan.toml", "init"])
+        .success();
+    assert!(site.exists("new/plan.toml") && !site.exists("new/site.toml"));
+    site.within("new")
+        .run(["--config", "plan.toml", "build"])
+        .success();
+}

@@ -2,7 +2,8 @@
 //! copied to temp folders, one module per command (`watch` for `build --watch`) plus one for
 //! bad input, `readme` for what the README promises, `browser`, the headless Chromium that
 //! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
-//! built shipped site, `limits`, templates without end, and `load`, serve under many clients.
+//! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
+//! `publish`, the output folder replaced safely under faults.
 
 mod browser;
 mod build;
@@ -13,6 +14,7 @@ mod incremental;
 mod init;
 mod limits;
 mod load;
+mod publish;
 mod readme;
 mod search;
 mod serve;

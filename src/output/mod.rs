@@ -1,9 +1,14 @@
 //! Rendered files in, a published output folder out, all or nothing.
 //!
-//! A build writes into a fresh staging folder beside the output folder. Only when every file
-//! is written does [`Staging::publish`] swap it in; a failed build drops the staging folder and
-//! the previous output stays exactly as it was. A `.git` inside the output folder is carried
-//! over, so the output can be a checkout of a hosting branch.
+//! A build writes into a fresh staging folder; only when every file is written does
+//! [`Staging::publish`] put it in the output folder's place, in one step (see [`publish`] for
+//! which folders may be replaced, and how, mount points included); a failed build drops the
+//! staging folder and the previous output stays exactly as it was. A `.git` inside the output
+//! folder is carried over, so the output can be a checkout of a hosting branch. The
+//! [`Record`] beside the output marks it as the site's own.
+
+pub mod publish;
+mod record;
 
 use std::fs;
 use std::io::{self, Read as _, Write as _};
@@ -11,82 +16,8 @@ use std::path::{Component, Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 
-const KEPT: &str = ".git";
-
-/// A staging folder that becomes the output folder on [`Staging::publish`].
-#[derive(Debug)]
-pub struct Staging {
-    dir: PathBuf,
-    target: PathBuf,
-    published: bool,
-}
-
-impl Staging {
-    /// Checks that `target` is safe to replace, then creates an empty staging folder beside it.
-    pub fn create(root: &Path, target: &Path) -> anyhow::Result<Self> {
-        check_target(root, target)?;
-        let parent = target
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
-        let dir = sibling(target, "staging");
-        if dir.exists() {
-            fs::remove_dir_all(&dir)
-                .with_context(|| format!("removing a leftover {}", dir.display()))?;
-        }
-        fs::create_dir(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        Ok(Self {
-            dir,
-            target: target.to_path_buf(),
-            published: false,
-        })
-    }
-
-    /// The folder being filled.
-    pub fn path(&self) -> &Path {
-        &self.dir
-    }
-
-    /// Replaces the output folder with the staging folder.
-    pub fn publish(mut self) -> anyhow::Result<()> {
-        let target = self.target.clone();
-        if target.exists() {
-            let kept = target.join(KEPT);
-            if kept.exists() {
-                fs::rename(&kept, self.dir.join(KEPT))
-                    .with_context(|| format!("moving {}", kept.display()))?;
-            }
-            let old = sibling(&target, "old");
-            if old.exists() {
-                fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
-            }
-            fs::rename(&target, &old)
-                .with_context(|| format!("moving {} aside", target.display()))?;
-            if let Err(error) = fs::rename(&self.dir, &target) {
-                // Put the previous output back before reporting.
-                let _ = fs::rename(&old, &target);
-                return Err(error)
-                    .with_context(|| format!("moving the new site to {}", target.display()));
-            }
-            self.published = true;
-            fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
-        } else {
-            fs::rename(&self.dir, &target)
-                .with_context(|| format!("moving the new site to {}", target.display()))?;
-            self.published = true;
-        }
-        Ok(())
-    }
-}
-
-impl Drop for Staging {
-    fn drop(&mut self) {
-        if !self.published {
-            let _ = fs::remove_dir_all(&self.dir);
-        }
-    }
-}
+pub use publish::{KEPT, Replace, Staging};
+pub use record::Record;
 
 /// The file of URL path `url_path` in `dir`: `/a/b/` is `a/b/index.html`, `/a/b.xml` stays.
 pub fn file_for(dir: &Path, url_path: &str) -> PathBuf {
@@ -183,7 +114,7 @@ pub fn remove(dir: &Path, url_path: &str) -> io::Result<()> {
 }
 
 /// `public` -> `.public.staging` beside it.
-fn sibling(target: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn sibling(target: &Path, suffix: &str) -> PathBuf {
     let name = target
         .file_name()
         .map_or_else(|| "public".into(), |n| n.to_string_lossy());
@@ -219,7 +150,7 @@ pub fn check_target(root: &Path, target: &Path) -> anyhow::Result<()> {
 }
 
 /// `path` made absolute, `.` and `..` removed, and symlinks resolved as far as it exists.
-fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
+pub(crate) fn absolute(path: &Path) -> anyhow::Result<PathBuf> {
     let joined =
         std::path::absolute(path).with_context(|| format!("resolving {}", path.display()))?;
     let mut lexical = PathBuf::new();
@@ -276,7 +207,7 @@ mod tests {
         fs::create_dir_all(target.join(".git")).unwrap();
         fs::write(target.join(".git/HEAD"), "ref").unwrap();
         fs::write(target.join("stale.html"), "old").unwrap();
-        let staging = Staging::create(site.path(), &target).unwrap();
+        let staging = Staging::create(site.path(), &target, Replace::Anything).unwrap();
         write_beside(staging.path(), None, "/a/", b"new").unwrap();
         staging.publish().unwrap();
         assert_eq!(
@@ -321,7 +252,7 @@ mod tests {
         let target = site.path().join("public");
         fs::create_dir(&target).unwrap();
         fs::write(target.join("index.html"), "old").unwrap();
-        let staging = Staging::create(site.path(), &target).unwrap();
+        let staging = Staging::create(site.path(), &target, Replace::Anything).unwrap();
         write_beside(staging.path(), None, "/", b"new").unwrap();
         drop(staging);
         assert_eq!(
