@@ -143,6 +143,32 @@ pub enum Status {
 }
 
 impl Status {
+    /// The values front matter may write, in the order of a task's life.
+    pub const KEYS: [&'static str; 4] = ["planned", "in-progress", "done", "at-risk"];
+
+    /// The status a word people use for it means (`doing`, `进行中`, `completed`, ...), in
+    /// any case and with spaces or `_` for `-`; `None` for a word not known to mean one.
+    pub fn meant_by(word: &str) -> Option<Self> {
+        let word = word.trim().to_lowercase().replace([' ', '_'], "-");
+        let status = match word.as_str() {
+            "planned" | "plan" | "todo" | "to-do" | "not-started" | "pending" | "planning"
+            | "scheduled" | "open" | "new" | "计划中" | "未开始" | "计划" | "待办" | "待开始" => {
+                Self::Planned
+            }
+            "in-progress" | "inprogress" | "doing" | "ongoing" | "on-going" | "started"
+            | "underway" | "under-way" | "active" | "wip" | "working" | "in-work" | "进行中"
+            | "进行" | "实施中" | "推进中" | "正在进行" => Self::InProgress,
+            "done" | "finished" | "complete" | "completed" | "closed" | "achieved" | "已完成"
+            | "完成" | "完毕" | "已结束" => Self::Done,
+            "at-risk" | "atrisk" | "blocked" | "risk" | "risky" | "delayed" | "late"
+            | "overdue" | "stalled" | "stuck" | "有风险" | "风险" | "滞后" | "延期" | "受阻" => {
+                Self::AtRisk
+            }
+            _ => return None,
+        };
+        Some(status)
+    }
+
     /// The value written in front matter and given to templates.
     pub fn key(self) -> &'static str {
         match self {
@@ -449,11 +475,61 @@ mod tests {
     }
 
     #[test]
-    fn unknown_status_suggests_a_known_one() {
+    fn unknown_status_lists_every_status_and_guesses_none() {
         let text = "+++\n[area]\nnumber = 1\n[[area.tasks]]\ntitle = \"t\"\nstatus = \"in-progres\"\n+++\n";
         let parts = split_ok(text);
         let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &parts).unwrap_err();
-        assert_eq!(error.hint.as_deref(), Some("did you mean `in-progress`?"));
+        assert_eq!(
+            error.hint.as_deref(),
+            Some("use one of `planned`, `in-progress`, `done`, `at-risk`")
+        );
         assert_eq!(error.position(), "x.md:6:10");
+    }
+
+    #[test]
+    fn words_for_a_status_map_to_it() {
+        for (words, status) in [
+            (
+                &[
+                    "doing",
+                    "ongoing",
+                    "in progress",
+                    "In_Progress",
+                    "started",
+                    "underway",
+                    "active",
+                    "wip",
+                    "进行中",
+                ][..],
+                Status::InProgress,
+            ),
+            (
+                &[
+                    "finished",
+                    "complete",
+                    "completed",
+                    "已完成",
+                    "完成",
+                    "Done",
+                ][..],
+                Status::Done,
+            ),
+            (
+                &["todo", "not started", "pending", "计划中", "未开始"][..],
+                Status::Planned,
+            ),
+            (
+                &["blocked", "risk", "delayed", "late", "有风险", "滞后"][..],
+                Status::AtRisk,
+            ),
+        ] {
+            for word in words {
+                assert_eq!(Status::meant_by(word), Some(status), "{word}");
+            }
+        }
+        assert_eq!(Status::meant_by("dome"), None);
+        for key in Status::KEYS {
+            assert_eq!(Status::meant_by(key).map(Status::key), Some(key));
+        }
     }
 }

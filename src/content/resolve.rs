@@ -45,11 +45,14 @@ fn is_bundle_file(relative: &str) -> bool {
 
 /// A file name without `.md` and without a leading `YYYY-MM-DD-` or `YYYY-MM-DD_` (Zola's).
 fn file_slug(stem: &str) -> String {
-    let bytes = stem.as_bytes();
-    let dated = bytes.len() > 11
-        && stem[..10].parse::<jiff::civil::Date>().is_ok()
-        && matches!(bytes[10], b'-' | b'_');
-    slugify(if dated { &stem[11..] } else { stem })
+    // `get`, not indexing: in `教育数字化` byte 10 falls inside a character.
+    let undated = stem
+        .get(..10)
+        .filter(|date| date.parse::<jiff::civil::Date>().is_ok())
+        .and_then(|_| stem.get(10..))
+        .and_then(|rest| rest.strip_prefix(['-', '_']))
+        .filter(|rest| !rest.is_empty());
+    slugify(undated.unwrap_or(stem))
 }
 
 pub(super) struct Resolver<'a> {
@@ -629,6 +632,14 @@ mod tests {
         assert_eq!(file_slug("2024-03-01-kickoff"), "kickoff");
         assert_eq!(file_slug("2024-03-01_kickoff"), "kickoff");
         assert_eq!(file_slug("05-basic-education"), "05-basic-education");
+    }
+
+    #[test]
+    fn file_slugs_cut_names_only_between_characters() {
+        assert_eq!(file_slug("教育数字化"), "教育数字化");
+        assert_eq!(file_slug("2024-03-0教育"), "2024-03-0教育");
+        assert_eq!(file_slug("2024-03-01-教育"), "教育");
+        assert_eq!(file_slug("2024-03-01-"), "2024-03-01");
     }
 
     #[test]

@@ -310,14 +310,14 @@ fn duplicate_area_number() {
 }
 
 #[test]
-fn unknown_task_status_suggests_the_status_meant() {
+fn unknown_task_status_lists_the_statuses() {
     rejected(|site| {
         let front = "title = \"X\"\n[area]\nnumber = 3\n[[area.tasks]]\ntitle = \"T\"\nstatus = \"in-progres\"";
         site.write("content/priorities/x.md", md(front));
     })
     .stderr_contains("error: unknown value `in-progres`")
     .at("content/priorities/x.md:7:10")
-    .help("did you mean `in-progress`?")
+    .help("use one of `planned`, `in-progress`, `done`, `at-risk`")
     .problems(1);
 }
 
@@ -454,4 +454,76 @@ fn windows_line_endings_are_located_like_unix_ones() {
     .stderr_contains("3 | wieght = 2\n")
     .at("content/x.md:3:1")
     .help("did you mean `weight`?");
+}
+
+/// Issue 10, finding 1: the file-slug code cut the name at byte 10, inside `数`.
+#[test]
+fn chinese_file_name_longer_than_ten_bytes_builds() {
+    let site = SiteTest::new("minimal");
+    site.write(
+        "content/priorities/教育数字化.md",
+        md("title = \"教育数字化\""),
+    );
+    site.write("content/priorities/2024-03-0教育.md", md("title = \"X\""));
+    site.run(["build"]).success();
+    assert!(site.exists("public/priorities/教育数字化/index.html"));
+    assert!(site.exists("public/priorities/2024-03-0教育/index.html"));
+}
+
+fn task_with_status(status: &str) -> String {
+    md(&format!(
+        "title = \"X\"\n[area]\nnumber = 3\n[[area.tasks]]\ntitle = \"T\"\nstatus = \"{status}\""
+    ))
+}
+
+/// Issue 10, finding 7: "doing" was offered `done`, which marks unfinished work complete.
+#[test]
+fn a_word_for_a_status_gets_the_status_it_means_and_all_four() {
+    for (written, meant) in [
+        ("doing", "in-progress"),
+        ("进行中", "in-progress"),
+        ("in progress", "in-progress"),
+        ("completed", "done"),
+        ("已完成", "done"),
+        ("todo", "planned"),
+        ("blocked", "at-risk"),
+    ] {
+        rejected(|site| {
+            site.write("content/priorities/x.md", task_with_status(written));
+        })
+        .stderr_contains(&format!("error: unknown value `{written}`"))
+        .at("content/priorities/x.md:7:10")
+        .help(&format!("`{written}` is `{meant}` here"))
+        .help("`planned`, `in-progress`, `done`, `at-risk`")
+        .stderr_lacks("did you mean")
+        .problems(1);
+    }
+}
+
+#[test]
+fn an_unknown_status_lists_all_four_and_guesses_none() {
+    rejected(|site| {
+        site.write("content/priorities/x.md", task_with_status("dome"));
+    })
+    .at("content/priorities/x.md:7:10")
+    .help("use one of `planned`, `in-progress`, `done`, `at-risk`")
+    .stderr_lacks("did you mean")
+    .problems(1);
+}
+
+/// A Chinese input method types `“ ”`, `‘ ’` and `＝`, which TOML does not read.
+#[test]
+fn curly_quotes_and_full_width_equals_get_a_hint_at_the_quote() {
+    for (line, column) in [
+        ("title = “教育”", 9),
+        ("title = ‘教育’", 9),
+        ("title ＝ \"教育\"", 7),
+    ] {
+        rejected(|site| {
+            site.write("content/x.md", md(line));
+        })
+        .at(&format!("content/x.md:2:{column}"))
+        .help("straight")
+        .problems(1);
+    }
 }
