@@ -527,3 +527,118 @@ fn curly_quotes_and_full_width_equals_get_a_hint_at_the_quote() {
         .problems(1);
     }
 }
+/// Issue 10, finding 14: an alias at a generated file replaced it with a redirect, or was
+/// dropped for a static file.
+#[test]
+fn an_alias_at_a_generated_or_static_file_is_refused() {
+    for alias in [
+        "plan.json",
+        "tasks.csv",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "style.css",
+        "priorities/atom.xml",
+    ] {
+        rejected(|site| {
+            site.write(
+                "content/x.md",
+                md(&format!("title = \"X\"\naliases = [\"{alias}\"]")),
+            );
+        })
+        .stderr_contains(&format!("`/{alias}`"))
+        .at("content/x.md:3:12")
+        .help("alias")
+        .problems(1);
+    }
+}
+
+#[test]
+fn an_alias_at_the_404_page_is_refused() {
+    rejected(|site| {
+        site.write("templates/404.html", "Not here.");
+        site.write(
+            "content/x.md",
+            md("title = \"X\"\naliases = [\"404.html\"]"),
+        );
+    })
+    .stderr_contains("`/404.html`")
+    .at("content/x.md:3:12")
+    .problems(1);
+}
+
+#[test]
+fn a_static_file_at_a_generated_file_is_refused() {
+    for (file, message) in [
+        ("static/plan.json", "`/plan.json`"),
+        (
+            "static/priorities/teachers/index.html",
+            "`/priorities/teachers/`",
+        ),
+        ("static/index.html", "`/`"),
+        ("content/index.html", "`/`"),
+        ("static/priorities/atom.xml", "`/priorities/atom.xml`"),
+    ] {
+        rejected(|site| {
+            site.write(file, "<p>mine</p>");
+        })
+        .stderr_contains(message)
+        .stderr_contains(&format!("--> {file}\n"))
+        .help("")
+        .problems(1);
+    }
+}
+
+#[test]
+fn a_page_at_the_address_of_a_pager_is_refused() {
+    rejected(|site| {
+        site.replace(
+            "content/priorities/_index.md",
+            "+++\n",
+            "+++\npaginate_by = 1\n",
+        );
+        site.write(
+            "content/y.md",
+            md("title = \"Y\"\npath = \"priorities/page/2\""),
+        );
+    })
+    .stderr_contains("`/priorities/page/2/`")
+    .at("content/y.md:3:8")
+    .problems(1);
+}
+
+/// Issue 10, finding 15: a control character made `atom.xml` invalid XML.
+#[test]
+fn control_characters_never_reach_the_feed() {
+    let site = SiteTest::new("minimal");
+    site.write(
+        "content/x.md",
+        md("title = \"bell\\u0007\"\ndate = 2024-03-01T09:30:00-23:59\ndescription = \"a\\u001bb\""),
+    );
+    site.run(["build"]).success();
+    let feed = site.file("public/atom.xml");
+    assert!(feed.contains("<title>bell</title>"), "{feed}");
+    assert!(feed.contains("ab"), "{feed}");
+    assert!(
+        !feed.chars().any(|c| c < ' ' && c != '\n' && c != '\t'),
+        "{feed}"
+    );
+    assert!(feed.contains("2024-03-01T09:30:00-23:59"), "{feed}");
+}
+
+#[test]
+fn a_nul_character_is_a_located_error() {
+    rejected(|site| {
+        site.write("content/x.md", md("title = \"a\""));
+        site.write("content/y.md", "+++\ntitle = \"Y\"\n+++\n\nab\0c\n");
+    })
+    .stderr_contains("NUL")
+    .at("content/y.md:5:3")
+    .problems(1);
+    rejected(|site| {
+        site.write("content/x.md", md("title = \"a\\u0000b\""));
+    })
+    .stderr_contains("NUL")
+    .at("content/x.md:2:9")
+    .problems(1);
+}
