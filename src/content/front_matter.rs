@@ -360,6 +360,45 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .with_hint("add a line with only `+++` after the last front matter key"))
 }
 
+/// Where a string of the front matter holds a NUL written as an escape (`"\\u0000"`), as a
+/// span of the file. The front matter is parsed again only when it holds an escape that can
+/// write one.
+pub fn escaped_nul(split: &Split<'_>) -> Option<std::ops::Range<usize>> {
+    let text = split.front_matter;
+    if !["\\u", "\\U", "\\x"]
+        .iter()
+        .any(|escape| text.contains(escape))
+    {
+        return None;
+    }
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let mut values: Vec<&Spanned<toml::de::DeValue<'_>>> = table.get_ref().values().collect();
+    let mut keys = table.get_ref().keys();
+    if let Some(key) = keys.find(|key| key.get_ref().contains('\0')) {
+        return Some(shifted(split, key.span()));
+    }
+    while let Some(value) = values.pop() {
+        match value.get_ref() {
+            toml::de::DeValue::String(string) if string.contains('\0') => {
+                return Some(shifted(split, value.span()));
+            }
+            toml::de::DeValue::Array(array) => values.extend(array.iter()),
+            toml::de::DeValue::Table(table) => {
+                if let Some(key) = table.keys().find(|key| key.get_ref().contains('\0')) {
+                    return Some(shifted(split, key.span()));
+                }
+                values.extend(table.values());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn shifted(split: &Split<'_>, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    split.front_matter_start + span.start..split.front_matter_start + span.end
+}
+
 fn line_ending_len(rest: &str) -> usize {
     if rest.starts_with("\r\n") {
         2
