@@ -8,6 +8,7 @@ mod build;
 mod errors;
 mod files;
 mod harness;
+mod hostile;
 mod incremental;
 mod init;
 mod search;
