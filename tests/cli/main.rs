@@ -11,6 +11,7 @@ mod harness;
 mod hostile;
 mod incremental;
 mod init;
+mod properties;
 mod search;
 mod serve;
 mod validate;
