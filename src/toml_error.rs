@@ -102,6 +102,14 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
         let hint = format!("add `{field} = ...`");
         return (format!("missing key `{field}`"), Some(hint));
     }
+    if let Some(range) = integer_range(message) {
+        let hint = format!("`{spanned}` is out of range: use a whole number {range}");
+        return (message.to_string(), Some(hint));
+    }
+    if message.starts_with("duplicate key") {
+        let hint = "a key may be given once in a table: remove one of them";
+        return (message.to_string(), Some(hint.to_string()));
+    }
     if message.starts_with("invalid type") {
         let expected = message.rsplit("expected ").next().unwrap_or_default();
         let hint = format!("expected {}, found `{spanned}`", plain_type(expected));
@@ -115,10 +123,33 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
         let hint = "write a date as `2024-03-01`, or a time as `2024-03-01T09:30:00Z`";
         return (message.to_string(), Some(hint.to_string()));
     }
+    if message.contains("max recursion depth") {
+        let hint = "lists and tables may nest only so deep here: flatten this value";
+        return (message.to_string(), Some(hint.to_string()));
+    }
     // Anything else is TOML syntax.
     let hint = "this is TOML: `key = value`, text in double quotes, lists in `[...]`, tables \
                 under `[name]` headers";
     (message.to_string(), Some(hint.to_string()))
+}
+
+/// The range of the integer type a message about a whole number expected, when the number
+/// given is out of it (`invalid value: integer `-1`, expected u32`).
+fn integer_range(message: &str) -> Option<&'static str> {
+    let is_integer = message.starts_with("invalid value: integer")
+        || message.starts_with("invalid type: integer");
+    if !is_integer {
+        return None;
+    }
+    Some(match message.rsplit("expected ").next()? {
+        "u8" => "from 0 to 255",
+        "u16" => "from 0 to 65535",
+        "u32" => "from 0 to 4294967295",
+        "u64" | "usize" => "from 0 to 18446744073709551615",
+        "i32" => "from -2147483648 to 2147483647",
+        "i64" => "from -9223372036854775808 to 9223372036854775807",
+        _ => return None,
+    })
 }
 
 fn backticked(text: &str) -> Vec<&str> {
@@ -203,6 +234,26 @@ mod tests {
         assert_eq!(look_alike(source, at + 1), Some((at, '“', '"')));
         assert_eq!(look_alike(source, source.len()), None);
         assert_eq!(look_alike(source, 0), None);
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_not_called_no_number() {
+        let (_, hint) = explain("invalid value: integer `-1`, expected u32", "-1");
+        assert_eq!(
+            hint.as_deref(),
+            Some("`-1` is out of range: use a whole number from 0 to 4294967295")
+        );
+        let (_, hint) = explain(
+            "invalid type: integer `99999999999999999999` as i128, expected i64",
+            "99999999999999999999",
+        );
+        assert!(hint.unwrap().contains("out of range"));
+    }
+
+    #[test]
+    fn nesting_too_deep_says_so() {
+        let (_, hint) = explain("cannot recurse further; max recursion depth met", "[");
+        assert!(hint.unwrap().contains("nest only so deep"));
     }
 
     #[test]

@@ -435,7 +435,7 @@ impl<'a> Resolver<'a> {
             .theme_dir
             .as_ref()
             .map(|dir| dir.join(STATIC_DIR));
-        let mut found: HashMap<String, (String, std::path::PathBuf)> = HashMap::new();
+        let mut found: HashMap<String, std::path::PathBuf> = HashMap::new();
         for dir in theme.iter().chain([&site]) {
             for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
                 let name = entry.file_name().to_string_lossy();
@@ -446,11 +446,11 @@ impl<'a> Resolver<'a> {
                     continue;
                 };
                 let url = normalize(&relative.to_string_lossy().replace('\\', "/"));
-                found.insert(url.to_lowercase(), (url, entry.path().to_path_buf()));
+                found.insert(url, entry.path().to_path_buf());
             }
         }
         let mut claims: Vec<_> = found
-            .into_values()
+            .into_iter()
             .map(|(url, file)| (url, Claimant::Copied(self.shown_path(&file))))
             .collect();
         claims.sort_by(|a, b| a.0.cmp(&b.0));
