@@ -18,11 +18,11 @@ use super::{
     SECTION_FILE, Section, Source, is_section_file, taxonomy,
 };
 use crate::config::Config;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::slug::slugify;
 
 /// The folder of files copied as they are, in the site and in a theme.
 const STATIC_DIR: &str = "static";
-use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::slug::slugify;
 
 /// The folder part of a `/`-separated relative path (`""` at the top).
 fn folder_of(relative: &str) -> &str {
