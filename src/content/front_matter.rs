@@ -59,7 +59,7 @@ pub struct SectionFrontMatter {
     #[serde(default)]
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
-    pub paginate_path: Option<String>,
+    pub paginate_path: Option<Spanned<String>>,
     #[serde(default)]
     pub paginate_reversed: bool,
     pub template: Option<Spanned<String>>,

@@ -141,6 +141,22 @@ impl<'a> Resolver<'a> {
                 self.content.sections[parent].subsections.push(index);
             }
             let aliases = self.resolve_aliases(&source, &front.aliases);
+            if let Some(written) = &front.paginate_path {
+                let parts = written.get_ref().split('/');
+                if parts
+                    .clone()
+                    .any(|part| part.is_empty() || unsafe_part(part))
+                {
+                    let span = source.file_span(written.span());
+                    let message = "`paginate_path` must name folders below the section";
+                    self.problems.push(
+                        Diagnostic::at(&source.path, &source.text, span, message).with_hint(
+                            "pagers are written at `<section>/<paginate_path>/2/`: use a name \
+                             like `page`, without `..`, `\\`, `:` or empty parts",
+                        ),
+                    );
+                }
+            }
             self.content.sections.push(Section {
                 aliases,
                 path: folder_path(&folder),
@@ -358,7 +374,7 @@ impl<'a> Resolver<'a> {
                 .paginate_by
                 .filter(|by| *by > 0)
                 .map_or(1, |by| section.pages.len().div_ceil(by));
-            let paginate_path = front.paginate_path.as_deref().unwrap_or("page");
+            let paginate_path = front.paginate_path.as_ref().map_or("page", |p| p.get_ref());
             let pager_of = |n| format!("{}{paginate_path}/{n}/", section.path);
             let what = || format!("a pager of `{}`", section.source.path.display());
             if pagers > 1 {

@@ -194,6 +194,27 @@ fn paths_that_leave_the_output_are_located_errors() {
         let outside = site.outside();
         assert!(!outside.join("x").exists() && !outside.join("site/x").exists());
     }
+    // Pagers are written at `<section><paginate_path>/<n>/`.
+    for paginate_path in [
+        "../../../escaped",
+        "a/../../../../escaped",
+        "C:\\\\escaped",
+        "",
+    ] {
+        let (site, _) = hostile(paginate_path, Fails, |site| {
+            site.replace(
+                "content/priorities/_index.md",
+                "+++\n",
+                &format!("+++\npaginate_by = 1\npaginate_path = \"{paginate_path}\"\n"),
+            );
+        });
+        site.run(["build"]).at("content/priorities/_index.md:3:17");
+        assert!(
+            !site.outside().join("escaped").exists(),
+            "wrote outside the site"
+        );
+        assert!(!site.path("escaped").exists(), "wrote outside the output");
+    }
     // A slug is made a slug; a leading `/` keeps a path below the root.
     for (front, file) in [
         ("slug = \"../../x\"", "public/x/index.html"),

@@ -246,7 +246,7 @@ impl Views {
         let value = &self.sections[index];
         let pagination = Pagination {
             by: front.paginate_by,
-            paginate_path: front.paginate_path.as_deref().unwrap_or("page"),
+            paginate_path: front.paginate_path.as_ref().map_or("page", |p| p.get_ref()),
             reversed: front.paginate_reversed,
         };
         let listing = value
