@@ -256,11 +256,15 @@ fn two_files_at_one_address_are_located_errors() {
     )
     .1
     .stderr_contains("--> static/Priorities/teachers/index.html");
-    hostile("static files that differ in case", Fails, |site| {
-        site.write("static/Style.css", "mine");
-    })
-    .1
-    .stderr_contains("letter case");
+    // Only a file system that tells case apart can hold both (Linux's, as a rule).
+    let probe = SiteTest::new("minimal");
+    if !probe.path("static/STYLE.CSS").exists() {
+        hostile("static files that differ in case", Fails, |site| {
+            site.write("static/Style.css", "mine");
+        })
+        .1
+        .stderr_contains("letter case");
+    }
     hostile("alias at a page", Fails, |site| {
         site.write(
             "content/x.md",
