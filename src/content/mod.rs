@@ -380,7 +380,10 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
 fn nul_character(path: &Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
     Diagnostic::at(path, text, span, "a NUL character (U+0000) in the text")
         .with_label("here")
-        .with_hint("remove it: NUL is no text (browsers show `\u{fffd}`, feeds cannot hold it); in a file saved as text, it means the file is damaged")
+        .with_hint(
+            "remove it: NUL is no text (browsers show `\u{fffd}`, feeds cannot hold it); \
+             in a file saved as text, it means the file is damaged",
+        )
 }
 
 #[cfg(test)]
