@@ -226,3 +226,29 @@ fn xml_text(text: &str) -> String {
     let forbidden = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
     text.replace(forbidden, "")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_leaves_out_control_characters_but_tabs_and_line_ends() {
+        assert_eq!(
+            xml_text("bell\u{7} esc\u{1b}\ttab\nline"),
+            "bell esc\ttab\nline"
+        );
+    }
+
+    #[test]
+    fn timestamps_keep_the_offset_written() {
+        let at = |text| timestamp(Date::parse(text).unwrap()).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2024-03-01T09:30:00-23:59").as_deref(),
+            Some("2024-03-01T09:30:00-23:59")
+        );
+        assert_eq!(
+            at("2024-03-01").as_deref(),
+            Some("2024-03-01T00:00:00+00:00")
+        );
+    }
+}

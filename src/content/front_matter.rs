@@ -526,6 +526,24 @@ mod tests {
     }
 
     #[test]
+    fn an_escaped_nul_is_found_in_any_string() {
+        for (text, at) in [
+            ("+++\ntitle = \"a\\u0000\"\n+++\n", "\"a"),
+            (
+                "+++\n[extra]\nx = [{ y = \"\\U00000000\" }]\n+++\n",
+                "\"\\U",
+            ),
+            ("+++\n\"k\\u0000\" = 1\n+++\n", "\"k"),
+        ] {
+            let parts = split_ok(text);
+            let span = escaped_nul(&parts).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(span.start, text.find(at).unwrap(), "{text}");
+        }
+        let fine = "+++\ntitle = \"\\u00e9\"\nx = '\\u0000'\n+++\n";
+        assert_eq!(escaped_nul(&split_ok(fine)), None);
+    }
+
+    #[test]
     fn words_for_a_status_map_to_it() {
         for (words, status) in [
             (
