@@ -94,7 +94,7 @@ fn md(front_matter: &str) -> String {
 
 #[test]
 fn broken_files_are_located_errors() {
-    let cases: [(&str, &[u8]); 8] = [
+    let cases: [(&str, &[u8]); 9] = [
         ("empty file", b""),
         ("only +++", b"+++"),
         ("only +++ and a line end", b"+++\n"),
@@ -108,6 +108,11 @@ fn broken_files_are_located_errors() {
         (
             "duplicate keys",
             b"+++\ntitle = \"x\"\ntitle = \"y\"\n+++\n",
+        ),
+        // Found by fuzzing: an error in a line's trailing `\r`s made the report panic.
+        (
+            "string open at \\r\\r\\n",
+            b"+++\nt = \"S\"\nweight =\"2\r\r\n+++\n",
         ),
     ];
     for (name, bytes) in cases {
