@@ -252,6 +252,7 @@ fn value() -> impl Strategy<Value = String> {
         "\"\\uD800\"",
         "'''\nmany\nlines'''",
         "\"unclosed",
+        "\"unclosed\r\r",
         "[",
         "=",
         "",
