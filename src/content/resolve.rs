@@ -626,6 +626,12 @@ fn clash(
                 here.remedy()
             )
         }
+        // Only `here` can move.
+        (Claimant::Content(source, _), Claimant::Generated(what))
+            if !is_section_file(&source.relative) =>
+        {
+            format!("{what} is published there; give this page another `slug` or `path`")
+        }
         (_, Claimant::Generated(what)) => {
             format!("{what} is published there; {}", here.remedy())
         }
