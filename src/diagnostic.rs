@@ -115,7 +115,8 @@ impl Location {
         let excerpt = source[line_start..line_end].trim_end_matches('\r');
         let line = source[..start].matches('\n').count() + 1;
         let column = source[line_start..start].chars().count() + 1;
-        let span_start = start - line_start;
+        // The excerpt drops the line's trailing `\r`s: a span in them points at its end.
+        let span_start = (start - line_start).min(excerpt.len());
         let span_end = (end - line_start).min(excerpt.len());
         Self {
             line,
@@ -256,6 +257,18 @@ mod tests {
         assert!(report.contains("2 | bad = 1"), "{report}");
         assert!(report.contains("^^^ not a front matter key"), "{report}");
         assert!(report.contains("help: did you mean `bar`?"), "{report}");
+    }
+
+    /// Found by fuzzing: the excerpt drops a line's trailing `\r`s, and a span that started
+    /// in them lay past its end, which made the renderer panic.
+    #[test]
+    fn a_span_in_trailing_carriage_returns_stays_in_the_excerpt() {
+        let source = "t = \"S\"\nx =\"2\r\r\ny = 1\n";
+        let start = source.find("\r\r").unwrap() + 1;
+        let diagnostic = Diagnostic::at("a.md", source, start..start, "unclosed");
+        let at = diagnostic.location.as_ref().unwrap();
+        assert!(at.span.end <= at.excerpt.len(), "{at:?}");
+        assert!(diagnostic.render().contains("--> a.md:2:"));
     }
 
     #[test]

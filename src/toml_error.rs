@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use crate::content::front_matter::Status;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 
 /// Turns `error`, raised while parsing the TOML that starts at byte `offset` of `source`, into
@@ -13,8 +14,45 @@ pub fn diagnostic(path: &Path, source: &str, offset: usize, error: &toml::de::Er
         offset + span.start..offset + span.end
     });
     let message = error.message().trim_end_matches('\n');
-    let (message, hint) = explain(message, &source[span.clone()]);
+    if let Some((at, found, meant)) = look_alike(source, span.start) {
+        let hint = format!(
+            "write `{meant}` instead of `{found}`: TOML reads straight quotes and plain \
+             punctuation, not the curly and full-width forms an input method types"
+        );
+        return Diagnostic::at(path, source, at..at + found.len_utf8(), message).with_hint(hint);
+    }
+    let spanned = source.get(span.clone()).unwrap_or_default();
+    let (message, hint) = explain(message, spanned);
     Diagnostic::at(path, source, span, message).with_hint_opt(hint)
+}
+
+/// Punctuation that a Chinese input method types in place of TOML's, with what TOML needs.
+const LOOK_ALIKES: [(char, char); 9] = [
+    ('“', '"'),
+    ('”', '"'),
+    ('‘', '\''),
+    ('’', '\''),
+    ('＝', '='),
+    ('，', ','),
+    ('［', '['),
+    ('］', ']'),
+    ('＃', '#'),
+];
+
+/// The first look-alike of TOML punctuation on the line of byte `at` (where the parser
+/// stopped), by its byte offset, with the character TOML needs in its place.
+fn look_alike(source: &str, at: usize) -> Option<(usize, char, char)> {
+    let at = (0..=at.min(source.len()))
+        .rev()
+        .find(|&i| source.is_char_boundary(i))?;
+    let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    source[line_start..line_end]
+        .char_indices()
+        .find_map(|(i, c)| {
+            let (_, meant) = LOOK_ALIKES.iter().find(|(found, _)| *found == c)?;
+            Some((line_start + i, c, *meant))
+        })
 }
 
 impl Diagnostic {
@@ -41,9 +79,19 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (variant, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known = backticked(expected);
-        let hint = match did_you_mean(variant, known.iter().copied()) {
-            Some(meant) => format!("did you mean `{meant}`?"),
-            None => format!("use one of {}", list(&known)),
+        let hint = if known == Status::KEYS {
+            // An edit-distance guess could turn `doing` into `done`: unfinished work marked
+            // complete. Only words known to mean a status are mapped.
+            let all = format!("a status is one of {}", list(&known));
+            match Status::meant_by(variant) {
+                Some(meant) => format!("`{variant}` is `{}` here; {all}", meant.key()),
+                None => format!("use one of {}", list(&known)),
+            }
+        } else {
+            match did_you_mean(variant, known.iter().copied()) {
+                Some(meant) => format!("did you mean `{meant}`?"),
+                None => format!("use one of {}", list(&known)),
+            }
         };
         return (format!("unknown value `{variant}`"), Some(hint));
     }
@@ -53,6 +101,14 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
     {
         let hint = format!("add `{field} = ...`");
         return (format!("missing key `{field}`"), Some(hint));
+    }
+    if let Some(range) = integer_range(message) {
+        let hint = format!("`{spanned}` is out of range: use a whole number {range}");
+        return (message.to_string(), Some(hint));
+    }
+    if message.starts_with("duplicate key") {
+        let hint = "a key may be given once in a table: remove one of them";
+        return (message.to_string(), Some(hint.to_string()));
     }
     if message.starts_with("invalid type") {
         let expected = message.rsplit("expected ").next().unwrap_or_default();
@@ -67,10 +123,33 @@ fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
         let hint = "write a date as `2024-03-01`, or a time as `2024-03-01T09:30:00Z`";
         return (message.to_string(), Some(hint.to_string()));
     }
+    if message.contains("max recursion depth") {
+        let hint = "lists and tables may nest only so deep here: flatten this value";
+        return (message.to_string(), Some(hint.to_string()));
+    }
     // Anything else is TOML syntax.
     let hint = "this is TOML: `key = value`, text in double quotes, lists in `[...]`, tables \
                 under `[name]` headers";
     (message.to_string(), Some(hint.to_string()))
+}
+
+/// The range of the integer type a message about a whole number expected, when the number
+/// given is out of it (`invalid value: integer `-1`, expected u32`).
+fn integer_range(message: &str) -> Option<&'static str> {
+    let is_integer = message.starts_with("invalid value: integer")
+        || message.starts_with("invalid type: integer");
+    if !is_integer {
+        return None;
+    }
+    Some(match message.rsplit("expected ").next()? {
+        "u8" => "from 0 to 255",
+        "u16" => "from 0 to 65535",
+        "u32" => "from 0 to 4294967295",
+        "u64" | "usize" => "from 0 to 18446744073709551615",
+        "i32" => "from -2147483648 to 2147483647",
+        "i64" => "from -9223372036854775808 to 9223372036854775807",
+        _ => return None,
+    })
 }
 
 fn backticked(text: &str) -> Vec<&str> {
@@ -129,6 +208,52 @@ mod tests {
             hint.as_deref(),
             Some("expected a whole number, like `3`, found `\"high\"`")
         );
+    }
+
+    #[test]
+    fn a_word_for_a_status_maps_to_it_and_no_guess_is_made() {
+        let expected = "expected one of `planned`, `in-progress`, `done`, `at-risk`";
+        let hint = |word: &str| explain(&format!("unknown variant `{word}`, {expected}"), word).1;
+        assert_eq!(
+            hint("doing").as_deref(),
+            Some(
+                "`doing` is `in-progress` here; a status is one of `planned`, `in-progress`, \
+                 `done`, `at-risk`"
+            )
+        );
+        assert_eq!(
+            hint("dome").as_deref(),
+            Some("use one of `planned`, `in-progress`, `done`, `at-risk`")
+        );
+    }
+
+    #[test]
+    fn look_alike_punctuation_is_found_on_the_line_of_the_error() {
+        let source = "a = 1\ntitle = “教育”\n";
+        let at = source.find('“').unwrap();
+        assert_eq!(look_alike(source, at + 1), Some((at, '“', '"')));
+        assert_eq!(look_alike(source, source.len()), None);
+        assert_eq!(look_alike(source, 0), None);
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_not_called_no_number() {
+        let (_, hint) = explain("invalid value: integer `-1`, expected u32", "-1");
+        assert_eq!(
+            hint.as_deref(),
+            Some("`-1` is out of range: use a whole number from 0 to 4294967295")
+        );
+        let (_, hint) = explain(
+            "invalid type: integer `99999999999999999999` as i128, expected i64",
+            "99999999999999999999",
+        );
+        assert!(hint.unwrap().contains("out of range"));
+    }
+
+    #[test]
+    fn nesting_too_deep_says_so() {
+        let (_, hint) = explain("cannot recurse further; max recursion depth met", "[");
+        assert!(hint.unwrap().contains("nest only so deep"));
     }
 
     #[test]

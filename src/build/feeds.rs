@@ -88,11 +88,14 @@ impl Scope {
         let content = &state.content;
         let site = &state.config.title;
         match *self {
-            Self::Site => site.clone(),
-            Self::Section(index) => format!("{} - {site}", content.sections[index].front.title),
-            Self::Term(taxonomy, term) => {
-                format!("{} - {site}", content.taxonomies[taxonomy].terms[term].name)
+            Self::Site => xml_text(site),
+            Self::Section(index) => {
+                xml_text(&format!("{} - {site}", content.sections[index].front.title))
             }
+            Self::Term(taxonomy, term) => xml_text(&format!(
+                "{} - {site}",
+                content.taxonomies[taxonomy].terms[term].name
+            )),
         }
     }
 
@@ -144,8 +147,8 @@ impl Scope {
                 ),
             ],
             subtitle: (!config.description.is_empty())
-                .then(|| Text::plain(config.description.clone())),
-            lang: Some(config.default_language.clone()),
+                .then(|| Text::plain(xml_text(&config.description))),
+            lang: Some(xml_text(&config.default_language)),
             entries: dated
                 .into_iter()
                 .map(|(page, date)| entry(state, page, date))
@@ -174,17 +177,17 @@ fn entry(state: &State, page: &Page, updated: FixedDateTime) -> Entry {
     let permalink = state.config.base_url.permalink(&page.path);
     let front = &page.front;
     let categories = front.taxonomies.values().flatten().map(|term| Category {
-        term: term.clone(),
+        term: xml_text(term),
         ..Category::default()
     });
     Entry {
-        title: Text::plain(front.title.clone()),
+        title: Text::plain(xml_text(&front.title)),
         id: permalink.clone(),
         updated,
         published: front.date.and_then(timestamp),
         authors: front.authors.iter().map(|name| person(name)).collect(),
         links: vec![link("alternate", permalink, "text/html")],
-        summary: (!front.description.is_empty()).then(|| Text::plain(front.description.clone())),
+        summary: (!front.description.is_empty()).then(|| Text::plain(xml_text(&front.description))),
         categories: categories.collect(),
         ..Entry::default()
     }
@@ -192,7 +195,7 @@ fn entry(state: &State, page: &Page, updated: FixedDateTime) -> Entry {
 
 fn person(name: &str) -> Person {
     Person {
-        name: name.to_string(),
+        name: xml_text(name),
         ..Person::default()
     }
 }
@@ -206,8 +209,46 @@ fn link(rel: &str, href: String, mime_type: &str) -> Link {
     }
 }
 
-/// A front-matter date as an Atom timestamp: dates without a zone are taken as UTC, as
-/// Zola does. Years outside 0000-9999 have no RFC 3339 form: `None`.
+/// A front-matter date as an Atom timestamp, at the offset it was written with: dates without
+/// one are taken as UTC, as Zola does. Years outside 0000-9999 have no RFC 3339 form, nor
+/// offsets of a day or more: `None`.
 fn timestamp(date: Date) -> Option<FixedDateTime> {
-    FixedDateTime::parse_from_rfc3339(&format!("{}Z", date.sort_key())).ok()
+    let text = match date {
+        Date::AtOffset(..) => date.to_string(),
+        Date::Day(_) | Date::Local(_) => format!("{}Z", date.sort_key()),
+    };
+    FixedDateTime::parse_from_rfc3339(&text).ok()
+}
+
+/// Text for XML: the C0 control characters other than tab and line ends are left out (XML 1.0
+/// forbids them; a title with `"\u0007"` made the feed unreadable).
+fn xml_text(text: &str) -> String {
+    let forbidden = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+    text.replace(forbidden, "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_text_leaves_out_control_characters_but_tabs_and_line_ends() {
+        assert_eq!(
+            xml_text("bell\u{7} esc\u{1b}\ttab\nline"),
+            "bell esc\ttab\nline"
+        );
+    }
+
+    #[test]
+    fn timestamps_keep_the_offset_written() {
+        let at = |text| timestamp(Date::parse(text).unwrap()).map(|t| t.to_rfc3339());
+        assert_eq!(
+            at("2024-03-01T09:30:00-23:59").as_deref(),
+            Some("2024-03-01T09:30:00-23:59")
+        );
+        assert_eq!(
+            at("2024-03-01").as_deref(),
+            Some("2024-03-01T00:00:00+00:00")
+        );
+    }
 }

@@ -349,7 +349,11 @@ impl State {
         let template = check::section_template(&self.content, index);
         let pagers = self.views.section_pagers(&self.content, index);
         if pagers.len() > 1 {
-            let paginate_path = section.front.paginate_path.as_deref().unwrap_or("page");
+            let paginate_path = section
+                .front
+                .paginate_path
+                .as_ref()
+                .map_or("page", |p| p.get_ref());
             let first = self.config.base_url.permalink(&section.path);
             jobs.push(self.redirect_job(format!("{}{paginate_path}/1/", section.path), first));
         }

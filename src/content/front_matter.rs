@@ -59,7 +59,7 @@ pub struct SectionFrontMatter {
     #[serde(default)]
     pub sort_by: SortBy,
     pub paginate_by: Option<usize>,
-    pub paginate_path: Option<String>,
+    pub paginate_path: Option<Spanned<String>>,
     #[serde(default)]
     pub paginate_reversed: bool,
     pub template: Option<Spanned<String>>,
@@ -143,6 +143,32 @@ pub enum Status {
 }
 
 impl Status {
+    /// The values front matter may write, in the order of a task's life.
+    pub const KEYS: [&'static str; 4] = ["planned", "in-progress", "done", "at-risk"];
+
+    /// The status a word people use for it means (`doing`, `进行中`, `completed`, ...), in
+    /// any case and with spaces or `_` for `-`; `None` for a word not known to mean one.
+    pub fn meant_by(word: &str) -> Option<Self> {
+        let word = word.trim().to_lowercase().replace([' ', '_'], "-");
+        let status = match word.as_str() {
+            "planned" | "plan" | "todo" | "to-do" | "not-started" | "pending" | "planning"
+            | "scheduled" | "open" | "new" | "计划中" | "未开始" | "计划" | "待办" | "待开始" => {
+                Self::Planned
+            }
+            "in-progress" | "inprogress" | "doing" | "ongoing" | "on-going" | "started"
+            | "underway" | "under-way" | "active" | "wip" | "working" | "in-work" | "进行中"
+            | "进行" | "实施中" | "推进中" | "正在进行" => Self::InProgress,
+            "done" | "finished" | "complete" | "completed" | "closed" | "achieved" | "已完成"
+            | "完成" | "完毕" | "已结束" => Self::Done,
+            "at-risk" | "atrisk" | "blocked" | "risk" | "risky" | "delayed" | "late"
+            | "overdue" | "stalled" | "stuck" | "有风险" | "风险" | "滞后" | "延期" | "受阻" => {
+                Self::AtRisk
+            }
+            _ => return None,
+        };
+        Some(status)
+    }
+
     /// The value written in front matter and given to templates.
     pub fn key(self) -> &'static str {
         match self {
@@ -334,6 +360,45 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .with_hint("add a line with only `+++` after the last front matter key"))
 }
 
+/// Where a string of the front matter holds a NUL written as an escape (`"\\u0000"`), as a
+/// span of the file. The front matter is parsed again only when it holds an escape that can
+/// write one.
+pub fn escaped_nul(split: &Split<'_>) -> Option<std::ops::Range<usize>> {
+    let text = split.front_matter;
+    if !["\\u", "\\U", "\\x"]
+        .iter()
+        .any(|escape| text.contains(escape))
+    {
+        return None;
+    }
+    let table = toml::de::DeTable::parse(text).ok()?;
+    let mut values: Vec<&Spanned<toml::de::DeValue<'_>>> = table.get_ref().values().collect();
+    let mut keys = table.get_ref().keys();
+    if let Some(key) = keys.find(|key| key.get_ref().contains('\0')) {
+        return Some(shifted(split, key.span()));
+    }
+    while let Some(value) = values.pop() {
+        match value.get_ref() {
+            toml::de::DeValue::String(string) if string.contains('\0') => {
+                return Some(shifted(split, value.span()));
+            }
+            toml::de::DeValue::Array(array) => values.extend(array.iter()),
+            toml::de::DeValue::Table(table) => {
+                if let Some(key) = table.keys().find(|key| key.get_ref().contains('\0')) {
+                    return Some(shifted(split, key.span()));
+                }
+                values.extend(table.values());
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn shifted(split: &Split<'_>, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    split.front_matter_start + span.start..split.front_matter_start + span.end
+}
+
 fn line_ending_len(rest: &str) -> usize {
     if rest.starts_with("\r\n") {
         2
@@ -449,11 +514,79 @@ mod tests {
     }
 
     #[test]
-    fn unknown_status_suggests_a_known_one() {
+    fn unknown_status_lists_every_status_and_guesses_none() {
         let text = "+++\n[area]\nnumber = 1\n[[area.tasks]]\ntitle = \"t\"\nstatus = \"in-progres\"\n+++\n";
         let parts = split_ok(text);
         let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &parts).unwrap_err();
-        assert_eq!(error.hint.as_deref(), Some("did you mean `in-progress`?"));
+        assert_eq!(
+            error.hint.as_deref(),
+            Some("use one of `planned`, `in-progress`, `done`, `at-risk`")
+        );
         assert_eq!(error.position(), "x.md:6:10");
+    }
+
+    #[test]
+    fn an_escaped_nul_is_found_in_any_string() {
+        for (text, at) in [
+            ("+++\ntitle = \"a\\u0000\"\n+++\n", "\"a"),
+            (
+                "+++\n[extra]\nx = [{ y = \"\\U00000000\" }]\n+++\n",
+                "\"\\U",
+            ),
+            ("+++\n\"k\\u0000\" = 1\n+++\n", "\"k"),
+        ] {
+            let parts = split_ok(text);
+            let span = escaped_nul(&parts).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(span.start, text.find(at).unwrap(), "{text}");
+        }
+        let fine = "+++\ntitle = \"\\u00e9\"\nx = '\\u0000'\n+++\n";
+        assert_eq!(escaped_nul(&split_ok(fine)), None);
+    }
+
+    #[test]
+    fn words_for_a_status_map_to_it() {
+        for (words, status) in [
+            (
+                &[
+                    "doing",
+                    "ongoing",
+                    "in progress",
+                    "In_Progress",
+                    "started",
+                    "underway",
+                    "active",
+                    "wip",
+                    "进行中",
+                ][..],
+                Status::InProgress,
+            ),
+            (
+                &[
+                    "finished",
+                    "complete",
+                    "completed",
+                    "已完成",
+                    "完成",
+                    "Done",
+                ][..],
+                Status::Done,
+            ),
+            (
+                &["todo", "not started", "pending", "计划中", "未开始"][..],
+                Status::Planned,
+            ),
+            (
+                &["blocked", "risk", "delayed", "late", "有风险", "滞后"][..],
+                Status::AtRisk,
+            ),
+        ] {
+            for word in words {
+                assert_eq!(Status::meant_by(word), Some(status), "{word}");
+            }
+        }
+        assert_eq!(Status::meant_by("dome"), None);
+        for key in Status::KEYS {
+            assert_eq!(Status::meant_by(key).map(Status::key), Some(key));
+        }
     }
 }

@@ -354,7 +354,13 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         // Some Windows editors start UTF-8 files with one; it is not part of the text.
         text.drain(..BYTE_ORDER_MARK.len_utf8());
     }
+    if let Some(at) = text.find('\0') {
+        return Err(nul_character(&path, &text, at..at + 1));
+    }
     let split = front_matter::split(&path, &text)?;
+    if let Some(span) = front_matter::escaped_nul(&split) {
+        return Err(nul_character(&path, &text, span));
+    }
     let front = if is_section_file(relative) {
         FrontMatter::Section(Arc::new(front_matter::parse(&path, &text, &split)?))
     } else {
@@ -367,6 +373,17 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         text: Arc::new(text),
     };
     Ok(Document { source, front })
+}
+
+/// NUL is no text: HTML parsers replace it, XML forbids it. A file that holds one is
+/// refused, at the character, rather than published with it changed.
+fn nul_character(path: &Path, text: &str, span: std::ops::Range<usize>) -> Diagnostic {
+    Diagnostic::at(path, text, span, "a NUL character (U+0000) in the text")
+        .with_label("here")
+        .with_hint(
+            "remove it: NUL is no text (browsers show `\u{fffd}`, feeds cannot hold it); \
+             in a file saved as text, it means the file is damaged",
+        )
 }
 
 #[cfg(test)]

@@ -21,6 +21,9 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::slug::slugify;
 
+/// The folder of files copied as they are, in the site and in a theme.
+const STATIC_DIR: &str = "static";
+
 /// The folder part of a `/`-separated relative path (`""` at the top).
 fn folder_of(relative: &str) -> &str {
     relative.rsplit_once('/').map_or("", |(folder, _)| folder)
@@ -45,11 +48,14 @@ fn is_bundle_file(relative: &str) -> bool {
 
 /// A file name without `.md` and without a leading `YYYY-MM-DD-` or `YYYY-MM-DD_` (Zola's).
 fn file_slug(stem: &str) -> String {
-    let bytes = stem.as_bytes();
-    let dated = bytes.len() > 11
-        && stem[..10].parse::<jiff::civil::Date>().is_ok()
-        && matches!(bytes[10], b'-' | b'_');
-    slugify(if dated { &stem[11..] } else { stem })
+    // `get`, not indexing: in `教育数字化` byte 10 falls inside a character.
+    let undated = stem
+        .get(..10)
+        .filter(|date| date.parse::<jiff::civil::Date>().is_ok())
+        .and_then(|_| stem.get(10..))
+        .and_then(|rest| rest.strip_prefix(['-', '_']))
+        .filter(|rest| !rest.is_empty());
+    slugify(undated.unwrap_or(stem))
 }
 
 pub(super) struct Resolver<'a> {
@@ -135,6 +141,22 @@ impl<'a> Resolver<'a> {
                 self.content.sections[parent].subsections.push(index);
             }
             let aliases = self.resolve_aliases(&source, &front.aliases);
+            if let Some(written) = &front.paginate_path {
+                let parts = written.get_ref().split('/');
+                if parts
+                    .clone()
+                    .any(|part| part.is_empty() || unsafe_part(part))
+                {
+                    let span = source.file_span(written.span());
+                    let message = "`paginate_path` must name folders below the section";
+                    self.problems.push(
+                        Diagnostic::at(&source.path, &source.text, span, message).with_hint(
+                            "pagers are written at `<section>/<paginate_path>/2/`: use a name \
+                             like `page`, without `..`, `\\`, `:` or empty parts",
+                        ),
+                    );
+                }
+            }
             self.content.sections.push(Section {
                 aliases,
                 path: folder_path(&folder),
@@ -254,7 +276,7 @@ impl<'a> Resolver<'a> {
             let text = alias.get_ref();
             let bad_part = text.split('/').enumerate().any(|(index, part)| {
                 let inner = index > 0 && index + 1 < text.split('/').count();
-                part == "." || part == ".." || part.contains('\\') || (inner && part.is_empty())
+                unsafe_part(part) || (inner && part.is_empty())
             });
             if bad_part || text.trim_matches('/').is_empty() {
                 self.problems.push(
@@ -299,74 +321,163 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// Two things may not write the same file: pages, rendered sections, aliases, taxonomies
-    /// and their terms.
+    /// Two things may not write the same file: pages, rendered sections and their pagers,
+    /// aliases, taxonomies and their terms, feeds, the site files (sitemap, exports, 404 page),
+    /// files beside the content and static files. Addresses that differ only in case clash too:
+    /// they are one file on Windows and macOS.
     fn check_unique_paths(&self) -> Vec<Diagnostic> {
-        // Each path's first claimant and where it claims it.
-        let mut owners: HashMap<String, (&Source, Range<usize>)> = HashMap::new();
+        let mut owners: HashMap<String, (String, Claimant<'_>)> = HashMap::new();
         let mut problems = Vec::new();
-        let clash = |source: &Source, span: Range<usize>, claimed: &str, other: String| {
-            Diagnostic::at(
-                &source.path,
-                &source.text,
-                span,
-                format!("two pages would be written to `{claimed}`"),
-            )
-            .with_hint(other)
-        };
-        let sections = self
-            .content
-            .sections
-            .iter()
-            .filter(|s| s.front.render)
-            .map(|s| (&s.source, &s.path, None, &s.aliases, &s.front.aliases));
-        let pages = self.content.pages.iter().map(|p| {
-            let written = p.front.path.as_ref().or(p.front.slug.as_ref());
-            (&p.source, &p.path, written, &p.aliases, &p.front.aliases)
-        });
-        for (source, path, written, aliases, written_aliases) in sections.chain(pages) {
-            let own = (
-                normalize(path),
-                written.map_or(0..0, |w| source.file_span(w.span())),
-            );
-            let alias_claims = aliases
-                .iter()
-                .zip(written_aliases)
-                .map(|(alias, written)| (alias.clone(), source.file_span(written.span())));
-            for (claimed, span) in std::iter::once(own).chain(alias_claims) {
-                if let Some((first, ..)) = owners.get(&claimed) {
-                    let other = format!(
-                        "`{}` is written there too; give one of them another `slug` or `path`",
-                        first.path.display()
-                    );
-                    problems.push(clash(source, span, &claimed, other));
-                } else {
-                    owners.insert(claimed, (source, span));
+        for (claimed, claimant) in self.claims() {
+            let key = claimed.to_lowercase();
+            match owners.get(&key) {
+                Some((first_claimed, first)) => {
+                    problems.push(clash(first_claimed, first, &claimed, &claimant));
                 }
-            }
-        }
-        // The taxonomies' pages come from site.toml: the content is what can move.
-        for taxonomy in &self.content.taxonomies {
-            let list = (&taxonomy.path, format!("the taxonomy `{}`", taxonomy.name));
-            let terms = taxonomy.terms.iter().map(|term| {
-                let what = format!("the `{}` term `{}`", taxonomy.name, term.name);
-                (&term.path, what)
-            });
-            for (path, what) in std::iter::once(list).chain(terms) {
-                let claimed = normalize(path);
-                if let Some((source, span)) = owners.get(&claimed) {
-                    let moved = if is_section_file(&source.relative) {
-                        "move this section's folder"
-                    } else {
-                        "give this page another `slug` or `path`"
-                    };
-                    let other =
-                        format!("{what} is published there; {moved}, or rename the taxonomy");
-                    problems.push(clash(source, span.clone(), &claimed, other));
+                None => {
+                    owners.insert(key, (claimed, claimant));
                 }
             }
         }
         problems
+    }
+
+    /// Every file the site writes, as normalized URL paths, with what writes it: the content
+    /// first, so that a clash is reported at what can move.
+    fn claims(&self) -> Vec<(String, Claimant<'_>)> {
+        let content = &self.content;
+        let mut claims = Vec::new();
+        let sections = content
+            .sections
+            .iter()
+            .filter(|s| s.front.render || s.front.redirect_to.is_some())
+            .map(|s| (&s.source, &s.path, None, &s.aliases, &s.front.aliases));
+        let pages = content.pages.iter().map(|p| {
+            let written = p.front.path.as_ref().or(p.front.slug.as_ref());
+            (&p.source, &p.path, written, &p.aliases, &p.front.aliases)
+        });
+        for (source, path, written, aliases, written_aliases) in sections.chain(pages) {
+            let span = written.map_or(0..0, |w| source.file_span(w.span()));
+            claims.push((normalize(path), Claimant::Content(source, span)));
+            for (alias, written) in aliases.iter().zip(written_aliases) {
+                let span = source.file_span(written.span());
+                claims.push((alias.clone(), Claimant::Alias(source, span)));
+            }
+        }
+        let feed = |path: &str| format!("{path}atom.xml");
+        for section in &content.sections {
+            if !section.front.render || section.front.redirect_to.is_some() {
+                continue;
+            }
+            let front = &section.front;
+            let pagers = front
+                .paginate_by
+                .filter(|by| *by > 0)
+                .map_or(1, |by| section.pages.len().div_ceil(by));
+            let paginate_path = front.paginate_path.as_ref().map_or("page", |p| p.get_ref());
+            let pager_of = |n| format!("{}{paginate_path}/{n}/", section.path);
+            let what = || format!("a pager of `{}`", section.source.path.display());
+            if pagers > 1 {
+                // The first pager's own address is a redirect to the section.
+                claims.extend(
+                    (1..=pagers).map(|n| (normalize(&pager_of(n)), Claimant::Generated(what()))),
+                );
+            }
+            let site_feed = self.config.generate.feeds && section.path == "/";
+            if front.generate_feeds && !site_feed {
+                let what = format!("the feed of `{}`", section.source.path.display());
+                claims.push((feed(&section.path), Claimant::Generated(what)));
+            }
+        }
+        for taxonomy in &content.taxonomies {
+            let what = format!("the taxonomy `{}`", taxonomy.name);
+            claims.push((normalize(&taxonomy.path), Claimant::Generated(what)));
+            for term in &taxonomy.terms {
+                let what = || format!("the `{}` term `{}`", taxonomy.name, term.name);
+                claims.push((normalize(&term.path), Claimant::Generated(what())));
+                let pagers = taxonomy
+                    .paginate_by
+                    .filter(|by| *by > 0)
+                    .map_or(1, |by| term.pages.len().div_ceil(by));
+                if pagers > 1 {
+                    claims.extend((1..=pagers).map(|n| {
+                        let pager = normalize(&format!("{}page/{n}/", term.path));
+                        (pager, Claimant::Generated(what()))
+                    }));
+                }
+                if taxonomy.feed {
+                    claims.push((feed(&term.path), Claimant::Generated(what())));
+                }
+            }
+        }
+        // The site files of `build::files` and the feeds of `build::feeds`, by address.
+        let generate = &self.config.generate;
+        let has_plan = content.pages.iter().any(|page| page.area.is_some());
+        let site_files = [
+            ("/atom.xml", "the site's feed", generate.feeds),
+            ("/sitemap.xml", "the sitemap", generate.sitemap),
+            ("/robots.txt", "`robots.txt`", generate.robots_txt),
+            (
+                "/plan.json",
+                "the plan's data export",
+                generate.exports && has_plan,
+            ),
+            (
+                "/tasks.csv",
+                "the plan's task list",
+                generate.exports && has_plan,
+            ),
+            // Whether the theme has a 404 page is known later: its address is kept free.
+            ("/404.html", "the not-found page", true),
+        ];
+        for (path, what, wanted) in site_files {
+            if wanted {
+                claims.push((path.to_string(), Claimant::Generated(what.to_string())));
+            }
+        }
+        for asset in &content.assets {
+            let shown = self.shown_path(&asset.source);
+            claims.push((normalize(&asset.path), Claimant::Copied(shown)));
+        }
+        claims.extend(self.static_claims());
+        claims
+    }
+
+    /// The static files, by address: the site's own win over the theme's, as they are meant to.
+    fn static_claims(&self) -> Vec<(String, Claimant<'_>)> {
+        let site = self.config.root.join(STATIC_DIR);
+        let theme = self
+            .config
+            .theme_dir
+            .as_ref()
+            .map(|dir| dir.join(STATIC_DIR));
+        let mut found: HashMap<String, std::path::PathBuf> = HashMap::new();
+        for dir in theme.iter().chain([&site]) {
+            for entry in walkdir::WalkDir::new(dir).into_iter().flatten() {
+                let name = entry.file_name().to_string_lossy();
+                if !entry.file_type().is_file() || super::is_ignored(&name) {
+                    continue;
+                }
+                let Ok(relative) = entry.path().strip_prefix(dir) else {
+                    continue;
+                };
+                let url = normalize(&relative.to_string_lossy().replace('\\', "/"));
+                found.insert(url, entry.path().to_path_buf());
+            }
+        }
+        let mut claims: Vec<_> = found
+            .into_iter()
+            .map(|(url, file)| (url, Claimant::Copied(self.shown_path(&file))))
+            .collect();
+        claims.sort_by(|a, b| a.0.cmp(&b.0));
+        claims
+    }
+
+    /// A file's path as messages show it: relative to the site root when inside it.
+    fn shown_path(&self, file: &Path) -> std::path::PathBuf {
+        file.strip_prefix(&self.config.root)
+            .unwrap_or(file)
+            .to_path_buf()
     }
 
     /// Area numbers are unique and positive.
@@ -435,6 +546,109 @@ impl<'a> Resolver<'a> {
         }
         problems
     }
+}
+
+/// What writes a file of the site.
+enum Claimant<'a> {
+    /// A page's or section's own address, at the `slug` or `path` that sets it.
+    Content(&'a Source, Range<usize>),
+    /// An alias, where it is written.
+    Alias(&'a Source, Range<usize>),
+    /// What the site makes itself (a pager, a feed, a taxonomy page, the sitemap...), named.
+    Generated(String),
+    /// A file copied as it is: a static file, or one beside the content.
+    Copied(std::path::PathBuf),
+}
+
+impl Claimant<'_> {
+    fn describe(&self) -> String {
+        match self {
+            Self::Content(source, _) => format!("`{}`", source.path.display()),
+            Self::Alias(source, _) => format!("an alias in `{}`", source.path.display()),
+            Self::Generated(what) => what.clone(),
+            Self::Copied(file) => format!("the file `{}`", file.display()),
+        }
+    }
+
+    /// How to move it out of the way.
+    fn remedy(&self) -> &'static str {
+        match self {
+            Self::Content(source, _) if is_section_file(&source.relative) => {
+                "move this section's folder"
+            }
+            Self::Content(..) => "give one of them another `slug` or `path`",
+            Self::Alias(..) => "give the alias another address, or remove it",
+            Self::Generated(_) => "rename what makes it in `site.toml`",
+            Self::Copied(_) => "rename or remove the file",
+        }
+    }
+}
+
+/// The diagnostic for `second` claiming the file `first` claimed, located at whichever the
+/// user can most easily move: an alias or a written `slug` or `path`, then a copied file,
+/// then a page or section where its file puts it, and what the site makes last.
+fn clash(
+    first_claimed: &str,
+    first: &Claimant<'_>,
+    claimed: &str,
+    second: &Claimant<'_>,
+) -> Diagnostic {
+    let movable = |claimant: &Claimant<'_>| match claimant {
+        Claimant::Alias(..) => 3,
+        Claimant::Content(_, span) if !span.is_empty() => 3,
+        Claimant::Copied(_) => 2,
+        Claimant::Content(..) => 1,
+        Claimant::Generated(_) => 0,
+    };
+    let (here, other) = if movable(second) >= movable(first) {
+        (second, first)
+    } else {
+        (first, second)
+    };
+    let kind = if claimed.ends_with('/') && first_claimed.ends_with('/') {
+        "pages"
+    } else {
+        "files"
+    };
+    let message = if claimed == first_claimed {
+        format!("two {kind} would be written to `{claimed}`")
+    } else {
+        format!(
+            "two {kind} would be written to `{first_claimed}` and `{claimed}`, one file where \
+             letter case is ignored (Windows, macOS)"
+        )
+    };
+    let hint = match (here, other) {
+        (Claimant::Content(..), Claimant::Content(..)) => {
+            format!(
+                "{} is written there too; {}",
+                other.describe(),
+                here.remedy()
+            )
+        }
+        // Only `here` can move.
+        (Claimant::Content(source, _), Claimant::Generated(what))
+            if !is_section_file(&source.relative) =>
+        {
+            format!("{what} is published there; give this page another `slug` or `path`")
+        }
+        (_, Claimant::Generated(what)) => {
+            format!("{what} is published there; {}", here.remedy())
+        }
+        _ => format!(
+            "{} is written there too; {}",
+            other.describe(),
+            here.remedy()
+        ),
+    };
+    let diagnostic = match here {
+        Claimant::Content(source, span) | Claimant::Alias(source, span) => {
+            Diagnostic::at(&source.path, &source.text, span.clone(), message)
+        }
+        Claimant::Copied(file) => Diagnostic::file(file, message),
+        Claimant::Generated(_) => Diagnostic::file(crate::config::FILE_NAME, message),
+    };
+    diagnostic.with_hint(hint)
 }
 
 /// Fills each section's page list in display order and links neighbours; the lists are empty
@@ -525,11 +739,21 @@ fn explicit_path(written: &str) -> Result<String, String> {
     }
     if trimmed
         .split('/')
-        .any(|part| part.is_empty() || part == "." || part == "..")
+        .any(|part| part.is_empty() || unsafe_part(part))
     {
-        return Err(format!("`{written}` has an empty, `.` or `..` part"));
+        return Err(format!(
+            "`{}` has an empty, `.` or `..` part, a `\\`, a `:` or a control character",
+            written.escape_debug()
+        ));
     }
     Ok(format!("/{trimmed}/"))
+}
+
+/// Whether a part of a written path could name a file outside the output folder, or one that
+/// Windows cannot make: `.`, `..`, a `\\` (Windows' separator), a `:` (`C:`, alternate data
+/// streams), control characters.
+fn unsafe_part(part: &str) -> bool {
+    part == "." || part == ".." || part.contains(['\\', ':']) || part.contains(char::is_control)
 }
 
 /// Aliases and paths compared as the files they produce: `a/b`, `/a/b/` and `a/b/index.html`
@@ -632,6 +856,14 @@ mod tests {
     }
 
     #[test]
+    fn file_slugs_cut_names_only_between_characters() {
+        assert_eq!(file_slug("教育数字化"), "教育数字化");
+        assert_eq!(file_slug("2024-03-0教育"), "2024-03-0教育");
+        assert_eq!(file_slug("2024-03-01-教育"), "教育");
+        assert_eq!(file_slug("2024-03-01-"), "2024-03-01");
+    }
+
+    #[test]
     fn folder_paths_are_slugged_per_part() {
         assert_eq!(folder_path(""), "/");
         assert_eq!(
@@ -645,6 +877,9 @@ mod tests {
         assert_eq!(explicit_path("about/team").unwrap(), "/about/team/");
         assert_eq!(explicit_path("/about/").unwrap(), "/about/");
         assert!(explicit_path("../etc").is_err());
+        for escaping in ["a\\..\\..\\x", "C:/x", "c:", "a/\u{7}", "/./x"] {
+            assert!(explicit_path(escaping).is_err(), "{escaping}");
+        }
         assert!(explicit_path("/").is_err());
     }
 

@@ -310,14 +310,14 @@ fn duplicate_area_number() {
 }
 
 #[test]
-fn unknown_task_status_suggests_the_status_meant() {
+fn unknown_task_status_lists_the_statuses() {
     rejected(|site| {
         let front = "title = \"X\"\n[area]\nnumber = 3\n[[area.tasks]]\ntitle = \"T\"\nstatus = \"in-progres\"";
         site.write("content/priorities/x.md", md(front));
     })
     .stderr_contains("error: unknown value `in-progres`")
     .at("content/priorities/x.md:7:10")
-    .help("did you mean `in-progress`?")
+    .help("use one of `planned`, `in-progress`, `done`, `at-risk`")
     .problems(1);
 }
 
@@ -454,4 +454,191 @@ fn windows_line_endings_are_located_like_unix_ones() {
     .stderr_contains("3 | wieght = 2\n")
     .at("content/x.md:3:1")
     .help("did you mean `weight`?");
+}
+
+/// Issue 10, finding 1: the file-slug code cut the name at byte 10, inside `数`.
+#[test]
+fn chinese_file_name_longer_than_ten_bytes_builds() {
+    let site = SiteTest::new("minimal");
+    site.write(
+        "content/priorities/教育数字化.md",
+        md("title = \"教育数字化\""),
+    );
+    site.write("content/priorities/2024-03-0教育.md", md("title = \"X\""));
+    site.run(["build"]).success();
+    assert!(site.exists("public/priorities/教育数字化/index.html"));
+    assert!(site.exists("public/priorities/2024-03-0教育/index.html"));
+}
+
+fn task_with_status(status: &str) -> String {
+    md(&format!(
+        "title = \"X\"\n[area]\nnumber = 3\n[[area.tasks]]\ntitle = \"T\"\nstatus = \"{status}\""
+    ))
+}
+
+/// Issue 10, finding 7: "doing" was offered `done`, which marks unfinished work complete.
+#[test]
+fn a_word_for_a_status_gets_the_status_it_means_and_all_four() {
+    for (written, meant) in [
+        ("doing", "in-progress"),
+        ("进行中", "in-progress"),
+        ("in progress", "in-progress"),
+        ("completed", "done"),
+        ("已完成", "done"),
+        ("todo", "planned"),
+        ("blocked", "at-risk"),
+    ] {
+        rejected(|site| {
+            site.write("content/priorities/x.md", task_with_status(written));
+        })
+        .stderr_contains(&format!("error: unknown value `{written}`"))
+        .at("content/priorities/x.md:7:10")
+        .help(&format!("`{written}` is `{meant}` here"))
+        .help("`planned`, `in-progress`, `done`, `at-risk`")
+        .stderr_lacks("did you mean")
+        .problems(1);
+    }
+}
+
+#[test]
+fn an_unknown_status_lists_all_four_and_guesses_none() {
+    rejected(|site| {
+        site.write("content/priorities/x.md", task_with_status("dome"));
+    })
+    .at("content/priorities/x.md:7:10")
+    .help("use one of `planned`, `in-progress`, `done`, `at-risk`")
+    .stderr_lacks("did you mean")
+    .problems(1);
+}
+
+/// A Chinese input method types `“ ”`, `‘ ’` and `＝`, which TOML does not read.
+#[test]
+fn curly_quotes_and_full_width_equals_get_a_hint_at_the_quote() {
+    for (line, column) in [
+        ("title = “教育”", 9),
+        ("title = ‘教育’", 9),
+        ("title ＝ \"教育\"", 7),
+    ] {
+        rejected(|site| {
+            site.write("content/x.md", md(line));
+        })
+        .at(&format!("content/x.md:2:{column}"))
+        .help("straight")
+        .problems(1);
+    }
+}
+/// Issue 10, finding 14: an alias at a generated file replaced it with a redirect, or was
+/// dropped for a static file.
+#[test]
+fn an_alias_at_a_generated_or_static_file_is_refused() {
+    for alias in [
+        "plan.json",
+        "tasks.csv",
+        "sitemap.xml",
+        "robots.txt",
+        "atom.xml",
+        "style.css",
+        "priorities/atom.xml",
+    ] {
+        rejected(|site| {
+            site.write(
+                "content/x.md",
+                md(&format!("title = \"X\"\naliases = [\"{alias}\"]")),
+            );
+        })
+        .stderr_contains(&format!("`/{alias}`"))
+        .at("content/x.md:3:12")
+        .help("alias")
+        .problems(1);
+    }
+}
+
+#[test]
+fn an_alias_at_the_404_page_is_refused() {
+    rejected(|site| {
+        site.write("templates/404.html", "Not here.");
+        site.write(
+            "content/x.md",
+            md("title = \"X\"\naliases = [\"404.html\"]"),
+        );
+    })
+    .stderr_contains("`/404.html`")
+    .at("content/x.md:3:12")
+    .problems(1);
+}
+
+#[test]
+fn a_static_file_at_a_generated_file_is_refused() {
+    for (file, message) in [
+        ("static/plan.json", "`/plan.json`"),
+        (
+            "static/priorities/teachers/index.html",
+            "`/priorities/teachers/`",
+        ),
+        ("static/index.html", "`/`"),
+        ("content/index.html", "`/`"),
+        ("static/priorities/atom.xml", "`/priorities/atom.xml`"),
+    ] {
+        rejected(|site| {
+            site.write(file, "<p>mine</p>");
+        })
+        .stderr_contains(message)
+        .stderr_contains(&format!("--> {file}\n"))
+        .help("")
+        .problems(1);
+    }
+}
+
+#[test]
+fn a_page_at_the_address_of_a_pager_is_refused() {
+    rejected(|site| {
+        site.replace(
+            "content/priorities/_index.md",
+            "+++\n",
+            "+++\npaginate_by = 1\n",
+        );
+        site.write(
+            "content/y.md",
+            md("title = \"Y\"\npath = \"priorities/page/2\""),
+        );
+    })
+    .stderr_contains("`/priorities/page/2/`")
+    .at("content/y.md:3:8")
+    .problems(1);
+}
+
+/// Issue 10, finding 15: a control character made `atom.xml` invalid XML.
+#[test]
+fn control_characters_never_reach_the_feed() {
+    let site = SiteTest::new("minimal");
+    site.write(
+        "content/x.md",
+        md("title = \"bell\\u0007\"\ndate = 2024-03-01T09:30:00-23:59\ndescription = \"a\\u001bb\""),
+    );
+    site.run(["build"]).success();
+    let feed = site.file("public/atom.xml");
+    assert!(feed.contains("<title>bell</title>"), "{feed}");
+    assert!(feed.contains("ab"), "{feed}");
+    assert!(
+        !feed.chars().any(|c| c < ' ' && c != '\n' && c != '\t'),
+        "{feed}"
+    );
+    assert!(feed.contains("2024-03-01T09:30:00-23:59"), "{feed}");
+}
+
+#[test]
+fn a_nul_character_is_a_located_error() {
+    rejected(|site| {
+        site.write("content/x.md", md("title = \"a\""));
+        site.write("content/y.md", "+++\ntitle = \"Y\"\n+++\n\nab\0c\n");
+    })
+    .stderr_contains("NUL")
+    .at("content/y.md:5:3")
+    .problems(1);
+    rejected(|site| {
+        site.write("content/x.md", md("title = \"a\\u0000b\""));
+    })
+    .stderr_contains("NUL")
+    .at("content/x.md:2:9")
+    .problems(1);
 }

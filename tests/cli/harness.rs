@@ -334,6 +334,11 @@ pub struct Run {
 }
 
 impl Run {
+    /// The exit code; `None` when a signal ended the process.
+    pub fn code(&self) -> Option<i32> {
+        self.output.status.code()
+    }
+
     pub fn stdout(&self) -> String {
         String::from_utf8_lossy(&self.output.stdout).into_owned()
     }

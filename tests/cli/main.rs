@@ -3,17 +3,20 @@
 //! bad input, `readme` for what the README promises, `browser`, the headless Chromium that
 //! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
-//! `publish`, the output folder replaced safely under faults.
+//! `publish`, the output folder replaced safely under faults; `hostile` and `properties` feed
+//! the build bad and random input.
 
 mod browser;
 mod build;
 mod errors;
 mod files;
 mod harness;
+mod hostile;
 mod incremental;
 mod init;
 mod limits;
 mod load;
+mod properties;
 mod publish;
 mod readme;
 mod search;

@@ -246,7 +246,11 @@ impl Views {
         let value = &self.sections[index];
         let pagination = Pagination {
             by: front.paginate_by,
-            paginate_path: front.paginate_path.as_deref().unwrap_or("page").to_string(),
+            paginate_path: front
+                .paginate_path
+                .as_ref()
+                .map_or("page", |p| p.get_ref())
+                .to_string(),
             reversed: front.paginate_reversed,
         };
         let listing = value
