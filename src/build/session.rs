@@ -194,6 +194,11 @@ impl Session {
                     .reload_templates(&self.options, &changes.markdown)?
             };
             self.replace_state(state, None)?
+        } else if changes.markdown.is_empty() && changes.copies && self.copied_files_moved()? {
+            // A static file added, removed or renamed may claim the address of another output:
+            // the content is resolved again, which checks every claim as a clean build does.
+            let state = self.state.resolve_again(&self.options)?;
+            self.replace_state(state, Some(&HashSet::default()))?
         } else if !changes.markdown.is_empty() {
             match self.body_only_edits(&changes.markdown)? {
                 Some(sources) => {
@@ -220,6 +225,11 @@ impl Session {
         update.changed.dedup();
         update.elapsed = started.elapsed();
         Ok(update)
+    }
+
+    /// Whether the files to copy are others than the last update copied (not only other bytes).
+    fn copied_files_moved(&self) -> anyhow::Result<bool> {
+        Ok(!self.state.copies()?.keys().eq(self.copies.keys()))
     }
 
     fn classify(&self, paths: &[PathBuf]) -> Changes {

@@ -187,6 +187,19 @@ impl State {
         )
     }
 
+    /// The site resolved again from the same files, as static files moved: resolving checks
+    /// that no two outputs claim one address.
+    pub fn resolve_again(&self, options: &BuildOptions) -> anyhow::Result<Self> {
+        let content = self.snapshot.resolve(&self.config, load_options(options))?;
+        Self::resolve(
+            Arc::clone(&self.config),
+            Arc::clone(&self.templates),
+            self.snapshot.clone(),
+            content,
+            Some((&self.views, &self.content)),
+        )
+    }
+
     /// The site with `content`, which differs from this site's only in pages' values: URLs,
     /// sections and so link targets are the same.
     fn patched(&self, snapshot: Snapshot, content: Content) -> Self {

@@ -137,6 +137,29 @@ fn section_settings_re_render_what_they_concern() {
     }
 }
 
+/// A static file added at the address of a page fails the update as it fails a clean build,
+/// and the live folder keeps the last good site until the file goes again.
+#[test]
+fn a_static_file_at_a_pages_address_fails_the_update_as_a_clean_build() {
+    let site = SiteTest::new("minimal");
+    let mut live = Live::open(&site);
+    let before = tree(&live.dir);
+    let clash = "static/priorities/index.html";
+    site.write(clash, "<p>mine</p>");
+    let clean = build(&BuildOptions {
+        output_dir: Some(site.outside().join("clean")),
+        ..live.options.clone()
+    });
+    let clean_error = format!("{:#}", clean.unwrap_err());
+    let error = live.session.update(&[site.path(clash)]).unwrap_err();
+    assert_eq!(format!("{error:#}"), clean_error);
+    assert_same(&tree(&live.dir), &before, "after the clash");
+
+    fs::remove_file(site.path(clash)).unwrap();
+    live.session.update(&[site.path(clash)]).unwrap();
+    live.assert_matches_clean("clash removed");
+}
+
 /// A live preview's session of a site, keeping `live/` beside it up to date.
 struct Live<'a> {
     site: &'a SiteTest,
@@ -867,7 +890,9 @@ fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<Path
             )
         }
         3 => {
-            let file = root.join(format!("static/added-{}.txt", random.below(3)));
+            // Now and then at the address of a generated file: a clash both must report.
+            let names = ["added-0.txt", "added-1.txt", "added-2.txt", "plan.json"];
+            let file = root.join("static").join(random.pick(&names));
             fs::write(&file, format!("added in step {step}")).unwrap();
             (format!("wrote {}", shown(&file)), vec![file])
         }
