@@ -77,6 +77,7 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
                 summary.pages,
                 summary.elapsed.as_millis()
             );
+            warn(&summary);
             server.ready();
             Some(session)
         }
@@ -118,6 +119,7 @@ pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
                 summary.output.display(),
                 summary.elapsed.as_millis()
             );
+            warn(&summary);
             Some(session)
         }
         Err(error) => {
@@ -149,6 +151,7 @@ fn rebuild_until_stopped(
                     summary.pages,
                     summary.elapsed.as_millis()
                 );
+                warn(&summary);
                 *session = Some(opened);
                 Update {
                     changed: vec!["/".to_string()],
@@ -180,6 +183,13 @@ fn rebuild_until_stopped(
                 indexer.request();
             }
         }
+    }
+}
+
+/// Prints what went wrong once the site was published (a leftover that could not be removed).
+fn warn(summary: &build::BuildSummary) {
+    for warning in &summary.warnings {
+        eprintln!("warning: {warning}");
     }
 }
 
