@@ -122,11 +122,18 @@ pub fn check_output(options: &BuildOptions) -> anyhow::Result<()> {
 fn replace(options: &BuildOptions) -> Replace {
     if options.force {
         Replace::Anything
-    } else if options.output_dir.is_none() {
+    } else if is_default_output(options) {
         Replace::OwnOrRebuilt
     } else {
         Replace::Own
     }
+}
+
+/// Whether the output is the site's `public/`, named or not.
+fn is_default_output(options: &BuildOptions) -> bool {
+    let absolute = |path: &std::path::Path| std::path::absolute(path).ok();
+    options.output_dir.is_none()
+        || absolute(&options.output()) == absolute(&options.root.join("public"))
 }
 
 /// Builds and publishes like [`build`], and keeps the session for updates of the output.

@@ -68,6 +68,7 @@ impl Staging {
     /// Checks that `target` is safe to replace, cleans up what an interrupted build left,
     /// then creates an empty staging folder.
     pub fn create(root: &Path, target: &Path, replace: Replace) -> anyhow::Result<Self> {
+        let target = &followed(target)?;
         check_target(root, target)?;
         let record = Record::new(root, target)?;
         let mut warnings = Vec::new();
@@ -302,8 +303,19 @@ const UNWRITABLE: &str =
 /// Checks, before a build, that it may write to `target` and replace what is there: the
 /// [`check_target`] of every output, and the rule above.
 pub fn check(root: &Path, target: &Path, replace: Replace) -> anyhow::Result<()> {
+    let target = &followed(target)?;
     check_target(root, target)?;
     claim(target, &Record::new(root, target)?, replace).map(drop)
+}
+
+/// `target`, or the folder it links to: a link (`public -> /var/www/site`) stays a link, and
+/// the folder it names is the output that is replaced.
+fn followed(target: &Path) -> anyhow::Result<PathBuf> {
+    if target.is_symlink() {
+        fs::canonicalize(target).with_context(|| format!("following the link {}", target.display()))
+    } else {
+        Ok(target.to_path_buf())
+    }
 }
 
 /// Decides whether a build may replace `target` (see the module's doc); `true` when its files

@@ -2,9 +2,11 @@
 //! folder is the output of, and what the build knows of its last run there.
 //!
 //! Its first lines mark the folder as workplan's output of one site, named by its path
-//! relative to the record, so that a site moved together with its output keeps it. A build
-//! replaces only a folder so marked for its own site (or absent, or empty); see
-//! [`super::Staging`]. The lines after them are the build's own (`build::fingerprint`).
+//! relative to the record, so that a site moved together with its output keeps it, and name
+//! the folder itself (its creation time, and its device and inode): a folder made anew
+//! where the output was, after it was deleted, is not the output. A build replaces only a
+//! folder so marked for its own site (or absent, or empty); see [`super::Staging`]. The lines
+//! after them are the build's own (`build::fingerprint`).
 //!
 //! The record sits beside the output, not in it: the output holds the site alone, ready to
 //! deploy, and the site folder is never written to, so a read-only checkout builds into a
@@ -16,7 +18,7 @@ use std::path::{Component, Path, PathBuf};
 
 use super::{absolute, sibling};
 
-const HEADER: &str = "workplan output 1";
+const HEADER: &str = "workplan output 2";
 
 /// Whose output a folder is, as its record says.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,6 +35,8 @@ pub enum Owner {
 #[derive(Debug, Clone)]
 pub struct Record {
     file: PathBuf,
+    /// The output folder, absolute.
+    target: PathBuf,
     /// The folder that holds the record and the output.
     parent: PathBuf,
     /// The site's folder, absolute.
@@ -47,6 +51,7 @@ impl Record {
         Ok(Self {
             file: sibling(&target, "workplan"),
             parent,
+            target,
             root: absolute(root)?,
         })
     }
@@ -71,7 +76,8 @@ impl Record {
     /// over, so that a reader finds the old record or the new one.
     pub fn write(&self, body: &str) -> io::Result<()> {
         let site = relative(&self.parent, &self.root);
-        let text = format!("{HEADER}\nsite {}\n{body}", site.display());
+        let folder = identity(&self.target).unwrap_or_default();
+        let text = format!("{HEADER}\nsite {}\nfolder {folder}\n{body}", site.display());
         let fresh = self.file.with_extension("workplan-new");
         let written =
             std::fs::write(&fresh, text).and_then(|()| std::fs::rename(&fresh, &self.file));
@@ -81,14 +87,40 @@ impl Record {
         written
     }
 
-    /// The site the record names (absolute) and the lines after the mark.
+    /// The site the record names (absolute) and the lines after the mark; nothing when the
+    /// folder there now is not the one the record was written for.
     fn read(&self) -> Option<(PathBuf, String)> {
         let text = std::fs::read_to_string(&self.file).ok()?;
         let rest = text.strip_prefix(HEADER)?.strip_prefix('\n')?;
-        let (site, body) = rest.split_once('\n')?;
+        let (site, rest) = rest.split_once('\n')?;
+        let (folder, body) = rest.split_once('\n')?;
+        let folder = folder.strip_prefix("folder ")?;
+        if identity(&self.target).is_some_and(|now| now != folder) {
+            return None;
+        }
         let site = absolute(&self.parent.join(site.strip_prefix("site ")?)).ok()?;
         Some((site, body.to_owned()))
     }
+}
+
+/// What tells one folder from another made later at the same path: its creation time where
+/// the system keeps one, and on Unix its device and inode (a number freed by a deleted folder
+/// may be given to the next, which the creation time then tells apart).
+fn identity(folder: &Path) -> Option<String> {
+    let metadata = std::fs::metadata(folder).ok()?;
+    let created = metadata
+        .created()
+        .ok()
+        .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |since| since.as_nanos());
+    #[cfg(unix)]
+    let place = {
+        use std::os::unix::fs::MetadataExt as _;
+        format!("{}:{}", metadata.dev(), metadata.ino())
+    };
+    #[cfg(not(unix))]
+    let place = String::new();
+    Some(format!("{place}:{created}"))
 }
 
 /// `to` as a path relative to `from`, both absolute; `to` itself when they share no root

@@ -46,6 +46,8 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         .prefix("workplan-serve-")
         .tempdir()
         .context("creating a folder for the preview")?;
+    // A template that never ends makes the render watchdog end the process: without a Drop.
+    crate::templates::remove_when_stopped(private.path().to_path_buf());
     let dir = options
         .build
         .output_dir

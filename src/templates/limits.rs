@@ -216,6 +216,18 @@ impl Write for Bounded<'_> {
     }
 }
 
+/// Folders that the watchdog removes before it ends the process: what a `Drop` would have
+/// removed (`serve`'s private folder).
+static REMOVE_WHEN_STOPPED: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+/// Has the watchdog remove `dir` if it must end the process.
+pub fn remove_when_stopped(dir: std::path::PathBuf) {
+    REMOVE_WHEN_STOPPED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .push(dir);
+}
+
 /// Starts, once per process, the thread that ends the process when a render runs for twice
 /// the time limit without reaching a check, or when memory runs out while rendering.
 fn watchdog() {
@@ -233,6 +245,12 @@ fn watchdog() {
                              builds a string or list without end; the previous output is \
                              untouched"
                         );
+                        let folders = REMOVE_WHEN_STOPPED
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner);
+                        for folder in folders.iter() {
+                            let _ = std::fs::remove_dir_all(folder);
+                        }
                         std::process::exit(1);
                     }
                 }

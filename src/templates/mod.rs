@@ -9,6 +9,8 @@
 mod limits;
 mod view;
 
+pub use limits::remove_when_stopped;
+
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::hash::BuildHasher as _;

@@ -438,3 +438,44 @@ fn the_former_record_in_the_site_is_removed() {
     site.run(["build"]).success();
     assert!(!site.exists(".workplan"));
 }
+
+/// The record beside an output names that folder, not its name: a folder made anew at the
+/// same place after the output was deleted holds the user's files, not the site's.
+#[test]
+fn a_folder_made_where_the_output_was_is_not_the_outputs() {
+    let site = SiteTest::new("minimal");
+    site.run(["build", "-o", "../out"]).success();
+    fs::remove_dir_all(site.path("../out")).unwrap();
+    let before = user_folder(&site, "out");
+    site.run(["build", "-o", "../out"])
+        .failure()
+        .stderr_contains("refusing to replace")
+        .stderr_contains("thesis.txt");
+    before.assert_unchanged(&site.tree("../out"));
+    // Its own output it still replaces without a question.
+    site.run(["build", "-o", "../own"]).success();
+    site.replace(
+        "content/priorities/higher.md",
+        "Better universities.",
+        "Changed.",
+    );
+    site.run(["build", "-o", "../own"]).success();
+}
+
+/// An output that is a link to a folder (`public -> /var/www/site`) stays a link, and the
+/// folder it names is the output, with its `.git`.
+#[cfg(unix)]
+#[test]
+fn a_linked_output_stays_a_link_and_keeps_its_git() {
+    let site = SiteTest::new("minimal");
+    let real = site.path("../real");
+    fs::create_dir_all(real.join(".git")).unwrap();
+    fs::write(real.join(".git/HEAD"), "ref").unwrap();
+    std::os::unix::fs::symlink(&real, site.path("../linked")).unwrap();
+    for _ in 0..2 {
+        site.run(["build", "-o", "../linked"]).success();
+        assert!(site.path("../linked").is_symlink(), "the link was replaced");
+        assert_eq!(fs::read_to_string(real.join(".git/HEAD")).unwrap(), "ref");
+        assert!(real.join("index.html").exists());
+    }
+}

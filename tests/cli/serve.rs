@@ -562,3 +562,22 @@ fn other_host_names_are_refused_unless_allowed() {
     let refused = status_for_host(&server, &format!("rebound.example:{port}"));
     assert_eq!(refused, "HTTP/1.1 403 Forbidden");
 }
+
+/// A template saved with a loop that never ends: the render watchdog stops `serve`, naming
+/// the template, and its private folder goes with it, as on Ctrl-C.
+#[test]
+fn a_template_without_end_stops_serve_and_removes_its_private_folder() {
+    let site = SiteTest::new("minimal").with_env("WORKPLAN_RENDER_TIMEOUT", "1");
+    let mut server = serve(&site, &[], "");
+    assert_eq!(private_folders(&site).len(), 1);
+    site.write(
+        "templates/page.html",
+        "{% set all = range(end=100000) %}{% for i in all %}{% for j in all %}{% endfor %}{% endfor %}",
+    );
+    eventually("serve to stop", || server.exited().is_some());
+    assert!(!server.exited().unwrap().success());
+    eventually("the error naming the template", || {
+        server.stderr().contains("templates/page.html")
+    });
+    assert_eq!(private_folders(&site), Vec::<PathBuf>::new());
+}
