@@ -40,19 +40,32 @@ const LOOK_ALIKES: [(char, char); 9] = [
 ];
 
 /// The first look-alike of TOML punctuation on the line of byte `at` (where the parser
-/// stopped), by its byte offset, with the character TOML needs in its place.
+/// stopped) outside straight-quoted strings, by its byte offset, with the character TOML needs
+/// in its place. Curly quotes inside a string are text: a hint to straighten them would break
+/// the string.
 fn look_alike(source: &str, at: usize) -> Option<(usize, char, char)> {
     let at = (0..=at.min(source.len()))
         .rev()
         .find(|&i| source.is_char_boundary(i))?;
     let line_start = source[..at].rfind('\n').map_or(0, |i| i + 1);
     let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
-    source[line_start..line_end]
-        .char_indices()
-        .find_map(|(i, c)| {
-            let (_, meant) = LOOK_ALIKES.iter().find(|(found, _)| *found == c)?;
-            Some((line_start + i, c, *meant))
-        })
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in source[line_start..line_end].char_indices() {
+        match quote {
+            Some('"') if escaped => escaped = false,
+            Some('"') if c == '\\' => escaped = true,
+            Some(open) if c == open => quote = None,
+            Some(_) => {}
+            None if matches!(c, '"' | '\'') => quote = Some(c),
+            None => {
+                if let Some((_, meant)) = LOOK_ALIKES.iter().find(|(look, _)| *look == c) {
+                    return Some((line_start + i, c, *meant));
+                }
+            }
+        }
+    }
+    None
 }
 
 impl Diagnostic {
@@ -228,12 +241,15 @@ mod tests {
     }
 
     #[test]
-    fn look_alike_punctuation_is_found_on_the_line_of_the_error() {
+    fn look_alike_punctuation_is_found_on_the_line_outside_strings() {
         let source = "a = 1\ntitle = “教育”\n";
         let at = source.find('“').unwrap();
         assert_eq!(look_alike(source, at + 1), Some((at, '“', '"')));
         assert_eq!(look_alike(source, source.len()), None);
         assert_eq!(look_alike(source, 0), None);
+        // Inside a string (here one that lacks its closing quote) curly quotes are text.
+        let unclosed = "title = \"落实“双减”政策\n";
+        assert_eq!(look_alike(unclosed, unclosed.len() - 1), None);
     }
 
     #[test]

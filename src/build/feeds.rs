@@ -220,10 +220,12 @@ fn timestamp(date: Date) -> Option<FixedDateTime> {
     FixedDateTime::parse_from_rfc3339(&text).ok()
 }
 
-/// Text for XML: the C0 control characters other than tab and line ends are left out (XML 1.0
-/// forbids them; a title with `"\u0007"` made the feed unreadable).
+/// Text for XML: the characters XML 1.0 forbids are left out, the C0 controls other than tab
+/// and line ends, and U+FFFE and U+FFFF (a title with `"\u0007"` made the feed unreadable).
 fn xml_text(text: &str) -> String {
-    let forbidden = |c: char| c < ' ' && !matches!(c, '\t' | '\n' | '\r');
+    let forbidden = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{FFFE}' | '\u{FFFF}')
+    };
     text.replace(forbidden, "")
 }
 
@@ -236,6 +238,10 @@ mod tests {
         assert_eq!(
             xml_text("bell\u{7} esc\u{1b}\ttab\nline"),
             "bell esc\ttab\nline"
+        );
+        assert_eq!(
+            xml_text("not\u{FFFE} a\u{FFFF} character"),
+            "not a character"
         );
     }
 
