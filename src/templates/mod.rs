@@ -361,8 +361,10 @@ fn register_functions(tera: &mut Tera) {
     tera.register_filter("date", format_date);
 }
 
-// Tera passes function arguments by value.
-#[allow(clippy::needless_pass_by_value)]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
 fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path: Cow<str> = kwargs.must_get("path")?;
     let read = Read::Url(
@@ -375,14 +377,20 @@ fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     with_lookup(read, |lookup| lookup.url(&path).map(Value::from))
 }
 
-#[allow(clippy::needless_pass_by_value)]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
 fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path: Cow<str> = kwargs.must_get("path")?;
     let read = Read::Page(path.trim_start_matches("@/").into());
     with_lookup(read, |lookup| lookup.page(&path))
 }
 
-#[allow(clippy::needless_pass_by_value)]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
 fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path: Cow<str> = kwargs.must_get("path")?;
     let relative: Arc<str> = path.trim_start_matches("@/").into();
@@ -395,7 +403,10 @@ fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     }
 }
 
-#[allow(clippy::needless_pass_by_value)]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
 fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let kind: Cow<str> = kwargs.must_get("kind")?;
     with_lookup(Read::Taxonomy(kind.to_string()), |lookup| {
@@ -403,7 +414,10 @@ fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     })
 }
 
-#[allow(clippy::needless_pass_by_value)]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
 fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     // Names may be written as numbers (`name=2024`): read as text either way.
     let kind: Cow<str> = kwargs.must_get("kind")?;

@@ -170,10 +170,15 @@ fn wait_for_first_build(server: &Spawned) {
 
 /// A GET of `url` over plain HTTP: the status and the body, whatever the status.
 fn get(url: &str) -> (u16, String) {
+    get_within(url, PATIENCE)
+}
+
+/// [`get`], waiting up to `patience` for the answer.
+fn get_within(url: &str, patience: Duration) -> (u16, String) {
     let agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .proxy(None)
-        .timeout_global(Some(PATIENCE))
+        .timeout_global(Some(patience))
         .build()
         .new_agent();
     let mut response = agent
@@ -510,7 +515,8 @@ fn pages_asked_for_during_the_first_build_are_served_once_it_is_done() {
     add_bulk_pages(&site, 4000);
     let server = serve(&site, &[], "");
     let early = server.stdout_lines("Built ").is_empty();
-    let (status, body) = get(server.url());
+    // The first build of 4,000 pages may take long on a busy machine: the answer waits for it.
+    let (status, body) = get_within(server.url(), PATIENCE * 6);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("The home page."), "{body}");
     let (status, body) = get(&format!("{}bulk/page-3999/", server.url()));
