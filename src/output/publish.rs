@@ -252,8 +252,15 @@ impl Staging {
             let html = relative.extension().is_some_and(|e| e == "html");
             (html, relative == Path::new("index.html"))
         });
-        for relative in &files {
-            place(&staged.join(relative), &target.join(relative))?;
+        for (done, relative) in files.iter().enumerate() {
+            place(&staged.join(relative), &target.join(relative)).with_context(|| {
+                format!(
+                    "{} now holds {done} of the new site's {} files beside the previous \
+                     site's; the next build that succeeds replaces the rest",
+                    target.display(),
+                    files.len()
+                )
+            })?;
         }
         self.published = true;
         let files: HashSet<PathBuf> = files.into_iter().collect();
