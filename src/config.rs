@@ -4,6 +4,7 @@
 //! the base URL is split into origin and sub-path, command-line overrides are applied, and the
 //! theme folder is located.
 
+use std::collections::BTreeMap;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 
@@ -43,6 +44,9 @@ struct SiteToml {
     generate_feeds: bool,
     feed_limit: Option<NonZeroUsize>,
     author: Option<String>,
+    /// Interface strings for the default language (Zola's `[translations]`), over the theme's.
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -74,6 +78,8 @@ pub struct Config {
     pub feed_limit: Option<NonZeroUsize>,
     /// Who feeds name as their author; the site's title when `None`.
     pub author: Option<String>,
+    /// The site's interface strings for the default language, which win over the theme's.
+    pub translations: BTreeMap<String, String>,
     pub extra: toml::Table,
 }
 
@@ -225,6 +231,7 @@ fn resolve(
         },
         feed_limit: raw.feed_limit,
         author: raw.author,
+        translations: raw.translations,
         extra: raw.extra,
     })
 }

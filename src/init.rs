@@ -20,6 +20,8 @@ macro_rules! theme_files {
 
 /// The default theme's files, relative to `themes/default/`.
 pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
+    "i18n/en.toml",
+    "i18n/zh-Hans.toml",
     "templates/404.html",
     "templates/base.html",
     "templates/index.html",

@@ -23,7 +23,7 @@ use crate::config;
 use crate::content::{CONTENT_DIR, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output;
-use crate::templates::fingerprints;
+use crate::templates::{self, fingerprints};
 
 /// A site built into `dir`, ready for updates.
 pub struct Session {
@@ -249,7 +249,11 @@ impl Session {
                 || relative == Path::new(config::FILE_NAME)
             {
                 changes.config = true;
-            } else if relative.starts_with("templates") || in_theme("templates") {
+            } else if relative.starts_with("templates")
+                || in_theme("templates")
+                || in_theme(templates::I18N_DIR)
+            {
+                // The translation tables load with the templates.
                 changes.templates = true;
             } else if relative.starts_with("static") || in_theme("static") {
                 changes.copies = true;

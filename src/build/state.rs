@@ -12,7 +12,9 @@
 //!   `Read::Page`, a section's value `Read::Section`), or add a [`Read`] and make
 //!   `Lookup::changes` report it;
 //! - a template function: add it to `templates::FUNCTIONS`; it reaches the content only
-//!   through `with_lookup`, which takes the [`Read`] to record;
+//!   through `with_lookup`, which takes the [`Read`] to record (`trans` reads only the
+//!   translation tables, loaded with the templates: a change to them reloads the templates,
+//!   which renders every output again, so it records none);
 //! - a setting that changes how an output renders but is no value: a field of [`Recipe`];
 //! - an output: a [`Job`] with its [`OutputKind`] and [`Recipe`].
 //!

@@ -6,6 +6,7 @@
 //! `get_section`, ...) search, and returns what those functions read: the live preview uses it
 //! to re-render exactly the outputs a change can alter.
 
+mod i18n;
 mod limits;
 mod view;
 
@@ -25,6 +26,7 @@ use tera::{Kwargs, State, Tera, TeraResult, Value};
 use crate::config::Config;
 use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+pub use i18n::{I18N_DIR, Translations};
 pub use view::{Lookup, Pager, Pagination, Views};
 
 /// `text` escaped for HTML text and attribute values, as templates escape it.
@@ -74,20 +76,26 @@ pub fn fingerprints<'a>(reads: impl IntoIterator<Item = &'a Read>) -> Box<[u64]>
     prints.into_boxed_slice()
 }
 
+/// What the render running on a thread may reach, and what it has read so far.
+struct Scope {
+    lookup: Arc<Lookup>,
+    translations: Arc<Translations>,
+    reads: Vec<Read>,
+}
+
 thread_local! {
-    /// The lookup of the render running on this thread and what it has read so far.
-    static SCOPE: RefCell<Option<(Arc<Lookup>, Vec<Read>)>> = const { RefCell::new(None) };
+    static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
 }
 
 /// Runs `f` with this thread's render lookup, recording `read`.
 fn with_lookup<T>(read: Read, f: impl FnOnce(&Lookup) -> Result<T, String>) -> TeraResult<T> {
     limits::check_time().map_err(tera::Error::message)?;
     SCOPE.with_borrow_mut(|scope| {
-        let (lookup, reads) = scope
+        let scope = scope
             .as_mut()
             .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
-        reads.push(read);
-        f(lookup).map_err(tera::Error::message)
+        scope.reads.push(read);
+        f(&scope.lookup).map_err(tera::Error::message)
     })
 }
 
@@ -101,6 +109,8 @@ pub struct Templates {
     /// What each template reads of the values every render gets (`plan`, `menu`), itself or
     /// through a parent or include.
     global_reads: HashMap<String, Vec<Read>>,
+    /// The interface strings of `trans`, loaded (and reloaded) with the templates.
+    translations: Arc<Translations>,
 }
 
 struct TemplateFile {
@@ -133,6 +143,7 @@ impl Templates {
             tera,
             files,
             global_reads: HashMap::new(),
+            translations: Arc::new(Translations::load(config)?),
         };
         added.map_err(|error| templates.diagnostics(&error))?;
         templates.global_reads = templates
@@ -173,12 +184,16 @@ impl Templates {
     ) -> Result<Vec<Read>, Diagnostics> {
         context.insert_value("plan", lookup.plan.clone());
         context.insert_value("menu", lookup.menu.clone());
-        SCOPE.set(Some((Arc::clone(lookup), Vec::new())));
+        SCOPE.set(Some(Scope {
+            lookup: Arc::clone(lookup),
+            translations: Arc::clone(&self.translations),
+            reads: Vec::new(),
+        }));
         let guard = limits::Guard::start(self.shown(name));
         let mut bounded = limits::Bounded::new(out);
         let rendered = self.tera.render_to(name, &context, &mut bounded);
         drop(guard);
-        let mut reads = SCOPE.take().map(|(_, reads)| reads).unwrap_or_default();
+        let mut reads = SCOPE.take().map(|scope| scope.reads).unwrap_or_default();
         rendered.map_err(|error| match bounded.stopped.take() {
             Some(why) => Diagnostic::file(self.shown(name), why)
                 .with_hint(LOOP_HINT)
@@ -214,11 +229,16 @@ impl Templates {
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 let range = report.span().range.clone();
-                let diagnostic = match self.files.get(report.filename()) {
-                    Some(file) => Diagnostic::at(&file.path, &file.text, range, report.message()),
-                    None => Diagnostic::file(report.filename(), report.message()),
+                let (message, hint) = match i18n::split_missing(report.message()) {
+                    Some((message, hint)) => (message, Some(hint.to_string())),
+                    None => (report.message(), None),
                 };
-                let cause = std::error::Error::source(error).map(ToString::to_string);
+                let diagnostic = match self.files.get(report.filename()) {
+                    Some(file) => Diagnostic::at(&file.path, &file.text, range, message),
+                    None => Diagnostic::file(report.filename(), message),
+                };
+                let cause =
+                    hint.or_else(|| std::error::Error::source(error).map(ToString::to_string));
                 diagnostic
                     .with_hint(cause.unwrap_or_else(|| hint_for(report.message())))
                     .into()
@@ -344,12 +364,13 @@ type Function = fn(Kwargs, &State) -> TeraResult<Value>;
 
 /// Every template function the site's templates may call. Each one reaches the content only
 /// through `with_lookup`, which records what it read; `tests/sites/everything` calls each.
-pub const FUNCTIONS: [(&str, Function); 5] = [
+pub const FUNCTIONS: [(&str, Function); 6] = [
     ("get_url", get_url),
     ("get_page", get_page),
     ("get_section", get_section),
     ("get_taxonomy", get_taxonomy),
     ("get_taxonomy_url", get_taxonomy_url),
+    ("trans", trans),
 ];
 
 fn register_functions(tera: &mut Tera) {
@@ -426,6 +447,32 @@ fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         Read::TermUrl(kind.to_string(), name.to_string()),
         |lookup| lookup.term_url(&kind, &name).map(Value::from),
     )
+}
+
+/// `trans(key="home", lang="zh-CN")`: an interface string of the theme or the site; `lang`
+/// defaults to the render's `lang` if it has one, else `default_language`.
+///
+/// It records no `Read`: the tables load with the templates, and a change to them (the theme's
+/// `i18n/` or `site.toml`) reloads the templates, which renders every output again.
+#[allow(clippy::needless_pass_by_value)]
+fn trans(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+    let key: Cow<str> = kwargs.must_get("key")?;
+    let lang: Option<String> = match kwargs.get("lang")? {
+        Some(lang) => Some(lang),
+        None => state.get("lang").ok().flatten(),
+    };
+    limits::check_time().map_err(tera::Error::message)?;
+    SCOPE.with_borrow(|scope| {
+        let translations = &scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?
+            .translations;
+        let lang = lang.as_deref().unwrap_or(translations.default_language());
+        translations
+            .get(&key, lang)
+            .map(Value::from)
+            .map_err(tera::Error::message)
+    })
 }
 
 /// `{{ page.date | date(format="%e %B %Y") }}`; the format defaults to `%Y-%m-%d`.

@@ -627,7 +627,7 @@ const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 14] = [
+const CONFIG_KEYS: [&str; 15] = [
     "base_url",
     "title",
     "description",
@@ -641,6 +641,7 @@ const CONFIG_KEYS: [&str; 14] = [
     "generate_feeds",
     "feed_limit",
     "author",
+    "translations",
     "extra",
 ];
 
@@ -785,6 +786,7 @@ impl Choice {
             "build_search_index" => (n == 0 && flag == "true").to_string(),
             "feed_limit" => (n + 1).to_string(),
             "author" => format!("\"Author {n}\""),
+            "translations" => format!("{{ greeting = \"Hello {n}\" }}"),
             "extra" => format!("{{ motto = \"m{n}\" }}"),
             other => panic!("no values for the site.toml key `{other}`"),
         }

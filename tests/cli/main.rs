@@ -3,7 +3,8 @@
 //! bad input, `readme` for what the README promises, `browser`, the headless Chromium that
 //! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
-//! `publish`, the output folder replaced safely under faults; `hostile` and `properties` feed
+//! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
+//! strings in English and Chinese; `hostile` and `properties` feed
 //! the build bad and random input.
 
 mod browser;
@@ -12,6 +13,7 @@ mod errors;
 mod files;
 mod harness;
 mod hostile;
+mod i18n;
 mod incremental;
 mod init;
 mod limits;

@@ -394,3 +394,33 @@ fn folders_replaced_or_made_after_the_start_are_watched() {
     });
     clean_build(&site).wait_for(&site.path("public"), "a clean build");
 }
+
+/// The theme's translation tables load with its templates: saving one renders every page
+/// again, and a label it removes fails the update as it fails a clean build.
+#[test]
+fn a_saved_translation_table_updates_every_page() {
+    let site = SiteTest::shipped();
+    let watcher = watch(&site);
+    site.replace(
+        "themes/default/i18n/en.toml",
+        "home = \"Home\"",
+        "home = \"Start page\"",
+    );
+    for page in ["public/index.html", "public/progress/index.html"] {
+        eventually(&format!("the new label in {page}"), || {
+            shows(&site, page, ">Start page</a>")
+        });
+    }
+    site.replace("themes/default/i18n/en.toml", "home = \"Start page\"\n", "");
+    eventually("the missing key reported", || {
+        watcher
+            .stderr()
+            .contains("no translation of `home` for language `en`")
+    });
+    site.replace(
+        "themes/default/i18n/en.toml",
+        "nav_main = ",
+        "home = \"Home again\"\nnav_main = ",
+    );
+    clean_build(&site).wait_for(&site.path("public"), "a clean build");
+}
