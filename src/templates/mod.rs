@@ -454,7 +454,10 @@ fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 ///
 /// It records no `Read`: the tables load with the templates, and a change to them (the theme's
 /// `i18n/` or `site.toml`) reloads the templates, which renders every output again.
-#[allow(clippy::needless_pass_by_value)]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
 fn trans(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     let key: Cow<str> = kwargs.must_get("key")?;
     let lang: Option<String> = match kwargs.get("lang")? {
