@@ -41,6 +41,12 @@ title = "Work plan"
 description = "Our priority areas and the tasks in each."
 default_language = "en"
 theme = "default"
+
+# The footer's credit of the source the plan follows; without it, the footer credits none.
+# [extra]
+# source_title = "the priority areas of our 2024 work"  # completes "This site presents …"
+# source_publisher = "the body that issued or reported them"
+# source_url = "https://example.org/the-original"
 "#;
 
 const HOME: &str = r#"+++

@@ -541,6 +541,48 @@ fn shipped_site_builds() {
     );
 }
 
+/// The footer of every page says what the shipped site is, the ten priority areas as China
+/// Education News reported them, with its reporters; it claims no official document.
+#[test]
+fn footer_credits_the_report_the_site_follows() {
+    let site = SiteTest::shipped();
+    site.run(["build"]).success();
+    for page in [
+        "index.html",
+        "priorities/teachers/index.html",
+        "source/index.html",
+    ] {
+        let html = site.file(&format!("public/{page}"));
+        let footer = &html[html.find("<footer").unwrap()..];
+        for credit in [
+            "This site presents the ten priority areas of Guangxi",
+            "2024 education work, as reported by China Education News (中国教育报,",
+            "China Education Daily",
+            "reporter Ou Jinchang and special correspondent Qin Ou",
+            "The original report is the authoritative text.",
+        ] {
+            assert!(
+                footer.contains(credit),
+                "{page}: {credit:?} not in {footer}"
+            );
+        }
+        assert!(!footer.contains("official"), "{page}: {footer}");
+    }
+
+    // With the report's address, "report" links to it.
+    let url = "https://example.net/report";
+    site.replace(
+        "site.toml",
+        "# source_url = \"https://…\"",
+        &format!("source_url = \"{url}\""),
+    );
+    site.run(["build"]).success();
+    let home = site.file("public/index.html");
+    let footer = &home[home.find("<footer").unwrap()..];
+    let link = format!("The original <a href=\"{url}\">report</a> is the authoritative text.");
+    assert!(footer.contains(&link), "{footer}");
+}
+
 /// Files whose bytes did not change are not rewritten: a rebuild keeps their inodes (and so
 /// their timestamps), which keeps rsync and CDN uploads small.
 #[test]

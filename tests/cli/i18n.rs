@@ -100,7 +100,7 @@ fn the_shipped_site_in_chinese_has_chinese_labels_only() {
                 ">重点任务</h2>",
                 "badge--at-risk\">有风险</span>",
                 "badge--planned\">计划中</span>",
-                "内容以原始文件为准",
+                "为权威文本",
             ][..],
         ),
     ] {

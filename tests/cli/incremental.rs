@@ -75,12 +75,12 @@ fn a_retitled_page_moves_within_its_terms() {
         fs::read_to_string(term).unwrap()
     };
     // The areas under the topic have no date: the term lists them by title.
-    let (virtue, party) = ("Cultivating people with virtue", "Party leadership");
+    let (virtue, party) = ("Fostering virtue through education", "Party leadership");
     let before = listed(&live.dir);
     assert!(before.find(virtue).unwrap() < before.find(party).unwrap());
 
     let page = "content/priorities/02-cultivating-virtue.md";
-    let retitled = "Virtue: cultivating people";
+    let retitled = "Virtue: fostering it through education";
     let title = |title: &str| format!("title = \"{title}\"");
     site.replace(page, &title(virtue), &title(retitled));
     live.session.update(&[site.path(page)]).unwrap();

@@ -25,6 +25,21 @@ fn init_creates_a_site_that_builds_at_once() {
     assert!(site.exists("public/style.css"));
 }
 
+/// A new site has none of the theme's `extra` source keys: its footer credits no source, and
+/// claims no official document that it would present.
+#[test]
+fn a_new_site_footer_claims_no_source() {
+    let site = SiteTest::empty();
+    site.run(["init", "."]).success();
+    site.run(["build"]).success();
+    let home = site.file("public/index.html");
+    let footer = &home[home.find("<footer").unwrap()..];
+    for claim in ["official", "authoritative", "reported by"] {
+        assert!(!footer.contains(claim), "{claim:?} in {footer}");
+    }
+    assert!(footer.contains("Published with workplan"), "{footer}");
+}
+
 #[test]
 fn init_refuses_a_folder_that_is_not_empty() {
     let site = SiteTest::new("minimal");
