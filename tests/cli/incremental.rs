@@ -588,9 +588,9 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
     }
 }
 
-/// The keys [`key_edit`] sets: every key a page, a section and `site.toml` take
-/// (`every_key_is_edited` checks this against the keys the build accepts).
-const PAGE_KEYS: [&str; 15] = [
+/// The keys [`key_edit`] sets (and `properties` writes): every key a page, a section and
+/// `site.toml` take (`every_key_is_edited` checks this against the keys the build accepts).
+pub const PAGE_KEYS: [&str; 15] = [
     "title",
     "description",
     "date",
@@ -607,7 +607,7 @@ const PAGE_KEYS: [&str; 15] = [
     "extra",
     "area",
 ];
-const SECTION_KEYS: [&str; 18] = [
+pub const SECTION_KEYS: [&str; 18] = [
     "title",
     "description",
     "weight",
