@@ -218,17 +218,26 @@ fn private_folders(site: &SiteTest) -> Vec<PathBuf> {
         .collect()
 }
 
-/// An open tab's live-reload connection: the event stream, once its first event is in.
-fn open_event_stream(server: &Spawned) -> TcpStream {
+/// A connection to `server` that has sent a GET of `path` (below the served prefix) with
+/// `Host: host` (the server's address when `None`) and `headers`: raw TCP, where a client
+/// library would choose the headers itself.
+fn send_get(server: &Spawned, path: &str, host: Option<&str>, headers: &str) -> TcpStream {
     let address = server.url().trim_start_matches("http://");
-    let (host, path) = address.split_once('/').unwrap();
-    let mut stream = TcpStream::connect(host).unwrap();
+    let (authority, prefix) = address.split_once('/').unwrap();
+    let mut stream = TcpStream::connect(authority).unwrap();
     stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let host = host.unwrap_or(authority);
     write!(
         stream,
-        "GET /{path}__workplan/events HTTP/1.1\r\nHost: {host}\r\n\r\n"
+        "GET /{prefix}{path} HTTP/1.1\r\nHost: {host}\r\n{headers}\r\n"
     )
     .unwrap();
+    stream
+}
+
+/// An open tab's live-reload connection: the event stream, once its first event is in.
+fn open_event_stream(server: &Spawned) -> TcpStream {
+    let mut stream = send_get(server, "__workplan/events", None, "");
     let mut received = Vec::new();
     let mut buffer = [0; 1024];
     while !String::from_utf8_lossy(&received).contains("retry:") {
@@ -529,17 +538,7 @@ fn pages_asked_for_during_the_first_build_are_served_once_it_is_done() {
 /// The status line of a GET of `/` from `server` with this `Host` header, over raw TCP (a
 /// client library sets the header from the URL).
 fn status_for_host(server: &Spawned, host: &str) -> String {
-    let address = server
-        .url()
-        .trim_start_matches("http://")
-        .trim_end_matches('/');
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream.set_read_timeout(Some(PATIENCE)).unwrap();
-    write!(
-        stream,
-        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    let mut stream = send_get(server, "", Some(host), "Connection: close\r\n");
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     response.lines().next().unwrap_or_default().to_owned()
