@@ -12,6 +12,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use super::HINT_MARK;
 use crate::config::{self, Config};
 use crate::diagnostic::Diagnostics;
 
@@ -19,18 +20,6 @@ use crate::diagnostic::Diagnostics;
 pub const I18N_DIR: &str = "i18n";
 
 /// How the message of a missing key begins.
-const MISSING: &str = "no translation of";
-/// Where the message of a missing key ends and its hint begins.
-const HINT_MARK: &str = "; to fix it, ";
-
-/// A missing key's message from `trans` as (message, hint), to show the hint as one.
-pub fn split_missing(message: &str) -> Option<(&str, &str)> {
-    message
-        .starts_with(MISSING)
-        .then(|| message.split_once(HINT_MARK))
-        .flatten()
-}
-
 /// Every language's interface strings, loaded with the templates.
 #[derive(Debug, Default)]
 pub struct Translations {
@@ -131,20 +120,15 @@ impl Translations {
             String::new()
         };
         Err(format!(
-            "{MISSING} `{key}` for language `{lang}`{HINT_MARK}{place}{site}"
+            "no translation of `{key}` for language `{lang}`{HINT_MARK}{place}{site}"
         ))
     }
 
     /// The theme's table for `lang`: the exact code, the primary subtag alone, or the first
     /// code with the same primary subtag.
     fn table(&self, lang: &str) -> Option<&Table> {
-        let primary = |code: &str| {
-            code.split(['-', '_'])
-                .next()
-                .unwrap_or_default()
-                .to_string()
-        };
-        let wanted = primary(lang);
+        // Called for every `trans` of every page: no allocation.
+        let wanted = primary_subtag(lang);
         let find = |matches: &dyn Fn(&str) -> bool| {
             self.theme
                 .iter()
@@ -152,9 +136,14 @@ impl Translations {
                 .map(|(_, table)| table)
         };
         find(&|code| code.eq_ignore_ascii_case(lang))
-            .or_else(|| find(&|code| code.eq_ignore_ascii_case(&wanted)))
-            .or_else(|| find(&|code| primary(code).eq_ignore_ascii_case(&wanted)))
+            .or_else(|| find(&|code| code.eq_ignore_ascii_case(wanted)))
+            .or_else(|| find(&|code| primary_subtag(code).eq_ignore_ascii_case(wanted)))
     }
+}
+
+/// `zh` of `zh-CN`, `zh_Hans` or `zh`.
+fn primary_subtag(code: &str) -> &str {
+    code.split(['-', '_']).next().unwrap_or_default()
 }
 
 #[cfg(test)]

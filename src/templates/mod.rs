@@ -229,7 +229,7 @@ impl Templates {
         match error.kind() {
             tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
                 let range = report.span().range.clone();
-                let (message, hint) = match i18n::split_missing(report.message()) {
+                let (message, hint) = match split_hint(report.message()) {
                     Some((message, hint)) => (message, Some(hint.to_string())),
                     None => (report.message(), None),
                 };
@@ -315,6 +315,15 @@ impl Templates {
             String::new(),
         ))
     }
+}
+
+/// How a template function's error carries a hint through tera, which keeps only a message:
+/// `message; to fix it, hint`. [`Templates`] shows the two apart.
+const HINT_MARK: &str = "; to fix it, ";
+
+/// A function's error message and its hint, when it has one (see [`HINT_MARK`]).
+fn split_hint(message: &str) -> Option<(&str, &str)> {
+    message.split_once(HINT_MARK)
 }
 
 const LOOP_HINT: &str = "look for a loop in the template that runs too long or never ends";
