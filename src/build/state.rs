@@ -363,14 +363,13 @@ impl State {
         }
         let template = check::section_template(&self.content, index);
         let pagers = self.views.section_pagers(&self.content, index);
-        if pagers.len() > 1 {
-            let paginate_path = section
-                .front
-                .paginate_path
-                .as_ref()
-                .map_or("page", |p| p.get_ref());
-            let first = self.config.base_url.permalink(&section.path);
-            jobs.push(self.redirect_job(format!("{}{paginate_path}/1/", section.path), first));
+        // `<section>/page/1/` leads to the first pager, under the path the pagers were split by.
+        if let [first, _, ..] = pagers.as_slice()
+            && let Some(pagination) = &first.pagination
+        {
+            let to = self.config.base_url.permalink(&section.path);
+            let from = format!("{}{}/1/", section.path, pagination.paginate_path);
+            jobs.push(self.redirect_job(from, to));
         }
         for (pager, view) in pagers.into_iter().enumerate() {
             let kind = OutputKind::Section {
