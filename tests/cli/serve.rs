@@ -235,6 +235,12 @@ fn send_get(server: &Spawned, path: &str, host: Option<&str>, headers: &str) -> 
     stream
 }
 
+/// The port `server` listens on, from its address.
+fn port_of(server: &Spawned) -> &str {
+    let url = server.url().trim_end_matches('/');
+    url.rsplit_once(':').map_or(url, |(_, port)| port)
+}
+
 /// An open tab's live-reload connection: the event stream, once its first event is in.
 fn open_event_stream(server: &Spawned) -> TcpStream {
     let mut stream = send_get(server, "__workplan/events", None, "");
@@ -339,12 +345,7 @@ fn ctrl_c_leaves_the_output_dir_with_the_site() {
 fn listens_on_127_0_0_1_unless_asked_for_every_interface() {
     let site = SiteTest::new("minimal");
     let server = serve(&site, &[], "");
-    let port = server
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/');
+    let port = port_of(&server);
     let other: SocketAddr = format!("127.0.0.2:{port}").parse().unwrap();
     if cfg!(target_os = "linux") {
         assert!(
@@ -355,12 +356,7 @@ fn listens_on_127_0_0_1_unless_asked_for_every_interface() {
     drop(server);
 
     let server = serve_on(&site, &["--interface", "0.0.0.0"], "0.0.0.0", "");
-    let port = server
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/');
+    let port = port_of(&server);
     wait_for_page(&format!("http://127.0.0.1:{port}/"), 200, "The home page.");
     if cfg!(target_os = "linux") {
         wait_for_page(&format!("http://127.0.0.2:{port}/"), 200, "The home page.");
@@ -551,12 +547,7 @@ fn other_host_names_are_refused_unless_allowed() {
     let site = SiteTest::new("minimal");
     let server = serve(&site, &["--allow-host", "plan.test"], "");
     wait_for_first_build(&server);
-    let port = server
-        .url()
-        .rsplit(':')
-        .next()
-        .unwrap()
-        .trim_end_matches('/');
+    let port = port_of(&server);
     for allowed in [format!("localhost:{port}"), format!("plan.test:{port}")] {
         assert_eq!(
             status_for_host(&server, &allowed),
