@@ -186,6 +186,11 @@ impl Session {
         let changes = self.classify(paths);
         let mut copies_may_change =
             changes.copies || changes.config || !changes.markdown.is_empty();
+        // A static file added, removed or renamed may claim the address of another output: the
+        // content is then resolved again, which checks every claim as a clean build does.
+        let copies_moved = changes.copies
+            && !(changes.config || changes.templates)
+            && self.copied_files_moved()?;
         let mut update = if changes.config || changes.templates {
             let state = if changes.config {
                 State::load(&self.options)?
@@ -194,22 +199,20 @@ impl Session {
                     .reload_templates(&self.options, &changes.markdown)?
             };
             self.replace_state(state, None)?
-        } else if changes.markdown.is_empty() && changes.copies && self.copied_files_moved()? {
-            // A static file added, removed or renamed may claim the address of another output:
-            // the content is resolved again, which checks every claim as a clean build does.
-            let state = self.state.resolve_again(&self.options)?;
-            self.replace_state(state, Some(&HashSet::default()))?
-        } else if !changes.markdown.is_empty() {
+        } else if copies_moved || !changes.markdown.is_empty() {
             match self.body_only_edits(&changes.markdown)? {
-                Some(sources) => {
-                    // Edits of pages' text alone cannot add, move or remove a copied file.
-                    copies_may_change = false;
+                Some(sources) if !copies_moved => {
+                    // Edits of pages' text alone cannot add, move or remove a copied file
+                    // (a static file saved in the same batch is still copied).
+                    copies_may_change = changes.copies;
                     self.update_bodies(sources)?
                 }
-                None => {
-                    let state = self
-                        .state
-                        .reload_content(&self.options, &changes.markdown)?;
+                _ => {
+                    let state = self.state.reload_content(
+                        &self.options,
+                        &changes.markdown,
+                        copies_moved,
+                    )?;
                     let changed_sources: HashSet<Arc<str>> =
                         changes.markdown.iter().cloned().collect();
                     self.replace_state(state, Some(&changed_sources))?

@@ -169,14 +169,17 @@ impl State {
     }
 
     /// Reloads the content, reading again only the `changed` files (`content/`-relative),
-    /// and keeping configuration and templates.
+    /// and keeping configuration and templates. With `copies_moved` (static files added,
+    /// removed or renamed) every page is resolved again, which checks that no two outputs
+    /// claim one address, instead of patching the edited pages' values.
     pub fn reload_content(
         &self,
         options: &BuildOptions,
         changed: &[Arc<str>],
+        copies_moved: bool,
     ) -> anyhow::Result<Self> {
         let snapshot = self.snapshot_with(changed)?;
-        if let Some(content) = snapshot.patch(&self.content, changed) {
+        if !copies_moved && let Some(content) = snapshot.patch(&self.content, changed) {
             return Ok(self.patched(snapshot, content?));
         }
         let content = snapshot.resolve(&self.config, load_options(options))?;
@@ -184,19 +187,6 @@ impl State {
             Arc::clone(&self.config),
             Arc::clone(&self.templates),
             snapshot,
-            content,
-            Some((&self.views, &self.content)),
-        )
-    }
-
-    /// The site resolved again from the same files, as static files moved: resolving checks
-    /// that no two outputs claim one address.
-    pub fn resolve_again(&self, options: &BuildOptions) -> anyhow::Result<Self> {
-        let content = self.snapshot.resolve(&self.config, load_options(options))?;
-        Self::resolve(
-            Arc::clone(&self.config),
-            Arc::clone(&self.templates),
-            self.snapshot.clone(),
             content,
             Some((&self.views, &self.content)),
         )

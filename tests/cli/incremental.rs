@@ -160,6 +160,36 @@ fn a_static_file_at_a_pages_address_fails_the_update_as_a_clean_build() {
     live.assert_matches_clean("clash removed");
 }
 
+/// One batch with a page's edit and a static file's: the static file is copied, and one added
+/// at a page's address fails the update as a clean build fails.
+#[test]
+fn a_page_and_a_static_file_saved_together_match_a_clean_build() {
+    let site = SiteTest::new("minimal");
+    let mut live = Live::open(&site);
+    let page = site.path("content/priorities/higher.md");
+    let style = site.path("static/style.css");
+    append(&page, "\nA body edit.\n");
+    append(&style, "\n/* a style edit */\n");
+    live.session.update(&[page.clone(), style]).unwrap();
+    live.assert_matches_clean("body and style");
+
+    set_key(&page, "title", "\"Retitled\"");
+    let clash = site.path("static/priorities/index.html");
+    fs::create_dir_all(clash.parent().unwrap()).unwrap();
+    fs::write(&clash, "<p>mine</p>").unwrap();
+    let error = live
+        .session
+        .update(&[page.clone(), clash.clone()])
+        .unwrap_err();
+    assert!(
+        format!("{error:#}").contains("two pages would be written"),
+        "{error:#}"
+    );
+    fs::remove_file(&clash).unwrap();
+    live.session.update(&[clash]).unwrap();
+    live.assert_matches_clean("clash removed");
+}
+
 /// A live preview's session of a site, keeping `live/` beside it up to date.
 struct Live<'a> {
     site: &'a SiteTest,
