@@ -47,6 +47,28 @@ struct SiteToml {
     /// Interface strings for the default language (Zola's `[translations]`), over the theme's.
     #[serde(default)]
     translations: BTreeMap<String, String>,
+    /// The other languages the site is published in (Zola's `[languages.<code>]`).
+    #[serde(default)]
+    languages: BTreeMap<Spanned<String>, LanguageToml>,
+    #[serde(default)]
+    extra: toml::Table,
+}
+
+/// `[languages.<code>]` as the user wrote it: what differs from the default language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LanguageToml {
+    title: Option<String>,
+    description: Option<String>,
+    /// The taxonomies of this language; the default language's when absent.
+    taxonomies: Option<Vec<Taxonomy>>,
+    generate_feeds: Option<bool>,
+    build_search_index: Option<bool>,
+    #[serde(default)]
+    translations: BTreeMap<String, String>,
+    /// The folder its pages are published under; the language code when absent.
+    prefix: Option<Spanned<String>>,
+    /// Values of `extra` in this language, over the top-level ones.
     #[serde(default)]
     extra: toml::Table,
 }
@@ -80,7 +102,61 @@ pub struct Config {
     pub author: Option<String>,
     /// The site's interface strings for the default language, which win over the theme's.
     pub translations: BTreeMap<String, String>,
+    /// Every language the site is published in; the default language first.
+    pub languages: Vec<Language>,
     pub extra: toml::Table,
+}
+
+/// A language the site is published in, with what it sets for itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// Its BCP 47 code as the site writes it (`en`, `zh-Hans`, `zh-CN`): the suffix of its
+    /// translations' file names (`name.zh-Hans.md`) and what `lang` is in templates.
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Its Atom feed (`atom.xml` in its folder).
+    pub feeds: bool,
+    pub search_index: bool,
+    /// Its interface strings, which win over the theme's (`[languages.<code>.translations]`).
+    pub translations: BTreeMap<String, String>,
+    /// The URL path its pages are published under: empty for the default language,
+    /// `/zh-Hans` (or what `prefix` says) for the others.
+    pub prefix: String,
+    /// `extra` as this language's templates see it: the site's, with the language's own
+    /// `[languages.<code>.extra]` values over them.
+    pub extra: toml::Table,
+}
+
+impl Config {
+    /// The default language.
+    pub fn default_language(&self) -> &Language {
+        &self.languages[0]
+    }
+
+    /// Whether the site is published in more than one language.
+    pub fn is_multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
+    /// The language of `code`, if the site is published in it.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|language| language.code == code)
+    }
+}
+
+/// Whether `code` has the form of a BCP 47 language tag: a primary subtag of 2 to 3 letters
+/// (or 4 to 8), then subtags of 1 to 8 letters or digits (`zh`, `zh-Hans`, `en-GB`,
+/// `zh-Hant-TW`, `es-419`).
+pub fn is_language_tag(code: &str) -> bool {
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default();
+    (2..=8).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|part| {
+            (1..=8).contains(&part.len()) && part.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
 }
 
 /// Site files besides the pages (Zola's `generate_sitemap`, `generate_robots_txt` and
@@ -213,6 +289,7 @@ fn resolve(
             .with_hint(hint)
             .into());
     }
+    let languages = languages(shown_path, text, &raw)?;
     Ok(Config {
         root: root.to_path_buf(),
         base_url,
@@ -232,8 +309,97 @@ fn resolve(
         feed_limit: raw.feed_limit,
         author: raw.author,
         translations: raw.translations,
+        languages,
         extra: raw.extra,
     })
+}
+
+/// The default language, from the top-level settings, then each `[languages.<code>]`.
+fn languages(shown_path: &Path, text: &str, raw: &SiteToml) -> Result<Vec<Language>, Diagnostics> {
+    let default = Language {
+        code: raw.default_language.clone(),
+        title: raw.title.clone(),
+        description: raw.description.clone(),
+        taxonomies: raw.taxonomies.clone(),
+        feeds: raw.generate_feeds,
+        search_index: raw.build_search_index,
+        translations: raw.translations.clone(),
+        prefix: String::new(),
+        extra: raw.extra.clone(),
+    };
+    let mut languages = vec![default];
+    let mut problems = Diagnostics::default();
+    for (code, written) in &raw.languages {
+        let at = |span: std::ops::Range<usize>, message: String| {
+            Diagnostic::at(shown_path, text, span, message)
+        };
+        let name = code.get_ref();
+        if *name == raw.default_language {
+            problems.push(
+                at(code.span(), format!("`{name}` is the default language"))
+                    .with_hint("set the default language's title, taxonomies and translations at the top of site.toml; `[languages.<code>]` is for the others"),
+            );
+            continue;
+        }
+        if !is_language_tag(name) {
+            problems.push(
+                at(code.span(), format!("`{name}` is not a language code")).with_hint(
+                    "use a BCP 47 code, such as `zh`, `zh-Hans`, `zh-CN`, `en` or `en-GB`",
+                ),
+            );
+            continue;
+        }
+        let prefix = match &written.prefix {
+            Some(prefix) => {
+                let trimmed = prefix.get_ref().trim_matches('/');
+                let safe = !trimmed.is_empty()
+                    && trimmed.split('/').all(|part| {
+                        !part.is_empty()
+                            && part != "."
+                            && part != ".."
+                            && !part.contains(['\\', ':', '?', '#'])
+                            && !part.contains(char::is_control)
+                    });
+                if !safe {
+                    problems.push(
+                        at(
+                            prefix.span(),
+                            format!(
+                                "`{}` cannot be a language's folder",
+                                prefix.get_ref().escape_debug()
+                            ),
+                        )
+                        .with_hint("name a folder below the site root, like `prefix = \"zh\"`"),
+                    );
+                    continue;
+                }
+                format!("/{trimmed}")
+            }
+            None => format!("/{name}"),
+        };
+        languages.push(Language {
+            code: name.clone(),
+            title: written.title.clone().unwrap_or_else(|| raw.title.clone()),
+            description: written
+                .description
+                .clone()
+                .unwrap_or_else(|| raw.description.clone()),
+            taxonomies: written
+                .taxonomies
+                .clone()
+                .unwrap_or_else(|| raw.taxonomies.clone()),
+            feeds: written.generate_feeds.unwrap_or(raw.generate_feeds),
+            search_index: written.build_search_index.unwrap_or(raw.build_search_index),
+            translations: written.translations.clone(),
+            prefix,
+            extra: {
+                let mut extra = raw.extra.clone();
+                extra.extend(written.extra.clone());
+                extra
+            },
+        });
+    }
+    problems.into_result(languages)
 }
 
 #[cfg(test)]

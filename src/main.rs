@@ -61,6 +61,12 @@ enum Command {
         #[arg(long = "allow-host", value_name = "NAME")]
         allowed_hosts: Vec<String>,
     },
+    /// List the translations each language of the site lacks (`name.<code>.md` files to write).
+    Translations {
+        /// Include pages and sections marked `draft = true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
         /// Folder for the new site [default: the root].
@@ -113,7 +119,37 @@ fn main() -> ExitCode {
             } else {
                 println!("Built {pages} pages and {sections} sections into {output} in {ms} ms");
             }
+            for (lang, missing, all) in &summary.missing_translations {
+                if *missing > 0 {
+                    println!(
+                        "{lang}: {missing} of {all} pages and sections are not translated and show the default language's text (list them: workplan translations)"
+                    );
+                }
+            }
         }),
+        Command::Translations { drafts } => {
+            let options = BuildOptions {
+                root: cli.root.clone(),
+                config_file: cli.config.clone(),
+                drafts,
+                ..BuildOptions::default()
+            };
+            build::missing_translations(&options).map(|languages| {
+                if languages.is_empty() {
+                    println!("The site is published in one language: there is nothing to translate.");
+                }
+                for (lang, files) in languages {
+                    if files.is_empty() {
+                        println!("{lang}: every page and section is translated");
+                        continue;
+                    }
+                    println!("{lang}: {} translations missing:", files.len());
+                    for file in files {
+                        println!("  content/{file}");
+                    }
+                }
+            })
+        }
         Command::Build {
             site,
             output_dir,

@@ -199,7 +199,8 @@ impl<'a> Pass<'a> {
     fn resolve(&mut self, dest: &str, range: &Range<usize>) -> Option<String> {
         let start = self.source.body_start;
         let span = start + range.start..start + range.end;
-        match resolve_link(dest, self.targets, &self.source.relative) {
+        let lang = self.source.lang.as_deref();
+        match resolve_link(dest, self.targets, &self.source.relative, lang) {
             Ok((url, target, anchor)) => {
                 self.rendered.links.push(target);
                 if let Some((target, anchor)) = anchor {
@@ -306,18 +307,29 @@ fn heading_level(level: HeadingLevel) -> u8 {
 /// The URL, the target's path and the anchor to check, if any.
 pub(crate) type ResolvedLink = (String, Arc<str>, Option<(String, String)>);
 
-/// `@/path.md#anchor` to the target's permalink plus the anchor to check later.
+/// `@/path.md#anchor` to the target's permalink plus the anchor to check later. From a text
+/// in language `lang` (not the default), `@/path.md` leads to that language's version of the
+/// page (`path.<lang>.md`), so that a reader stays in their language.
 pub(crate) fn resolve_link(
     dest: &str,
     targets: &LinkTargets,
     from: &str,
+    lang: Option<&str>,
 ) -> Result<ResolvedLink, (String, String)> {
     let written = &dest[INTERNAL_PREFIX.len()..];
     let (path, anchor) = match written.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor)),
         None => (written, None),
     };
-    let path = if path.is_empty() { from } else { path };
+    let localized = lang
+        .filter(|_| !path.is_empty())
+        .map(|lang| crate::content::translated_key(path, lang))
+        .filter(|key| targets.contains_key(key.as_str()));
+    let path = match &localized {
+        Some(key) => key.as_str(),
+        None if path.is_empty() => from,
+        None => path,
+    };
     let Some((target, permalink)) = targets.get_key_value(path) else {
         let hint = match similar_path(path, targets) {
             Some(meant) => format!("did you mean `@/{meant}`?"),
@@ -424,6 +436,7 @@ mod tests {
             relative: "a.md".into(),
             body_start: text.len() - body.len(),
             text: text.into(),
+            lang: None,
         }
     }
 

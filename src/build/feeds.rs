@@ -23,7 +23,8 @@ pub const FILE_NAME: &str = "atom.xml";
 /// What a feed follows.
 #[derive(Debug, Clone)]
 pub enum Scope {
-    Site,
+    /// The site in one language, by its edition's index (`Content::editions`).
+    Site(usize),
     /// A section, by index.
     Section(usize),
     /// A term, by taxonomy and term index.
@@ -35,14 +36,27 @@ impl Scope {
     /// feed, it is left out.
     pub fn wanted(state: &State) -> Vec<Self> {
         let content = &state.content;
-        let site_feed = state.config.generate.feeds;
+        let site_feeds: Vec<usize> = content
+            .editions
+            .iter()
+            .enumerate()
+            .filter(|(_, edition)| {
+                state
+                    .config
+                    .language(&edition.lang)
+                    .is_some_and(|language| language.feeds)
+            })
+            .map(|(index, _)| index)
+            .collect();
+        let homes: Vec<usize> = site_feeds
+            .iter()
+            .filter_map(|&edition| content.editions[edition].home())
+            .collect();
         let sections = content
             .sections
             .iter()
             .enumerate()
-            .filter(|(_, section)| {
-                section.front.generate_feeds && !(site_feed && section.path == "/")
-            })
+            .filter(|(index, section)| section.front.generate_feeds && !homes.contains(index))
             .map(|(index, _)| Self::Section(index));
         let terms = content
             .taxonomies
@@ -52,8 +66,8 @@ impl Scope {
             .flat_map(|(index, taxonomy)| {
                 (0..taxonomy.terms.len()).map(move |term| Self::Term(index, term))
             });
-        let site = site_feed.then_some(Self::Site);
-        site.into_iter().chain(sections).chain(terms).collect()
+        let sites = site_feeds.into_iter().map(Self::Site);
+        sites.chain(sections).chain(terms).collect()
     }
 
     /// The URL path of the feed.
@@ -62,12 +76,13 @@ impl Scope {
     }
 
     /// The URL path of the page that lists what the feed follows.
-    fn followed_path<'a>(&self, state: &'a State) -> &'a str {
+    fn followed_path(&self, state: &State) -> String {
         let content = &state.content;
         match *self {
-            Self::Site => "/",
-            Self::Section(index) => &content.sections[index].path,
-            Self::Term(taxonomy, term) => &content.taxonomies[taxonomy].terms[term].path,
+            // The language's folder, which its home page (maybe a draft) has.
+            Self::Site(_) => format!("{}/", self.language(state).prefix),
+            Self::Section(index) => content.sections[index].path.clone(),
+            Self::Term(taxonomy, term) => content.taxonomies[taxonomy].terms[term].path.clone(),
         }
     }
 
@@ -75,20 +90,39 @@ impl Scope {
     pub fn read(&self, state: &State) -> Read {
         let content = &state.content;
         match *self {
-            Self::Site => Read::Site,
+            Self::Site(_) => Read::Site,
             Self::Section(index) => Read::Section(content.sections[index].source.relative.clone()),
             Self::Term(taxonomy, term) => {
                 let taxonomy = &content.taxonomies[taxonomy];
-                Read::Term(taxonomy.name.clone(), taxonomy.terms[term].slug.clone())
+                Read::Term(taxonomy.key.clone(), taxonomy.terms[term].slug.clone())
             }
         }
     }
 
+    /// The language of what the feed follows.
+    fn language<'a>(&self, state: &'a State) -> &'a crate::config::Language {
+        let content = &state.content;
+        let lang = match *self {
+            Self::Site(edition) => &content.editions[edition].lang,
+            Self::Section(index) => &content.sections[index].lang,
+            Self::Term(taxonomy, term) => {
+                let pages = &content.taxonomies[taxonomy].terms[term].pages;
+                pages
+                    .first()
+                    .map_or(&content.editions[0].lang, |&page| &content.pages[page].lang)
+            }
+        };
+        state
+            .config
+            .language(lang)
+            .unwrap_or_else(|| state.config.default_language())
+    }
+
     fn title(&self, state: &State) -> String {
         let content = &state.content;
-        let site = &state.config.title;
+        let site = &self.language(state).title;
         match *self {
-            Self::Site => xml_text(site),
+            Self::Site(_) => xml_text(site),
             Self::Section(index) => {
                 xml_text(&format!("{} - {site}", content.sections[index].front.title))
             }
@@ -104,7 +138,9 @@ impl Scope {
         let listed =
             |indices: &[usize]| indices.iter().map(|&index| &content.pages[index]).collect();
         match *self {
-            Self::Site => content.pages.iter().collect(),
+            Self::Site(edition) => content.pages[content.editions[edition].pages.clone()]
+                .iter()
+                .collect(),
             Self::Section(index) => listed(&content.sections[index].pages),
             Self::Term(taxonomy, term) => listed(&content.taxonomies[taxonomy].terms[term].pages),
         }
@@ -124,6 +160,7 @@ impl Scope {
             dated.truncate(limit.get());
         }
         let config = &state.config;
+        let language = self.language(state);
         let base = &config.base_url;
         let url = base.permalink(&self.path(state));
         let feed = Feed {
@@ -132,7 +169,7 @@ impl Scope {
             updated: dated
                 .first()
                 .map_or_else(FixedDateTime::default, |(_, date)| *date),
-            authors: vec![person(config.author.as_deref().unwrap_or(&config.title))],
+            authors: vec![person(config.author.as_deref().unwrap_or(&language.title))],
             generator: Some(Generator {
                 value: "workplan".to_string(),
                 uri: None,
@@ -142,13 +179,13 @@ impl Scope {
                 link("self", url, "application/atom+xml"),
                 link(
                     "alternate",
-                    base.permalink(self.followed_path(state)),
+                    base.permalink(&self.followed_path(state)),
                     "text/html",
                 ),
             ],
-            subtitle: (!config.description.is_empty())
-                .then(|| Text::plain(xml_text(&config.description))),
-            lang: Some(xml_text(&config.default_language)),
+            subtitle: (!language.description.is_empty())
+                .then(|| Text::plain(xml_text(&language.description))),
+            lang: Some(xml_text(&language.code)),
             entries: dated
                 .into_iter()
                 .map(|(page, date)| entry(state, page, date))

@@ -10,6 +10,7 @@ use std::io::Write as _;
 use serde::Serialize;
 
 use super::state::State;
+use crate::config::Language;
 use crate::content::front_matter::Date;
 use crate::content::{Area, Progress};
 use crate::templates::{Read, escape_html};
@@ -18,37 +19,46 @@ use crate::templates::{Read, escape_html};
 pub const PLAN_SCHEMA_VERSION: u32 = 1;
 const BYTE_ORDER_MARK: &str = "\u{feff}";
 
-/// A site file besides the pages.
+/// A site file besides the pages. The exports are per language, by the index of its edition
+/// (`Content::editions`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SiteFile {
     Sitemap,
     Robots,
-    PlanJson,
-    TasksCsv,
+    PlanJson(usize),
+    TasksCsv(usize),
 }
 
 impl SiteFile {
     /// The files `state`'s configuration asks for.
     pub fn wanted(state: &State) -> Vec<Self> {
         let generate = state.config.generate;
-        let has_plan = state.content.pages.iter().any(|page| page.area.is_some());
-        [
+        let content = &state.content;
+        let mut files: Vec<Self> = [
             (Self::Sitemap, generate.sitemap),
             (Self::Robots, generate.robots_txt),
-            (Self::PlanJson, generate.exports && has_plan),
-            (Self::TasksCsv, generate.exports && has_plan),
         ]
         .into_iter()
         .filter_map(|(file, wanted)| wanted.then_some(file))
-        .collect()
+        .collect();
+        for (index, edition) in content.editions.iter().enumerate() {
+            let has_plan = content.pages[edition.pages.clone()]
+                .iter()
+                .any(|page| page.area.is_some());
+            if generate.exports && has_plan {
+                files.extend([Self::PlanJson(index), Self::TasksCsv(index)]);
+            }
+        }
+        files
     }
 
-    pub fn path(self) -> &'static str {
+    pub fn path(self, state: &State) -> String {
+        let prefix = |edition: usize| &language(state, edition).prefix;
         match self {
-            Self::Sitemap => "/sitemap.xml",
-            Self::Robots => "/robots.txt",
-            Self::PlanJson => "/plan.json",
-            Self::TasksCsv => "/tasks.csv",
+            Self::Sitemap => "/sitemap.xml".to_string(),
+            Self::Robots => "/robots.txt".to_string(),
+            Self::PlanJson(edition) => format!("{}/plan.json", prefix(edition)),
+            Self::TasksCsv(edition) => format!("{}/tasks.csv", prefix(edition)),
         }
     }
 
@@ -57,7 +67,7 @@ impl SiteFile {
         match self {
             Self::Sitemap => vec![Read::Addresses],
             Self::Robots => Vec::new(),
-            Self::PlanJson | Self::TasksCsv => vec![Read::Plan],
+            Self::PlanJson(_) | Self::TasksCsv(_) => vec![Read::Plan],
         }
     }
 
@@ -65,32 +75,107 @@ impl SiteFile {
         match self {
             Self::Sitemap => sitemap(state),
             Self::Robots => robots(state).into_bytes(),
-            Self::PlanJson => plan_json(state),
-            Self::TasksCsv => tasks_csv(state),
+            Self::PlanJson(edition) => plan_json(state, edition),
+            Self::TasksCsv(edition) => tasks_csv(state, edition),
         }
     }
 }
 
-/// Every page, section and taxonomy page, with the page's last change where it says.
+/// The language of the edition at `index`.
+fn language(state: &State, index: usize) -> &Language {
+    let lang = &state.content.editions[index].lang;
+    state
+        .config
+        .language(lang)
+        .unwrap_or_else(|| state.config.default_language())
+}
+
+/// The characters a URL path may hold as they are; the others are percent-encoded (UTF-8).
+const PATH: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// The absolute URL of `path`, percent-encoded as a sitemap requires (`/基础教育/` is
+/// `/%E5%9F%BA...`), escaped for XML.
+fn loc(base: &str, path: &str) -> String {
+    let encoded = percent_encoding::utf8_percent_encode(path, PATH).to_string();
+    escape_html(&format!("{base}{encoded}"))
+}
+
+/// Every page, section and taxonomy page, with the page's last change where it says, and the
+/// versions of a page in the site's other languages (`hreflang` alternates, with
+/// `x-default` the default language's).
 fn sitemap(state: &State) -> Vec<u8> {
-    let mut entries: Vec<(&str, Option<Date>)> = state.content.addresses().collect();
+    let content = &state.content;
+    let mut entries: Vec<(&str, Option<Date>)> = content.addresses().collect();
     // Sorted by address; a stable sort keeps the order fixed should two share one.
     entries.sort_by_key(|(path, _)| *path);
-    let base = escape_html(&state.config.base_url.as_str());
+    let base = state.config.base_url.as_str();
+    let mut alternates: foldhash::HashMap<&str, Vec<(&str, &str)>> = foldhash::HashMap::default();
+    if state.config.is_multilingual() {
+        let pages = content
+            .pages
+            .iter()
+            .map(|page| (&page.path, &page.translations));
+        let versions = |translations: &Vec<usize>, of_page: bool| -> Vec<(&str, &str)> {
+            translations
+                .iter()
+                .map(|&index| {
+                    if of_page {
+                        let page = &content.pages[index];
+                        (&*page.lang, page.path.as_str())
+                    } else {
+                        let section = &content.sections[index];
+                        (&*section.lang, section.path.as_str())
+                    }
+                })
+                .collect()
+        };
+        for (path, translations) in pages {
+            alternates.insert(path, versions(translations, true));
+        }
+        for section in &content.sections {
+            alternates.insert(&section.path, versions(&section.translations, false));
+        }
+    }
     let mut xml = Vec::with_capacity(100 * entries.len());
-    xml.extend_from_slice(
-        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
-          <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+    xml.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    xml.extend_from_slice(if alternates.is_empty() {
+        b"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n".as_slice()
+    } else {
+        b"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+          xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+            .as_slice()
+    });
     for (path, changed) in entries {
         xml.extend_from_slice(b"  <url>\n    <loc>");
-        xml.extend_from_slice(base.as_bytes());
-        tera::escape_html(path, &mut xml).expect("writing to a Vec cannot fail");
+        xml.extend_from_slice(loc(&base, path).as_bytes());
         xml.extend_from_slice(b"</loc>\n");
         if let Some(changed) = changed {
             // A date's text holds no markup characters: it needs no escaping.
             writeln!(xml, "    <lastmod>{changed}</lastmod>")
                 .expect("writing to a Vec cannot fail");
+        }
+        let versions = alternates.get(path).map_or(&[][..], Vec::as_slice);
+        if versions.len() > 1 {
+            for (lang, href) in versions {
+                let href = loc(&base, href);
+                writeln!(
+                    xml,
+                    "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{href}\"/>",
+                    escape_html(lang)
+                )
+                .expect("writing to a Vec cannot fail");
+            }
+            let href = loc(&base, versions[0].1);
+            writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>"
+            )
+            .expect("writing to a Vec cannot fail");
         }
         xml.extend_from_slice(b"  </url>\n");
     }
@@ -108,6 +193,7 @@ fn robots(state: &State) -> String {
 #[derive(Serialize)]
 struct PlanExport<'a> {
     version: u32,
+    language: &'a str,
     title: &'a str,
     description: &'a str,
     url: String,
@@ -151,15 +237,17 @@ fn task_exports(area: &Area) -> Vec<TaskExport<'_>> {
         .collect()
 }
 
-fn plan_json(state: &State) -> Vec<u8> {
+fn plan_json(state: &State, edition: usize) -> Vec<u8> {
     let base = &state.config.base_url;
-    let areas = state.content.areas();
+    let language = language(state, edition);
+    let areas = state.content.areas(&language.code);
     let export = PlanExport {
         version: PLAN_SCHEMA_VERSION,
-        title: &state.config.title,
-        description: &state.config.description,
-        url: base.permalink("/"),
-        progress: state.content.progress(),
+        language: &language.code,
+        title: &language.title,
+        description: &language.description,
+        url: base.permalink(&format!("{}/", language.prefix)),
+        progress: state.content.progress(&language.code),
         areas: areas
             .iter()
             .map(|(page, area)| AreaExport {
@@ -177,22 +265,32 @@ fn plan_json(state: &State) -> Vec<u8> {
     json
 }
 
-fn tasks_csv(state: &State) -> Vec<u8> {
+/// The columns of `tasks.csv`: the key of each one's header in the theme's translation
+/// tables, and its header when the theme has none.
+const COLUMNS: [(&str, &str); 9] = [
+    ("csv_task", "task"),
+    ("csv_title", "title"),
+    ("csv_status", "status"),
+    ("csv_lead", "lead"),
+    ("csv_due", "due"),
+    ("csv_note", "note"),
+    ("csv_area", "area"),
+    ("csv_area_title", "area_title"),
+    ("csv_area_url", "area_url"),
+];
+
+fn tasks_csv(state: &State, edition: usize) -> Vec<u8> {
     let base = &state.config.base_url;
+    let language = language(state, edition);
     let mut writer = csv::Writer::from_writer(BYTE_ORDER_MARK.as_bytes().to_vec());
-    let header = [
-        "task",
-        "title",
-        "status",
-        "lead",
-        "due",
-        "note",
-        "area",
-        "area_title",
-        "area_url",
-    ];
+    let header = COLUMNS.map(|(key, fallback)| {
+        state
+            .templates
+            .translation(key, &language.code)
+            .unwrap_or(fallback)
+    });
     writer.write_record(header).expect("writing to memory");
-    for (page, area) in state.content.areas() {
+    for (page, area) in state.content.areas(&language.code) {
         let url = base.permalink(&page.path);
         let number = area.number.to_string();
         for task in task_exports(area) {

@@ -72,6 +72,33 @@ pub struct BuildSummary {
     /// What went wrong once the new site was live (a previous output that could not be
     /// removed, say).
     pub warnings: Vec<String>,
+    /// For each language but the default: how many pages and sections lack a translation,
+    /// and how many it has in all.
+    pub missing_translations: Vec<(String, usize, usize)>,
+}
+
+/// The translations each language but the default lacks: its code and the files to write
+/// (`content/`-relative, `name.<code>.md`).
+pub fn missing_translations(options: &BuildOptions) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+    let overrides = config::Overrides {
+        base_url: options.base_url.clone(),
+    };
+    let config = config::load(&options.root, &options.config_file, &overrides)?;
+    let content = crate::content::load(
+        &config,
+        crate::content::LoadOptions {
+            drafts: options.drafts,
+        },
+    )?;
+    Ok(content
+        .editions
+        .iter()
+        .skip(1)
+        .map(|edition| {
+            let files = edition.missing.iter().map(ToString::to_string).collect();
+            (edition.lang.to_string(), files)
+        })
+        .collect())
 }
 
 /// Builds the site described by `options` and publishes it, unless the output is what the
@@ -95,6 +122,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
             elapsed: started.elapsed(),
             up_to_date: true,
             warnings: Vec::new(),
+            missing_translations: Vec::new(),
         });
     }
     let (built, inputs) = std::thread::scope(|scope| {
@@ -153,6 +181,7 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
         elapsed: started.elapsed(),
         up_to_date: false,
         warnings,
+        missing_translations: session.missing_translations(),
     };
     Ok((session, summary))
 }

@@ -162,6 +162,21 @@ impl Session {
         self.state.content.sections.len()
     }
 
+    /// For each language but the default: how many pages and sections lack a translation, of
+    /// how many.
+    pub fn missing_translations(&self) -> Vec<(String, usize, usize)> {
+        let content = &self.state.content;
+        content
+            .editions
+            .iter()
+            .skip(1)
+            .map(|edition| {
+                let all = edition.pages.len() + edition.sections.len();
+                (edition.lang.to_string(), edition.missing.len(), all)
+            })
+            .collect()
+    }
+
     pub fn copy_count(&self) -> usize {
         self.copies.len()
     }
@@ -213,8 +228,21 @@ impl Session {
                         &changes.markdown,
                         copies_moved,
                     )?;
-                    let changed_sources: HashSet<Arc<str>> =
+                    let mut changed_sources: HashSet<Arc<str>> =
                         changes.markdown.iter().cloned().collect();
+                    // The pages of other languages that show a changed file changed too.
+                    let showing: Vec<Arc<str>> = state
+                        .content
+                        .pages
+                        .iter()
+                        .filter(|page| {
+                            page.falls_back_to
+                                .as_ref()
+                                .is_some_and(|file| changed_sources.contains(file))
+                        })
+                        .map(|page| page.source.relative.clone())
+                        .collect();
+                    changed_sources.extend(showing);
                     self.replace_state(state, Some(&changed_sources))?
                 }
             }
@@ -284,14 +312,21 @@ impl Session {
         let content = &self.state.content;
         let mut sources = Vec::with_capacity(changed.len());
         for relative in changed {
-            let Some(index) = content
+            // The page of the file, and the pages of other languages that show it.
+            let showing: Vec<usize> = content
                 .pages
                 .iter()
-                .position(|page| &page.source.relative == relative)
-            else {
+                .enumerate()
+                .filter(|(_, page)| {
+                    page.source.relative == *relative
+                        || page.falls_back_to.as_ref() == Some(relative)
+                })
+                .map(|(index, _)| index)
+                .collect();
+            if showing.is_empty() {
                 return Ok(None);
-            };
-            let old = &content.pages[index].source;
+            }
+            let old = &content.pages[showing[0]].source;
             let Ok(bytes) = std::fs::read(self.state.config.root.join(&old.path)) else {
                 return Ok(None);
             };
@@ -302,13 +337,15 @@ impl Session {
             if !text.starts_with(front_matter) {
                 return Ok(None);
             }
-            let source = Source {
-                path: old.path.clone(),
-                relative: old.relative.clone(),
-                body_start: old.body_start,
-                text: Arc::new(text),
-            };
-            sources.push((index, source));
+            let text = Arc::new(text);
+            for index in showing {
+                let old = &content.pages[index].source;
+                let source = Source {
+                    text: Arc::clone(&text),
+                    ..old.clone()
+                };
+                sources.push((index, source));
+            }
         }
         Ok(Some(sources))
     }

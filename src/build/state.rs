@@ -292,7 +292,7 @@ impl State {
             jobs.push(self.template_job(OutputKind::NotFound, "404.html", view, Vec::new()));
         }
         jobs.extend(SiteFile::wanted(self).into_iter().map(|file| Job {
-            path: file.path().to_string(),
+            path: file.path(self),
             kind: OutputKind::File(file),
             recipe: Recipe::default(),
             work: Work::File(file),
@@ -375,17 +375,17 @@ impl State {
         for (index, taxonomy) in self.content.taxonomies.iter().enumerate() {
             let [list, single] = check::taxonomy_templates(&self.templates, &taxonomy.name);
             let view = self.views.taxonomy_context(&self.content, index);
-            let reads = vec![Read::Taxonomy(taxonomy.name.clone())];
+            let reads = vec![Read::Taxonomy(taxonomy.key.clone())];
             let kind = OutputKind::TaxonomyList {
-                taxonomy: taxonomy.name.clone(),
+                taxonomy: taxonomy.key.clone(),
             };
             jobs.push(self.template_job(kind, &list, view, reads));
             for (term_index, term) in taxonomy.terms.iter().enumerate() {
                 let pagers = self.views.term_pagers(&self.content, index, term_index);
                 for (pager, view) in pagers.into_iter().enumerate() {
-                    let reads = vec![Read::Term(taxonomy.name.clone(), term.slug.clone())];
+                    let reads = vec![Read::Term(taxonomy.key.clone(), term.slug.clone())];
                     let kind = OutputKind::Term {
-                        taxonomy: taxonomy.name.clone(),
+                        taxonomy: taxonomy.key.clone(),
                         slug: term.slug.clone(),
                         pager,
                     };

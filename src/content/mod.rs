@@ -4,6 +4,7 @@
 //! all, every page gets its URL path, its section and its neighbours, and the work-plan data is
 //! checked across areas. Every problem found is collected before the stage fails.
 
+mod editions;
 pub mod front_matter;
 pub mod plan;
 mod resolve;
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+pub use editions::translated_key;
 use front_matter::{Date, PageFrontMatter, SectionFrontMatter};
 pub use plan::{Area, Progress, Task};
 
@@ -27,9 +29,15 @@ const SECTION_FILE: &str = "_index.md";
 const BUNDLE_FILE: &str = "index.md";
 const BYTE_ORDER_MARK: char = '\u{feff}';
 
-/// Whether the `content/`-relative path names a section's `_index.md`.
+/// Whether the `content/`-relative path names a section's `_index.md`, or its translation
+/// `_index.<code>.md`.
 fn is_section_file(relative: &str) -> bool {
-    relative.rsplit('/').next() == Some(SECTION_FILE)
+    let name = relative.rsplit('/').next().unwrap_or_default();
+    name == SECTION_FILE
+        || name
+            .strip_prefix("_index.")
+            .and_then(|rest| rest.strip_suffix(".md"))
+            .is_some_and(|code| !code.is_empty() && !code.contains('.'))
 }
 
 /// Everything `content/` holds, resolved.
@@ -42,13 +50,50 @@ pub struct Content {
     pub assets: Vec<Asset>,
     /// The taxonomies declared in `site.toml`, with the terms pages use.
     pub taxonomies: Vec<taxonomy::Taxonomy>,
+    /// Where each language's pages, sections and taxonomies are in the lists above: the
+    /// default language first. Empty only for content not resolved from a snapshot.
+    pub editions: Vec<Edition>,
+}
+
+/// One language's part of the content.
+#[derive(Debug, Default, Clone)]
+pub struct Edition {
+    /// Its code, as `config.languages` has it.
+    pub lang: Arc<str>,
+    pub pages: std::ops::Range<usize>,
+    /// `sections[sections.start]` is its home page.
+    pub sections: std::ops::Range<usize>,
+    pub taxonomies: std::ops::Range<usize>,
+    /// The keys (`name.<code>.md`) of the translations it lacks, shown in the default language.
+    pub missing: Vec<Arc<str>>,
+}
+
+impl Edition {
+    /// Its home page's index in `Content::sections`; `None` when the home page is a draft
+    /// left out (with it, every section).
+    pub fn home(&self) -> Option<usize> {
+        (!self.sections.is_empty()).then_some(self.sections.start)
+    }
 }
 
 impl Content {
-    /// The priority areas, in their numbers' order, with their pages.
-    pub fn areas(&self) -> Vec<(&Page, &Area)> {
+    /// The edition of language `lang`, if the site is published in it.
+    pub fn edition(&self, lang: &str) -> Option<&Edition> {
+        self.editions.iter().find(|edition| &*edition.lang == lang)
+    }
+
+    /// The pages of the edition of `lang`; every page when it is unknown.
+    pub fn pages_of(&self, lang: &str) -> &[Page] {
+        match self.edition(lang) {
+            Some(edition) => &self.pages[edition.pages.clone()],
+            None => &self.pages,
+        }
+    }
+
+    /// The priority areas of the edition of `lang`, in their numbers' order, with their pages.
+    pub fn areas(&self, lang: &str) -> Vec<(&Page, &Area)> {
         let mut areas: Vec<(&Page, &Area)> = self
-            .pages
+            .pages_of(lang)
             .iter()
             .filter_map(|page| Some((page, page.area.as_ref()?)))
             .collect();
@@ -75,9 +120,13 @@ impl Content {
         pages.chain(sections).chain(taxonomies)
     }
 
-    /// The progress of the whole plan: every task of every area.
-    pub fn progress(&self) -> Progress {
-        let areas = self.pages.iter().filter_map(|page| page.area.as_ref());
+    /// The progress of the whole plan: every task of every area (of one language: the
+    /// editions share the tasks' statuses).
+    pub fn progress(&self, lang: &str) -> Progress {
+        let areas = self
+            .pages_of(lang)
+            .iter()
+            .filter_map(|page| page.area.as_ref());
         Progress::of(areas.flat_map(|area| area.tasks.iter().map(|task| &task.status)))
     }
 }
@@ -94,6 +143,9 @@ pub struct Source {
     /// `Arc<String>`, not an `Arc<str>`, so that the text read is not copied once more.
     pub text: Arc<String>,
     pub body_start: usize,
+    /// The language the text is published in, when not the default: its `@/` links lead to
+    /// the pages of that language.
+    pub lang: Option<Arc<str>>,
 }
 
 impl Default for Source {
@@ -103,6 +155,7 @@ impl Default for Source {
             relative: "".into(),
             text: Arc::default(),
             body_start: 0,
+            lang: None,
         }
     }
 }
@@ -138,6 +191,15 @@ pub struct Page {
     pub aliases: Vec<String>,
     /// `date` as it orders pages, converted once.
     pub date_key: Option<taxonomy::DateKey>,
+    /// Its language's code.
+    pub lang: Arc<str>,
+    /// For a page shown in the default language because its translation is missing: the
+    /// `content/`-relative path of the file it shows. Its own key (`source.relative`) is
+    /// the missing translation's.
+    pub falls_back_to: Option<Arc<str>>,
+    /// Every language's version of it, itself included, in the languages' order; empty on
+    /// a site in one language.
+    pub translations: Vec<usize>,
 }
 
 /// A section: a folder with an `_index.md`.
@@ -152,6 +214,12 @@ pub struct Section {
     pub subsections: Vec<usize>,
     /// URL paths of the redirect pages that `aliases` asks for.
     pub aliases: Vec<String>,
+    /// Its language's code.
+    pub lang: Arc<str>,
+    /// As for a [`Page`]: the file shown when its translation is missing.
+    pub falls_back_to: Option<Arc<str>>,
+    /// Every language's version of it, itself included; empty on a site in one language.
+    pub translations: Vec<usize>,
 }
 
 /// A file copied as it is.
@@ -173,6 +241,9 @@ pub struct LoadOptions {
 struct Document {
     source: Source,
     front: FrontMatter,
+    /// For the default language's document standing in for a missing translation: the
+    /// original's `content/`-relative path.
+    fallback: Option<Arc<str>>,
 }
 
 /// Shared, not copied, by the content resolved from a snapshot: a site's front matter is a
@@ -253,12 +324,18 @@ impl Snapshot {
                 Err(diagnostic) => problems.push(diagnostic.clone()),
             }
         }
-        let mut content = resolve::Resolver::new(config, options).resolve(
-            documents,
+        let content = resolve::resolve(
+            config,
+            options,
+            editions::split(config, documents, &mut problems),
             &self.files.assets,
             &mut problems,
         );
-        content.assets.sort_by(|a, b| a.path.cmp(&b.path));
+        if config.is_multilingual() {
+            // A fallback shows its original's problems again, in each language.
+            let mut seen = foldhash::HashSet::default();
+            problems.retain(|problem| seen.insert(format!("{problem:?}")));
+        }
         Ok(Diagnostics(problems).into_result(content)?)
     }
 
@@ -270,6 +347,11 @@ impl Snapshot {
         previous: &Content,
         changed: &[Arc<str>],
     ) -> Option<Result<Content, Diagnostics>> {
+        // In more than one language, an edit also changes the fallbacks showing the file, and
+        // the translations that take values from it: resolve then.
+        if previous.editions.len() > 1 {
+            return None;
+        }
         let mut edits = Vec::with_capacity(changed.len());
         for relative in changed {
             let index = previous
@@ -279,6 +361,7 @@ impl Snapshot {
             let Ok(Document {
                 source,
                 front: FrontMatter::Page(front),
+                ..
             }) = self.documents.get(relative)?
             else {
                 return None;
@@ -371,8 +454,13 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         path: path.into(),
         relative: Arc::clone(relative),
         text: Arc::new(text),
+        lang: None,
     };
-    Ok(Document { source, front })
+    Ok(Document {
+        source,
+        front,
+        fallback: None,
+    })
 }
 
 /// NUL is no text: HTML parsers replace it, XML forbids it. A file that holds one is

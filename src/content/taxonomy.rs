@@ -15,6 +15,9 @@ use super::Page;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Taxonomy {
     pub name: String,
+    /// What names it in lookups and across builds: its name, after `<code>/` outside the
+    /// default language (each language has its own `topics`).
+    pub key: String,
     pub path: String,
     pub terms: Vec<Term>,
     /// The slug of each term as pages write it (`Higher education` and `higher education`
@@ -34,14 +37,15 @@ pub struct Term {
     pub pages: Vec<usize>,
 }
 
-/// Groups `pages` by the terms of each declared taxonomy.
-pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
+/// Groups `pages` by the terms of each declared taxonomy, published below `prefix` (a
+/// language's folder).
+pub fn collect(declared: &[Declared], pages: &[Page], prefix: &str) -> Vec<Taxonomy> {
     // Sorting reads the dates often: side by side, they stay in the processor's cache.
     let dates: Vec<Option<DateKey>> = pages.iter().map(|page| page.date_key).collect();
     declared
         .iter()
         .map(|taxonomy| {
-            let path = format!("/{}/", slugify(&taxonomy.name));
+            let path = format!("{prefix}/{}/", slugify(&taxonomy.name));
             let mut terms: Vec<Term> = Vec::new();
             // Pages name the same terms over and over: each spelling is slugified and found
             // once, then known by its place in `terms`.
@@ -83,6 +87,7 @@ pub fn collect(declared: &[Declared], pages: &[Page]) -> Vec<Taxonomy> {
             }
             terms.sort_by_key(|term| term.name.to_lowercase());
             Taxonomy {
+                key: taxonomy.name.clone(),
                 name: taxonomy.name.clone(),
                 path,
                 terms,
@@ -169,6 +174,9 @@ mod tests {
             higher: None,
             area: None,
             aliases: Vec::new(),
+            lang: "en".into(),
+            falls_back_to: None,
+            translations: Vec::new(),
         }
     }
 
@@ -187,13 +195,13 @@ mod tests {
             page("b.md", &tagged("Beta", "2024-02-01", r#"["x"]"#)),
             page("c.md", &tagged("Gamma", "2024-01-01", r#"["y"]"#)),
         ];
-        let before = collect(&declared, &pages);
+        let before = collect(&declared, &pages, "");
         // Beta becomes the oldest page of `x`; Gamma, as old as Alpha, goes first by title.
         pages[1] = page("b.md", &tagged("Beta", "2023-06-01", r#"["x"]"#));
         pages[2] = page("c.md", &tagged("Aleph", "2024-01-01", r#"["y"]"#));
         let mut reordered = before.clone();
         reorder(&mut reordered, &pages, &[1, 2]);
-        let collected = collect(&declared, &pages);
+        let collected = collect(&declared, &pages, "");
         assert_ne!(collected, before, "the edits change the terms' order");
         assert_eq!(reordered, collected);
     }

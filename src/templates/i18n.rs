@@ -24,8 +24,9 @@ pub const I18N_DIR: &str = "i18n";
 #[derive(Debug, Default)]
 pub struct Translations {
     default_language: String,
-    /// The site's `[translations]`, for the default language.
-    site: BTreeMap<String, String>,
+    /// The site's own strings by language: `[translations]` for the default language,
+    /// `[languages.<code>.translations]` for the others.
+    site: BTreeMap<String, BTreeMap<String, String>>,
     /// The theme's tables by language code, sorted by code.
     theme: BTreeMap<String, Table>,
     /// `themes/<theme>/i18n`, as messages show it.
@@ -45,7 +46,11 @@ impl Translations {
     pub fn load(config: &Config) -> anyhow::Result<Self> {
         let mut translations = Self {
             default_language: config.default_language.clone(),
-            site: config.translations.clone(),
+            site: config
+                .languages
+                .iter()
+                .map(|language| (language.code.clone(), language.translations.clone()))
+                .collect(),
             ..Self::default()
         };
         let Some(theme_dir) = &config.theme_dir else {
@@ -97,9 +102,7 @@ impl Translations {
 
     /// The text of `key` in `lang`, or a message saying where to add it.
     pub fn get(&self, key: &str, lang: &str) -> Result<&str, String> {
-        if lang == self.default_language
-            && let Some(text) = self.site.get(key)
-        {
+        if let Some(text) = self.site.get(lang).and_then(|strings| strings.get(key)) {
             return Ok(text);
         }
         let table = self.table(lang);
@@ -116,6 +119,11 @@ impl Translations {
         };
         let site = if lang == self.default_language {
             format!(", or under `[translations]` in {}", config::FILE_NAME)
+        } else if self.site.contains_key(lang) {
+            format!(
+                ", or under `[languages.{lang}.translations]` in {}",
+                config::FILE_NAME
+            )
         } else {
             String::new()
         };
@@ -163,10 +171,13 @@ mod tests {
             .collect();
         Translations {
             default_language: "en".to_string(),
-            site: site
-                .iter()
-                .map(|(key, text)| (key.to_string(), text.to_string()))
-                .collect(),
+            site: [(
+                "en".to_string(),
+                site.iter()
+                    .map(|(key, text)| (key.to_string(), text.to_string()))
+                    .collect(),
+            )]
+            .into(),
             theme,
             theme_dir: Some(PathBuf::from("themes/t/i18n")),
         }

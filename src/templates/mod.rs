@@ -81,10 +81,25 @@ struct Scope {
     lookup: Arc<Lookup>,
     translations: Arc<Translations>,
     reads: Vec<Read>,
+    /// The language being rendered, when not the default: `get_page`, `get_section` and
+    /// `get_url` of `@/` paths find its versions of pages.
+    lang: Option<Arc<str>>,
 }
 
 thread_local! {
     static SCOPE: RefCell<Option<Scope>> = const { RefCell::new(None) };
+}
+
+/// The key that `path` (a page or section, `@/` or not) names in the render's language, or
+/// in `lang` when the template asks for one.
+fn localized(path: &str, lang: Option<&str>) -> TeraResult<Arc<str>> {
+    SCOPE.with_borrow(|scope| {
+        let scope = scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
+        let lang = lang.or(scope.lang.as_deref());
+        Ok(scope.lookup.localized(path, lang))
+    })
 }
 
 /// Runs `f` with this thread's render lookup, recording `read`.
@@ -165,12 +180,17 @@ impl Templates {
         templates
             .tera
             .global_context()
-            .insert("config", &view::config(config));
+            .insert("config", &view::config(config, config.default_language()));
         Ok(templates)
     }
 
     pub fn contains(&self, name: &str) -> bool {
         self.tera.contains_template(name)
+    }
+
+    /// The interface string `key` in `lang`, if the theme or the site has one.
+    pub fn translation(&self, key: &str, lang: &str) -> Option<&str> {
+        self.translations.get(key, lang).ok()
     }
 
     /// Renders `name` into `out` with `lookup` for the functions; returns what it read.
@@ -182,12 +202,30 @@ impl Templates {
         lookup: &Arc<Lookup>,
         out: &mut Vec<u8>,
     ) -> Result<Vec<Read>, Diagnostics> {
-        context.insert_value("plan", lookup.plan.clone());
-        context.insert_value("menu", lookup.menu.clone());
+        // The render's language: the default one's values are the global context's.
+        let lang: Option<Arc<str>> = context
+            .get("lang")
+            .and_then(Value::as_str)
+            .filter(|lang| **lang != *lookup.default_language)
+            .map(Arc::from);
+        let lang_code = lang.as_deref().unwrap_or(&lookup.default_language);
+        if context.get("lang").is_none() {
+            // Every template knows its language (Zola's `lang`): the 404 page's is the default.
+            context.insert("lang", lang_code);
+        }
+        context.insert_value("plan", view::of_language(&lookup.plans, lang_code).clone());
+        context.insert_value("menu", view::of_language(&lookup.menus, lang_code).clone());
+        if lang.is_some() {
+            context.insert_value(
+                "config",
+                view::of_language(&lookup.configs, lang_code).clone(),
+            );
+        }
         SCOPE.set(Some(Scope {
             lookup: Arc::clone(lookup),
             translations: Arc::clone(&self.translations),
             reads: Vec::new(),
+            lang,
         }));
         let guard = limits::Guard::start(self.shown(name));
         let mut bounded = limits::Bounded::new(out);
@@ -397,14 +435,20 @@ fn register_functions(tera: &mut Tera) {
 )]
 fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path: Cow<str> = kwargs.must_get("path")?;
-    let read = Read::Url(
-        path.trim_start_matches("@/")
-            .split('#')
-            .next()
-            .unwrap_or_default()
-            .into(),
-    );
-    with_lookup(read, |lookup| lookup.url(&path).map(Value::from))
+    let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    if !path.starts_with(crate::markdown::INTERNAL_PREFIX) {
+        // A file's URL; with `lang`, in that language's folder (as Zola does).
+        return with_lookup(Read::Url(path.as_ref().into()), |lookup| {
+            lookup.file_url(&path, lang.as_deref()).map(Value::from)
+        });
+    }
+    let key = localized(&path, lang.as_deref())?;
+    let read = Read::Url(key.split('#').next().unwrap_or_default().into());
+    with_lookup(read, |lookup| {
+        lookup
+            .url(&format!("{}{key}", crate::markdown::INTERNAL_PREFIX))
+            .map(Value::from)
+    })
 }
 
 #[expect(
@@ -413,8 +457,9 @@ fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 )]
 fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path: Cow<str> = kwargs.must_get("path")?;
-    let read = Read::Page(path.trim_start_matches("@/").into());
-    with_lookup(read, |lookup| lookup.page(&path))
+    let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let key = localized(&path, lang.as_deref())?;
+    with_lookup(Read::Page(key.clone()), |lookup| lookup.page(&key))
 }
 
 #[expect(
@@ -423,13 +468,16 @@ fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 )]
 fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let path: Cow<str> = kwargs.must_get("path")?;
-    let relative: Arc<str> = path.trim_start_matches("@/").into();
+    let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let relative = localized(&path, lang.as_deref())?;
     if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
-        with_lookup(Read::SectionMeta(relative), |lookup| {
-            lookup.section_meta(&path)
+        with_lookup(Read::SectionMeta(relative.clone()), |lookup| {
+            lookup.section_meta(&relative)
         })
     } else {
-        with_lookup(Read::Section(relative), |lookup| lookup.section(&path))
+        with_lookup(Read::Section(relative.clone()), |lookup| {
+            lookup.section(&relative)
+        })
     }
 }
 
@@ -439,8 +487,10 @@ fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
 )]
 fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let kind: Cow<str> = kwargs.must_get("kind")?;
-    with_lookup(Read::Taxonomy(kind.to_string()), |lookup| {
-        lookup.taxonomy(&kind)
+    let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let key = taxonomy_key(&kind, lang.as_deref())?;
+    with_lookup(Read::Taxonomy(key.clone()), |lookup| {
+        lookup.taxonomy(&key, &kind)
     })
 }
 
@@ -452,10 +502,24 @@ fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     // Names may be written as numbers (`name=2024`): read as text either way.
     let kind: Cow<str> = kwargs.must_get("kind")?;
     let name: Cow<str> = kwargs.must_get("name")?;
-    with_lookup(
-        Read::TermUrl(kind.to_string(), name.to_string()),
-        |lookup| lookup.term_url(&kind, &name).map(Value::from),
-    )
+    let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let key = taxonomy_key(&kind, lang.as_deref())?;
+    with_lookup(Read::TermUrl(key.clone(), name.to_string()), |lookup| {
+        lookup.term_url(&key, &kind, &name).map(Value::from)
+    })
+}
+
+/// What names taxonomy `kind` of the render's language, or of `lang` (`Taxonomy::key`).
+fn taxonomy_key(kind: &str, lang: Option<&str>) -> TeraResult<String> {
+    SCOPE.with_borrow(|scope| {
+        let scope = scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
+        Ok(match lang.or(scope.lang.as_deref()) {
+            Some(lang) if *lang != *scope.lookup.default_language => format!("{lang}/{kind}"),
+            _ => kind.to_string(),
+        })
+    })
 }
 
 /// `trans(key="home", lang="zh-CN")`: an interface string of the theme or the site; `lang`

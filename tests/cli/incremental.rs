@@ -465,7 +465,7 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
         .collect();
     let pages: Vec<PathBuf> = markdown
         .iter()
-        .filter(|p| p.file_name().is_some_and(|n| n != "_index.md"))
+        .filter(|p| !is_section(p))
         .cloned()
         .collect();
     let sections: Vec<PathBuf> = markdown
@@ -657,7 +657,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 15] = [
+const CONFIG_KEYS: [&str; 16] = [
     "base_url",
     "title",
     "description",
@@ -672,6 +672,7 @@ const CONFIG_KEYS: [&str; 15] = [
     "feed_limit",
     "author",
     "translations",
+    "languages",
     "extra",
 ];
 
@@ -682,9 +683,8 @@ fn key_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathB
         .into_iter()
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
-    let (sections, pages): (Vec<PathBuf>, Vec<PathBuf>) = markdown
-        .into_iter()
-        .partition(|p| p.file_name().is_some_and(|n| n == "_index.md"));
+    let (sections, pages): (Vec<PathBuf>, Vec<PathBuf>) =
+        markdown.into_iter().partition(|p| is_section(p));
     let choice = Choice::new(random, step);
     let (file, key) = match random.below(10) {
         0..=3 => (random.pick(&pages).clone(), *random.pick(&PAGE_KEYS)),
@@ -695,7 +695,7 @@ fn key_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathB
     };
     let value = if file.ends_with("site.toml") {
         choice.config_value(key)
-    } else if file.ends_with("_index.md") {
+    } else if is_section(&file) {
         choice.section_value(key)
     } else {
         choice.page_value(key)
@@ -817,6 +817,14 @@ impl Choice {
             "feed_limit" => (n + 1).to_string(),
             "author" => format!("\"Author {n}\""),
             "translations" => format!("{{ greeting = \"Hello {n}\" }}"),
+            // Without `fr`, its translations are pages named `*.fr.md` of no language: the
+            // build refuses them, as a clean build does.
+            "languages" => [
+                "{ fr = { title = \"Tout\", translations = { greeting = \"Bonjour\" } } }".to_string(),
+                format!("{{ fr = {{ title = \"Tout {step}\", prefix = \"fr-{n}\", generate_feeds = {flag}, translations = {{ greeting = \"Salut\" }}, extra = {{ motto = \"tout\" }} }} }}"),
+                "{ fr = { taxonomies = [{ name = \"topics\" }], translations = { greeting = \"Allô\" } }, en-GB = { prefix = \"uk\" } }".to_string(),
+            ][n % 3]
+                .clone(),
             "extra" => format!("{{ motto = \"m{n}\" }}"),
             other => panic!("no values for the site.toml key `{other}`"),
         }
@@ -950,6 +958,12 @@ fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<Path
             )
         }
     }
+}
+
+/// Whether `path` is a section's file: `_index.md` or a translation of it (`_index.fr.md`).
+fn is_section(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.to_string_lossy().starts_with("_index."))
 }
 
 fn append(path: &Path, text: &str) {

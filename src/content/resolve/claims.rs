@@ -9,7 +9,7 @@ use std::path::Path;
 use foldhash::{HashMap, HashMapExt as _};
 
 use super::{Resolver, normalize};
-use crate::content::{Source, is_ignored, is_section_file};
+use crate::content::{Edition, Source, is_ignored, is_section_file};
 use crate::diagnostic::Diagnostic;
 
 /// The folder of files copied as they are, in the site and in a theme.
@@ -60,7 +60,13 @@ impl Resolver<'_> {
             }
         }
         let feed = |path: &str| format!("{path}atom.xml");
-        for section in &content.sections {
+        let language_of = |lang: &str| {
+            self.config
+                .language(lang)
+                .unwrap_or_else(|| self.config.default_language())
+        };
+        let homes: Vec<usize> = content.editions.iter().filter_map(Edition::home).collect();
+        for (index, section) in content.sections.iter().enumerate() {
             if !section.front.render || section.front.redirect_to.is_some() {
                 continue;
             }
@@ -78,7 +84,7 @@ impl Resolver<'_> {
                     (1..=pagers).map(|n| (normalize(&pager_of(n)), Claimant::Generated(what()))),
                 );
             }
-            let site_feed = self.config.generate.feeds && section.path == "/";
+            let site_feed = language_of(&section.lang).feeds && homes.contains(&index);
             if front.generate_feeds && !site_feed {
                 let what = format!("the feed of `{}`", section.source.path.display());
                 claims.push((feed(&section.path), Claimant::Generated(what)));
@@ -107,27 +113,41 @@ impl Resolver<'_> {
         }
         // The site files of `build::files` and the feeds of `build::feeds`, by address.
         let generate = &self.config.generate;
-        let has_plan = content.pages.iter().any(|page| page.area.is_some());
         let site_files = [
-            ("/atom.xml", "the site's feed", generate.feeds),
             ("/sitemap.xml", "the sitemap", generate.sitemap),
             ("/robots.txt", "`robots.txt`", generate.robots_txt),
-            (
-                "/plan.json",
-                "the plan's data export",
-                generate.exports && has_plan,
-            ),
-            (
-                "/tasks.csv",
-                "the plan's task list",
-                generate.exports && has_plan,
-            ),
             // Whether the theme has a 404 page is known later: its address is kept free.
             ("/404.html", "the not-found page", true),
         ];
         for (path, what, wanted) in site_files {
             if wanted {
                 claims.push((path.to_string(), Claimant::Generated(what.to_string())));
+            }
+        }
+        for edition in &content.editions {
+            let language = language_of(&edition.lang);
+            let prefix = &language.prefix;
+            let has_plan = content.pages[edition.pages.clone()]
+                .iter()
+                .any(|page| page.area.is_some());
+            let files = [
+                ("atom.xml", "the site's feed", language.feeds),
+                (
+                    "plan.json",
+                    "the plan's data export",
+                    generate.exports && has_plan,
+                ),
+                (
+                    "tasks.csv",
+                    "the plan's task list",
+                    generate.exports && has_plan,
+                ),
+            ];
+            for (name, what, wanted) in files {
+                if wanted {
+                    let what = format!("{what} ({})", language.code);
+                    claims.push((format!("{prefix}/{name}"), Claimant::Generated(what)));
+                }
             }
         }
         for asset in &content.assets {

@@ -11,12 +11,13 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt as _};
 use toml::Spanned;
 
+use super::editions::{self, translated_key};
 use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
 use super::{
-    Area, Asset, BUNDLE_FILE, CONTENT_DIR, Content, Document, FrontMatter, LoadOptions, Page,
-    SECTION_FILE, Section, Source, taxonomy,
+    Area, Asset, BUNDLE_FILE, CONTENT_DIR, Content, Document, Edition, FrontMatter, LoadOptions,
+    Page, SECTION_FILE, Section, Source, taxonomy,
 };
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::slug::slugify;
 
@@ -27,9 +28,9 @@ fn folder_of(relative: &str) -> &str {
     relative.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
-/// The URL path of a content folder: each part slugified.
-fn folder_path(folder: &str) -> String {
-    let mut path = String::from("/");
+/// The URL path of a content folder: each part slugified, below a language's `prefix`.
+fn folder_path(prefix: &str, folder: &str) -> String {
+    let mut path = format!("{prefix}/");
     for part in folder.split('/').filter(|part| !part.is_empty()) {
         path.push_str(&slugify(part));
         path.push('/');
@@ -56,9 +57,116 @@ fn file_slug(stem: &str) -> String {
     slugify(undated.unwrap_or(stem))
 }
 
+/// Resolves each language's documents and joins them into the site's content: the default
+/// language first, each language's pages, sections and taxonomies side by side.
+pub(super) fn resolve(
+    config: &Config,
+    options: LoadOptions,
+    editions: Vec<editions::Edition<'_>>,
+    assets: &[String],
+    problems: &mut Vec<Diagnostic>,
+) -> Content {
+    let mut content = Content::default();
+    for (index, edition) in editions.into_iter().enumerate() {
+        let language = edition.language;
+        let mut resolver = Resolver::new(config, options, language);
+        resolver.is_default = index == 0;
+        let part = resolver.resolve(edition.documents, assets, problems);
+        append(&mut content, part, &language.code, edition.missing);
+    }
+    if content.editions.len() > 1 {
+        link_translations(&mut content);
+    }
+    content.assets.sort_by(|a, b| a.path.cmp(&b.path));
+    let checker = Resolver {
+        content,
+        ..Resolver::new(config, options, config.default_language())
+    };
+    problems.extend(checker.check_unique_paths());
+    checker.content
+}
+
+/// Adds one language's content to the site's, moving its indices past what is there.
+fn append(content: &mut Content, part: Content, lang: &str, missing: Vec<Arc<str>>) {
+    let (pages, sections, taxonomies) = (
+        content.pages.len(),
+        content.sections.len(),
+        content.taxonomies.len(),
+    );
+    let moved = |list: &mut Vec<usize>, by: usize| list.iter_mut().for_each(|i| *i += by);
+    content.pages.extend(part.pages.into_iter().map(|mut page| {
+        page.section += sections;
+        page.lower = page.lower.map(|i| i + pages);
+        page.higher = page.higher.map(|i| i + pages);
+        page
+    }));
+    content
+        .sections
+        .extend(part.sections.into_iter().map(|mut section| {
+            section.parent = section.parent.map(|i| i + sections);
+            moved(&mut section.pages, pages);
+            moved(&mut section.subsections, sections);
+            section
+        }));
+    content
+        .taxonomies
+        .extend(part.taxonomies.into_iter().map(|mut taxonomy| {
+            for term in &mut taxonomy.terms {
+                moved(&mut term.pages, pages);
+            }
+            taxonomy
+        }));
+    content.assets.extend(part.assets);
+    content.editions.push(Edition {
+        lang: lang.into(),
+        pages: pages..content.pages.len(),
+        sections: sections..content.sections.len(),
+        taxonomies: taxonomies..content.taxonomies.len(),
+        missing,
+    });
+}
+
+/// Gives each page and section the list of its versions in every language: those whose
+/// keys are the translations' keys of the same original.
+fn link_translations(content: &mut Content) {
+    let codes: Vec<Arc<str>> = content.editions.iter().map(|e| e.lang.clone()).collect();
+    // The default language's key of each version: `a.zh-Hans.md` is `a.md`'s.
+    let original = |relative: &str, lang: &str| -> String {
+        let suffix = format!(".{lang}.md");
+        match relative.strip_suffix(&suffix) {
+            Some(stem) if lang != &*codes[0] => format!("{stem}.md"),
+            _ => relative.to_string(),
+        }
+    };
+    let mut page_groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, page) in content.pages.iter().enumerate() {
+        let key = original(&page.source.relative, &page.lang);
+        page_groups.entry(key).or_default().push(index);
+    }
+    for group in page_groups.into_values().filter(|group| group.len() > 1) {
+        for &index in &group {
+            content.pages[index].translations.clone_from(&group);
+        }
+    }
+    let mut section_groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (index, section) in content.sections.iter().enumerate() {
+        let key = original(&section.source.relative, &section.lang);
+        section_groups.entry(key).or_default().push(index);
+    }
+    for group in section_groups.into_values().filter(|group| group.len() > 1) {
+        for &index in &group {
+            content.sections[index].translations.clone_from(&group);
+        }
+    }
+}
+
 pub(super) struct Resolver<'a> {
     config: &'a Config,
     options: LoadOptions,
+    language: &'a Language,
+    /// Whether `language` is the default: only its areas are checked across pages (the
+    /// others' are the same areas, checked against their originals).
+    is_default: bool,
     content: Content,
     /// Content folder (`""`, `"priorities"`) to its section; `None` for a draft left out.
     section_at: HashMap<String, Option<usize>>,
@@ -68,10 +176,12 @@ pub(super) struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
-    pub(super) fn new(config: &'a Config, options: LoadOptions) -> Self {
+    pub(super) fn new(config: &'a Config, options: LoadOptions, language: &'a Language) -> Self {
         Self {
             config,
             options,
+            language,
+            is_default: true,
             content: Content::default(),
             section_at: HashMap::new(),
             draft_bundles: Vec::new(),
@@ -86,48 +196,78 @@ impl<'a> Resolver<'a> {
         problems: &mut Vec<Diagnostic>,
     ) -> Content {
         let (mut pages, mut sections) = (Vec::new(), Vec::new());
-        for Document { source, front } in documents {
+        for Document {
+            source,
+            front,
+            fallback,
+        } in documents
+        {
             match front {
-                FrontMatter::Page(front) => pages.push((source, front)),
-                FrontMatter::Section(front) => sections.push((source, front)),
+                FrontMatter::Page(front) => pages.push((source, front, fallback)),
+                FrontMatter::Section(front) => sections.push((source, front, fallback)),
             }
         }
         self.add_sections(sections);
-        for (source, front) in pages {
-            if let Err(diagnostic) = self.add_page(source, front) {
+        for (source, front, fallback) in pages {
+            if let Err(diagnostic) = self.add_page(source, front, fallback) {
                 problems.push(diagnostic);
             }
         }
         self.add_assets(assets);
         problems.append(&mut self.problems);
-        problems.extend(self.check_areas());
+        if self.is_default {
+            problems.extend(self.check_areas());
+        }
         problems.extend(self.check_taxonomies());
         order_pages(&mut self.content);
-        self.content.taxonomies = taxonomy::collect(&self.config.taxonomies, &self.content.pages);
-        problems.extend(self.check_unique_paths());
+        self.content.taxonomies = taxonomy::collect(
+            &self.language.taxonomies,
+            &self.content.pages,
+            &self.language.prefix,
+        );
+        if !self.is_default {
+            for taxonomy in &mut self.content.taxonomies {
+                taxonomy.key = format!("{}/{}", self.language.code, taxonomy.name);
+            }
+        }
         self.content
     }
 
-    fn add_sections(&mut self, mut sections: Vec<(Source, Arc<SectionFrontMatter>)>) {
+    /// The key of the home page of this language: `_index.md`, or its translation's.
+    fn root_key(&self) -> Arc<str> {
+        if self.is_default {
+            SECTION_FILE.into()
+        } else {
+            translated_key(SECTION_FILE, &self.language.code).into()
+        }
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn add_sections(
+        &mut self,
+        mut sections: Vec<(Source, Arc<SectionFrontMatter>, Option<Arc<str>>)>,
+    ) {
         // Parents before children: sort by depth, the root first.
-        sections.sort_by_key(|(source, _)| {
+        sections.sort_by_key(|(source, ..)| {
             (
                 source.relative.matches('/').count(),
                 source.relative.clone(),
             )
         });
+        let root_key = self.root_key();
         if sections
             .first()
-            .is_none_or(|(source, _)| &*source.relative != SECTION_FILE)
+            .is_none_or(|(source, ..)| source.relative != root_key)
         {
             let root = Source {
                 path: Path::new(CONTENT_DIR).join(SECTION_FILE).into(),
-                relative: SECTION_FILE.into(),
+                relative: root_key,
+                lang: (!self.is_default).then(|| self.language.code.as_str().into()),
                 ..Source::default()
             };
-            sections.insert(0, (root, Arc::default()));
+            sections.insert(0, (root, Arc::default(), None));
         }
-        for (source, front) in sections {
+        for (source, front, fallback) in sections {
             let folder = folder_of(&source.relative).to_string();
             let parent = self.nearest_section(&folder);
             if front.draft && !self.options.drafts || parent.is_none() && !folder.is_empty() {
@@ -157,12 +297,15 @@ impl<'a> Resolver<'a> {
             }
             self.content.sections.push(Section {
                 aliases,
-                path: folder_path(&folder),
+                path: folder_path(&self.language.prefix, &folder),
                 source,
                 front,
                 parent,
                 pages: Vec::new(),
                 subsections: Vec::new(),
+                lang: self.language.code.as_str().into(),
+                falls_back_to: fallback,
+                translations: Vec::new(),
             });
             self.section_at.insert(folder, Some(index));
         }
@@ -187,11 +330,16 @@ impl<'a> Resolver<'a> {
     fn folder_url(&self, folder: &str) -> Cow<'_, str> {
         match self.section_at.get(folder) {
             Some(&Some(section)) => Cow::Borrowed(&self.content.sections[section].path),
-            _ => Cow::Owned(folder_path(folder)),
+            _ => Cow::Owned(folder_path(&self.language.prefix, folder)),
         }
     }
 
-    fn add_page(&mut self, source: Source, front: Arc<PageFrontMatter>) -> Result<(), Diagnostic> {
+    fn add_page(
+        &mut self,
+        source: Source,
+        front: Arc<PageFrontMatter>,
+        fallback: Option<Arc<str>>,
+    ) -> Result<(), Diagnostic> {
         if front.draft && !self.options.drafts {
             if is_bundle_file(&source.relative) {
                 self.draft_bundles
@@ -199,8 +347,13 @@ impl<'a> Resolver<'a> {
             }
             return Ok(());
         }
-        let file_name = source.relative.rsplit('/').next().unwrap_or_default();
-        let mut folder = folder_of(&source.relative);
+        // A translation's slug comes from its original's name: `a.zh-Hans.md` is `a`.
+        let relative = match &source.lang {
+            Some(lang) => Cow::Owned(original_name(&source.relative, lang)),
+            None => Cow::Borrowed(&*source.relative),
+        };
+        let file_name = relative.rsplit('/').next().unwrap_or_default();
+        let mut folder = folder_of(&relative);
         let default_slug = if file_name == BUNDLE_FILE {
             let bundle = folder.rsplit('/').next().unwrap_or_default();
             folder = folder_of(folder);
@@ -235,15 +388,17 @@ impl<'a> Resolver<'a> {
             None => default_slug,
         };
         let path = match &front.path {
-            Some(path) => explicit_path(path.get_ref()).map_err(|message| {
-                Diagnostic::at(
-                    &source.path,
-                    &source.text,
-                    source.file_span(path.span()),
-                    message,
-                )
-                .with_hint("write a path below the site root, like `path = \"about/team\"`")
-            })?,
+            Some(path) => {
+                explicit_path(&self.language.prefix, path.get_ref()).map_err(|message| {
+                    Diagnostic::at(
+                        &source.path,
+                        &source.text,
+                        source.file_span(path.span()),
+                        message,
+                    )
+                    .with_hint("write a path below the site root, like `path = \"about/team\"`")
+                })?
+            }
             None => [&*self.folder_url(folder), &slug, "/"].concat(),
         };
         let area = match &front.area {
@@ -262,6 +417,9 @@ impl<'a> Resolver<'a> {
             area,
             date_key: front.date.map(taxonomy::date_key),
             front,
+            lang: self.language.code.as_str().into(),
+            falls_back_to: fallback,
+            translations: Vec::new(),
         });
         Ok(())
     }
@@ -353,7 +511,7 @@ impl<'a> Resolver<'a> {
 
     fn check_taxonomies(&self) -> Vec<Diagnostic> {
         let declared: Vec<&str> = self
-            .config
+            .language
             .taxonomies
             .iter()
             .map(|t| t.name.as_str())
@@ -467,8 +625,17 @@ fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
     }
 }
 
-/// `path = "about/team"` as a URL path `/about/team/`; no `..`, no empty parts.
-fn explicit_path(written: &str) -> Result<String, String> {
+/// The original's name of a translation's key: `a.zh-Hans.md` is `a.md`.
+fn original_name(relative: &str, lang: &str) -> String {
+    match relative.strip_suffix(&format!(".{lang}.md")) {
+        Some(stem) => format!("{stem}.md"),
+        None => relative.to_string(),
+    }
+}
+
+/// `path = "about/team"` as a URL path `/about/team/` below a language's `prefix`; no `..`,
+/// no empty parts.
+fn explicit_path(prefix: &str, written: &str) -> Result<String, String> {
     let trimmed = written.trim_matches('/');
     if trimmed.is_empty() {
         return Err("`path` is empty; the home page is `content/_index.md`".to_string());
@@ -482,7 +649,7 @@ fn explicit_path(written: &str) -> Result<String, String> {
             written.escape_debug()
         ));
     }
-    Ok(format!("/{trimmed}/"))
+    Ok(format!("{prefix}/{trimmed}/"))
 }
 
 /// Whether a part of a written path could name a file outside the output folder, or one that
@@ -601,22 +768,24 @@ mod tests {
 
     #[test]
     fn folder_paths_are_slugged_per_part() {
-        assert_eq!(folder_path(""), "/");
+        assert_eq!(folder_path("", ""), "/");
         assert_eq!(
-            folder_path("Priorities/Sub Folder"),
+            folder_path("", "Priorities/Sub Folder"),
             "/priorities/sub-folder/"
         );
+        assert_eq!(folder_path("/zh-Hans", "a"), "/zh-Hans/a/");
     }
 
     #[test]
     fn explicit_paths_are_checked() {
-        assert_eq!(explicit_path("about/team").unwrap(), "/about/team/");
-        assert_eq!(explicit_path("/about/").unwrap(), "/about/");
-        assert!(explicit_path("../etc").is_err());
+        assert_eq!(explicit_path("", "about/team").unwrap(), "/about/team/");
+        assert_eq!(explicit_path("", "/about/").unwrap(), "/about/");
+        assert_eq!(explicit_path("/zh", "/about/").unwrap(), "/zh/about/");
+        assert!(explicit_path("", "../etc").is_err());
         for escaping in ["a\\..\\..\\x", "C:/x", "c:", "a/\u{7}", "/./x"] {
-            assert!(explicit_path(escaping).is_err(), "{escaping}");
+            assert!(explicit_path("", escaping).is_err(), "{escaping}");
         }
-        assert!(explicit_path("/").is_err());
+        assert!(explicit_path("", "/").is_err());
     }
 
     #[test]

@@ -38,22 +38,80 @@ pub struct Lookup {
     pub(super) taxonomy_terms: HashMap<String, Vec<String>>,
     /// A fingerprint of what a sitemap lists (`Content::addresses`).
     pub(super) addresses_fingerprint: u64,
-    pub(in crate::templates) plan: Value,
-    pub(in crate::templates) menu: Value,
+    /// `plan` and `menu` of each language, and `config` as each language's templates see it.
+    pub(in crate::templates) plans: Vec<(Arc<str>, Value)>,
+    pub(in crate::templates) menus: Vec<(Arc<str>, Value)>,
+    pub(in crate::templates) configs: Vec<(Arc<str>, Value)>,
+    pub(in crate::templates) default_language: Arc<str>,
+    /// Each language's folder (`Language::prefix`).
+    pub(super) prefixes: Vec<(Arc<str>, String)>,
+}
+
+/// The value of language `lang` in a per-language list; the default language's (the first)
+/// for another.
+pub(in crate::templates) fn of_language<'a>(
+    values: &'a [(Arc<str>, Value)],
+    lang: &str,
+) -> &'a Value {
+    static NONE: std::sync::LazyLock<Value> = std::sync::LazyLock::new(Value::none);
+    values
+        .iter()
+        .find(|(code, _)| &**code == lang)
+        .or(values.first())
+        .map_or(&NONE, |(_, value)| value)
 }
 
 impl Lookup {
+    /// The URL of a file of the output, below language `lang`'s folder when it is not the
+    /// default language.
+    pub fn file_url(&self, path: &str, lang: Option<&str>) -> Result<String, String> {
+        let file = path.trim_start_matches('/');
+        let prefix = match lang.filter(|lang| **lang != *self.default_language) {
+            Some(lang) => self
+                .prefixes
+                .iter()
+                .find(|(code, _)| &**code == lang)
+                .map(|(_, prefix)| prefix.as_str())
+                .ok_or_else(|| format!("get_url: the site is not published in `{lang}`"))?,
+            None => "",
+        };
+        Ok(self.base.permalink(&format!("{prefix}/{file}")))
+    }
+
     /// `@/x.md` to its permalink; any other path to the URL of that file in the output.
     pub fn url(&self, path: &str) -> Result<String, String> {
         if path.starts_with(crate::markdown::INTERNAL_PREFIX) {
             // As a Markdown link resolves it; there is no page to be relative to.
-            return crate::markdown::resolve_link(path, &self.permalinks, "")
+            return crate::markdown::resolve_link(path, &self.permalinks, "", None)
                 .map(|(url, ..)| url)
                 .map_err(|(message, hint)| format!("get_url: {message} ({hint})"));
         }
         Ok(self
             .base
             .permalink(&format!("/{}", path.trim_start_matches('/'))))
+    }
+
+    /// The key of `relative` (a page or section) in language `lang` (the default when
+    /// `None`): its translation's (or fallback's) key, `a.zh-Hans.md` for `a.md`, when there is
+    /// one; else `relative` as written.
+    pub fn localized(&self, relative: &str, lang: Option<&str>) -> Arc<str> {
+        let relative = relative.trim_start_matches(crate::markdown::INTERNAL_PREFIX);
+        let (path, anchor) = match relative.split_once('#') {
+            Some((path, anchor)) => (path, Some(anchor)),
+            None => (relative, None),
+        };
+        if let Some(lang) = lang.filter(|lang| **lang != *self.default_language) {
+            let key = crate::content::translated_key(path, lang);
+            let known = self.page_index.position(&key).is_some()
+                || self.sections_meta.contains_key(key.as_str());
+            if known {
+                return match anchor {
+                    Some(anchor) => format!("{key}#{anchor}").into(),
+                    None => key.into(),
+                };
+            }
+        }
+        relative.into()
     }
 
     pub fn page(&self, path: &str) -> Result<Value, String> {
@@ -67,21 +125,22 @@ impl Lookup {
         Some(&self.pages[self.page_index.position(relative)?])
     }
 
-    pub fn taxonomy(&self, kind: &str) -> Result<Value, String> {
+    /// The taxonomy `key` names (`Taxonomy::key`); `kind` is its name, as written.
+    pub fn taxonomy(&self, key: &str, kind: &str) -> Result<Value, String> {
         self.taxonomies
-            .get(kind)
+            .get(key)
             .cloned()
             .ok_or_else(|| format!("get_taxonomy: no taxonomy `{kind}` in site.toml"))
     }
 
-    pub fn term_url(&self, kind: &str, name: &str) -> Result<String, String> {
-        if !self.taxonomies.contains_key(kind) {
+    pub fn term_url(&self, key: &str, kind: &str, name: &str) -> Result<String, String> {
+        if !self.taxonomies.contains_key(key) {
             return Err(format!(
                 "get_taxonomy_url: no taxonomy `{kind}` in site.toml"
             ));
         }
         self.term_urls
-            .get(&(kind.to_string(), name.to_string()))
+            .get(&(key.to_string(), name.to_string()))
             .cloned()
             .ok_or_else(|| format!("get_taxonomy_url: no page has the {kind} term `{name}`"))
     }
@@ -177,10 +236,10 @@ impl Lookup {
         if self.addresses_fingerprint != after.addresses_fingerprint {
             reads.insert(Read::Addresses);
         }
-        if self.plan != after.plan {
+        if self.plans != after.plans {
             reads.insert(Read::Plan);
         }
-        if self.menu != after.menu {
+        if self.menus != after.menus {
             reads.insert(Read::Menu);
         }
         let site_changed = reads.iter().any(|read| {

@@ -19,6 +19,7 @@ mod values;
 
 pub use lookup::Lookup;
 use lookup::PageIndex;
+pub(super) use lookup::of_language;
 use values::*;
 pub use values::{Pager, Pagination, config};
 
@@ -63,9 +64,13 @@ impl Views {
             let old = &before.pages[position];
             // The same text is the same allocation: the old content is alive, so its text
             // cannot have been freed and reused.
+            // A translation's values come from its original's file too: it has front matter of
+            // its own, made anew whenever the content is resolved.
             let same = Arc::ptr_eq(&old.source.text, &page.source.text)
+                && Arc::ptr_eq(&old.front, &page.front)
                 && old.path == page.path
-                && section_of(before, old) == section_of(content, page);
+                && section_of(before, old) == section_of(content, page)
+                && versions(before, old).eq(versions(content, page));
             same.then(|| views.lookup.pages[position].clone())
         };
         let (pages, reused): (Vec<Value>, Vec<bool>) = content
@@ -109,7 +114,7 @@ impl Views {
             .flat_map(|taxonomy| {
                 taxonomy.slugs.iter().map(|(name, slug)| {
                     let url = base.permalink(&format!("{}{slug}/", taxonomy.path));
-                    ((taxonomy.name.clone(), name.clone()), url)
+                    ((taxonomy.key.clone(), name.clone()), url)
                 })
             })
             .collect();
@@ -129,7 +134,7 @@ impl Views {
             .iter()
             .map(|taxonomy| {
                 (
-                    taxonomy.name.clone(),
+                    taxonomy.key.clone(),
                     taxonomy
                         .terms
                         .iter()
@@ -143,7 +148,7 @@ impl Views {
                 taxonomy
                     .terms
                     .iter()
-                    .map(move |term| ((taxonomy.name.clone(), term.slug.clone()), term))
+                    .map(move |term| ((taxonomy.key.clone(), term.slug.clone()), term))
             })
         };
         let term_pages = term_keys()
@@ -164,7 +169,7 @@ impl Views {
                 .taxonomies
                 .iter()
                 .zip(full_taxonomies)
-                .map(|(taxonomy, value)| (taxonomy.name.clone(), value))
+                .map(|(taxonomy, value)| (taxonomy.key.clone(), value))
                 .collect(),
             term_urls,
             permalinks: Arc::clone(targets),
@@ -184,8 +189,30 @@ impl Views {
                     .map(|s| &s.source.relative)
                     .collect(),
             ),
-            plan: plan(content, base),
-            menu: menu(content, base),
+            plans: content
+                .editions
+                .iter()
+                .map(|edition| (edition.lang.clone(), plan(content, &edition.lang, base)))
+                .collect(),
+            menus: content
+                .editions
+                .iter()
+                .map(|edition| (edition.lang.clone(), menu(content, edition, base)))
+                .collect(),
+            configs: config
+                .languages
+                .iter()
+                .map(|language| {
+                    let value = Value::from_serializable(&values::config(config, language));
+                    (Arc::from(language.code.as_str()), value)
+                })
+                .collect(),
+            default_language: config.default_language.as_str().into(),
+            prefixes: config
+                .languages
+                .iter()
+                .map(|language| (Arc::from(language.code.as_str()), language.prefix.clone()))
+                .collect(),
             addresses_fingerprint: fingerprint(content.addresses()),
             pages,
         };
@@ -234,6 +261,7 @@ impl Views {
         );
         let mut context = Context::new();
         context.insert_value("page", value);
+        context.insert("lang", &*page.lang);
         context.insert("current_path", &page.path);
         context.insert("current_url", &permalink);
         context
@@ -262,6 +290,7 @@ impl Views {
             .map(|(path, paginator)| {
                 let mut context = Context::new();
                 context.insert_value("section", value.clone());
+                context.insert("lang", &*section.lang);
                 if let Some(paginator) = paginator {
                     context.insert_value("paginator", paginator);
                 }
@@ -279,6 +308,7 @@ impl Views {
         let (taxonomy, terms) = &self.taxonomies[index];
         let mut context = Context::new();
         context.insert_value("taxonomy", taxonomy.clone());
+        context.insert("lang", taxonomy_lang(content, index));
         context.insert_value("terms", Value::from(terms.clone()));
         Pager {
             path: content.taxonomies[index].path.clone(),
@@ -307,6 +337,7 @@ impl Views {
                 let mut context = Context::new();
                 context.insert_value("taxonomy", taxonomy.clone());
                 context.insert_value("term", term_value.clone());
+                context.insert("lang", taxonomy_lang(content, index));
                 if let Some(paginator) = paginator {
                     context.insert_value("paginator", paginator);
                 }
@@ -318,6 +349,31 @@ impl Views {
             })
             .collect()
     }
+}
+
+/// The language of taxonomy `index`.
+fn taxonomy_lang(content: &Content, index: usize) -> &str {
+    content
+        .editions
+        .iter()
+        .find(|edition| edition.taxonomies.contains(&index))
+        .map_or("", |edition| &edition.lang)
+}
+
+/// What a page's summary shows of its versions in other languages.
+fn versions<'a>(
+    content: &'a Content,
+    page: &'a Page,
+) -> impl Iterator<Item = (&'a str, &'a str, &'a str, bool)> + 'a {
+    page.translations.iter().map(|&index| {
+        let version = &content.pages[index];
+        (
+            &*version.lang,
+            &*version.path,
+            &*version.front.title,
+            version.falls_back_to.is_some(),
+        )
+    })
 }
 
 /// The `content/`-relative path of the section listing `page`.

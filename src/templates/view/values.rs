@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::config::{BaseUrl, Config};
+use crate::config::{BaseUrl, Config, Language};
 use crate::content::taxonomy::{Taxonomy, Term};
-use crate::content::{Area, Content, Page, Progress, Section};
+use crate::content::{Area, Content, Edition, Page, Progress, Section};
 use crate::markdown::{Heading, Rendered};
 
 /// What `config` holds in templates.
@@ -25,17 +25,19 @@ pub struct ConfigView<'a> {
     extra: &'a toml::Table,
 }
 
-pub fn config(config: &Config) -> ConfigView<'_> {
+/// `config` in templates: the site's settings, with the title and description of the
+/// language being rendered (as Zola gives them).
+pub fn config<'a>(config: &'a Config, language: &'a Language) -> ConfigView<'a> {
     ConfigView {
-        title: &config.title,
-        description: &config.description,
+        title: &language.title,
+        description: &language.description,
         base_url: config.base_url.as_str(),
         default_language: &config.default_language,
         theme: config.theme.as_deref(),
-        build_search_index: config.generate.search_index,
-        generate_feeds: config.generate.feeds,
+        build_search_index: language.search_index,
+        generate_feeds: language.feeds,
         author: config.author.as_deref(),
-        extra: &config.extra,
+        extra: &language.extra,
     }
 }
 
@@ -57,6 +59,42 @@ pub(super) struct PageSummary<'a> {
     taxonomies: BTreeMap<&'a str, &'a [String]>,
     extra: &'a toml::Table,
     area: Option<AreaView<'a>>,
+    lang: &'a str,
+    /// Whether it shows the default language's text, its translation being missing.
+    fallback: bool,
+    translations: Vec<TranslationView<'a>>,
+}
+
+/// An entry of a page's or section's `translations` (Zola's fields, and whether it is a
+/// fallback to the default language's text).
+#[derive(Serialize)]
+pub(super) struct TranslationView<'a> {
+    lang: &'a str,
+    title: &'a str,
+    permalink: String,
+    path: &'a str,
+    fallback: bool,
+}
+
+/// The `translations` of a page or section.
+fn translation_views<'a>(
+    versions: &[usize],
+    of: impl Fn(usize) -> (&'a str, &'a str, &'a str, bool),
+    base: &BaseUrl,
+) -> Vec<TranslationView<'a>> {
+    versions
+        .iter()
+        .map(|&index| {
+            let (lang, title, path, fallback) = of(index);
+            TranslationView {
+                lang,
+                title,
+                permalink: base.permalink(path),
+                path,
+                fallback,
+            }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -111,6 +149,9 @@ pub(super) struct SectionView<'a> {
     weight: Option<i64>,
     generate_feeds: bool,
     extra: &'a toml::Table,
+    lang: &'a str,
+    fallback: bool,
+    translations: Vec<TranslationView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -209,6 +250,21 @@ pub(super) fn page_summary(page: &Page, content: &Content, base: &BaseUrl) -> Va
             .collect(),
         extra: &front.extra,
         area: page.area.as_ref().map(area_view),
+        lang: &page.lang,
+        fallback: page.falls_back_to.is_some(),
+        translations: translation_views(
+            &page.translations,
+            |index| {
+                let version = &content.pages[index];
+                (
+                    &*version.lang,
+                    &*version.front.title,
+                    &*version.path,
+                    version.falls_back_to.is_some(),
+                )
+            },
+            base,
+        ),
     })
 }
 
@@ -222,8 +278,8 @@ pub(super) struct MenuItem<'a> {
 }
 
 /// The home page's subsections, then its own pages, in their order: what a site menu lists.
-pub(super) fn menu(content: &Content, base: &BaseUrl) -> Value {
-    let Some(home) = content.sections.first() else {
+pub(super) fn menu(content: &Content, edition: &Edition, base: &BaseUrl) -> Value {
+    let Some(home) = edition.home().map(|home| &content.sections[home]) else {
         return Value::from(Vec::<Value>::new());
     };
     let sections = home.subsections.iter().map(|&index| {
@@ -250,10 +306,10 @@ pub(super) fn menu(content: &Content, base: &BaseUrl) -> Value {
     Value::from_serializable(&items)
 }
 
-pub(super) fn plan(content: &Content, base: &BaseUrl) -> Value {
-    let areas = content.areas();
+pub(super) fn plan(content: &Content, lang: &str, base: &BaseUrl) -> Value {
+    let areas = content.areas(lang);
     Value::from_serializable(&PlanView {
-        progress: content.progress(),
+        progress: content.progress(lang),
         areas: areas
             .iter()
             .map(|(page, area)| PlanAreaView {
@@ -302,6 +358,21 @@ pub(super) fn section_value(
         weight: section.front.weight,
         generate_feeds: section.front.generate_feeds,
         extra: &section.front.extra,
+        lang: &section.lang,
+        fallback: section.falls_back_to.is_some(),
+        translations: translation_views(
+            &section.translations,
+            |index| {
+                let version = &content.sections[index];
+                (
+                    &*version.lang,
+                    &*version.front.title,
+                    &*version.path,
+                    version.falls_back_to.is_some(),
+                )
+            },
+            base,
+        ),
     });
     let full = with_fields(&view, [("pages", Value::from(listing))]);
     (view, full)
