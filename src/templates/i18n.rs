@@ -142,7 +142,7 @@ impl Translations {
 }
 
 /// `zh` of `zh-CN`, `zh_Hans` or `zh`.
-fn primary_subtag(code: &str) -> &str {
+pub(super) fn primary_subtag(code: &str) -> &str {
     code.split(['-', '_']).next().unwrap_or_default()
 }
 
