@@ -5,7 +5,8 @@
 //! aside), then the file of its primary subtag alone (`zh-CN` finds `zh.toml`), then the first
 //! file, by name, with the same primary subtag (`zh-CN` finds `zh-Hans.toml`). The site's
 //! `[translations]` (Zola's table for the default language) win over the theme's for the
-//! default language.
+//! default language. A language with no singular (Chinese) may leave out the `_one` key of a
+//! plural: its `_other` serves.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -100,15 +101,19 @@ impl Translations {
         &self.default_language
     }
 
-    /// The text of `key` in `lang`, or a message saying where to add it.
+    /// The text of `key` in `lang`, or a message saying where to add it. In a language
+    /// without a singular (Chinese, Japanese...), a missing `x_one` is `x_other`.
     pub fn get(&self, key: &str, lang: &str) -> Result<&str, String> {
-        if let Some(text) = self.site.get(lang).and_then(|strings| strings.get(key)) {
+        if let Some(text) = self.find(key, lang) {
+            return Ok(text);
+        }
+        if let Some(stem) = key.strip_suffix("_one")
+            && has_no_singular(lang)
+            && let Some(text) = self.find(&format!("{stem}_other"), lang)
+        {
             return Ok(text);
         }
         let table = self.table(lang);
-        if let Some(text) = table.and_then(|table| table.strings.get(key)) {
-            return Ok(text);
-        }
         let place = match (table, &self.theme_dir) {
             (Some(table), _) => format!("add `{key} = \"...\"` to {}", table.path.display()),
             (None, Some(dir)) => format!(
@@ -132,6 +137,16 @@ impl Translations {
         ))
     }
 
+    /// The text of `key` in `lang`: the site's for the default language, else the theme's.
+    fn find(&self, key: &str, lang: &str) -> Option<&str> {
+        if let Some(text) = self.site.get(lang).and_then(|strings| strings.get(key)) {
+            return Some(text);
+        }
+        self.table(lang)
+            .and_then(|table| table.strings.get(key))
+            .map(String::as_str)
+    }
+
     /// The theme's table for `lang`: the exact code, the primary subtag alone, or the first
     /// code with the same primary subtag.
     fn table(&self, lang: &str) -> Option<&Table> {
@@ -149,8 +164,20 @@ impl Translations {
     }
 }
 
+/// Whether `lang` says "1 book" as it says "2 books" (CLDR's plural rules give it the
+/// category `other` alone), so that a `_one` key may be left out of its table.
+fn has_no_singular(lang: &str) -> bool {
+    const OTHER_ONLY: [&str; 12] = [
+        "id", "ja", "jv", "km", "ko", "lo", "ms", "my", "th", "vi", "yue", "zh",
+    ];
+    let language = primary_subtag(lang);
+    OTHER_ONLY
+        .iter()
+        .any(|code| code.eq_ignore_ascii_case(language))
+}
+
 /// `zh` of `zh-CN`, `zh_Hans` or `zh`.
-fn primary_subtag(code: &str) -> &str {
+pub(super) fn primary_subtag(code: &str) -> &str {
     code.split(['-', '_']).next().unwrap_or_default()
 }
 
@@ -200,6 +227,22 @@ mod tests {
         let all = translations(&["en", "zh"], &[("home", "Start")]);
         assert_eq!(all.get("home", "en"), Ok("Start"));
         assert_eq!(all.get("home", "zh"), Ok("home in zh"));
+    }
+
+    #[test]
+    fn a_language_without_a_singular_takes_the_plural_for_one() {
+        let mut all = translations(&["en", "zh-Hans"], &[]);
+        for table in all.theme.values_mut() {
+            table
+                .strings
+                .insert("tasks_other".to_string(), "{n} tasks".to_string());
+        }
+        assert_eq!(all.get("tasks_one", "zh-Hans"), Ok("{n} tasks"));
+        assert_eq!(all.get("tasks_one", "zh-TW"), Ok("{n} tasks"));
+        // English has a singular: its absence is a mistake to report.
+        let missing = all.get("tasks_one", "en").unwrap_err();
+        assert!(missing.contains("`tasks_one`"), "{missing}");
+        assert!(all.get("home_one", "zh-Hans").is_err());
     }
 
     #[test]

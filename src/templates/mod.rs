@@ -8,6 +8,7 @@
 
 mod i18n;
 mod limits;
+mod numbers;
 mod view;
 
 pub use limits::remove_when_stopped;
@@ -427,6 +428,8 @@ fn register_functions(tera: &mut Tera) {
     // Tera's own, counted against the render's budget.
     tera.register_function("range", limits::range);
     tera.register_filter("date", format_date);
+    tera.register_filter("ordinal", ordinal);
+    tera.register_filter("num_format", num_format);
 }
 
 #[expect(
@@ -533,21 +536,72 @@ fn taxonomy_key(kind: &str, lang: Option<&str>) -> TeraResult<String> {
 )]
 fn trans(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     let key: Cow<str> = kwargs.must_get("key")?;
-    let lang: Option<String> = match kwargs.get("lang")? {
-        Some(lang) => Some(lang),
-        None => state.get("lang").ok().flatten(),
-    };
-    limits::check_time().map_err(tera::Error::message)?;
-    SCOPE.with_borrow(|scope| {
-        let translations = &scope
-            .as_ref()
-            .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?
-            .translations;
+    let lang = language(&kwargs, "lang", state)?;
+    with_translations(|translations| {
         let lang = lang.as_deref().unwrap_or(translations.default_language());
         translations
             .get(&key, lang)
             .map(Value::from)
             .map_err(tera::Error::message)
+    })
+}
+
+/// The language a call names by `argument` (`lang`, `locale`), else the render's `lang`;
+/// `None` leaves it to `default_language`.
+fn language(kwargs: &Kwargs, argument: &str, state: &State) -> TeraResult<Option<String>> {
+    match kwargs.get(argument)? {
+        Some(lang) => Ok(Some(lang)),
+        None => Ok(state.get("lang").ok().flatten()),
+    }
+}
+
+/// Runs `f` with the interface strings of this render, which also hold `default_language`.
+/// Like `trans`, the filters that speak a language record no `Read`: a change of language
+/// or table reloads the templates.
+fn with_translations<T>(f: impl FnOnce(&Translations) -> TeraResult<T>) -> TeraResult<T> {
+    limits::check_time().map_err(tera::Error::message)?;
+    SCOPE.with_borrow(|scope| {
+        let scope = scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?;
+        f(&scope.translations)
+    })
+}
+
+/// `{{ area.number | ordinal }}`: "fifth" in English, `第五` in Chinese, `5` in a language
+/// without rules; `lang` defaults as `trans`'s does.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes filter arguments by value"
+)]
+fn ordinal(n: u64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    let lang = language(&kwargs, "lang", state)?;
+    with_translations(|translations| {
+        let lang = lang.as_deref().unwrap_or(translations.default_language());
+        Ok(numbers::ordinal(n, lang))
+    })
+}
+
+/// `{{ 1000000 | num_format }}` (Zola's): `1,000,000`, grouped as `locale` groups digits;
+/// `locale` defaults to the render's `lang`, then `default_language`. A locale named in the
+/// call must be known; a language that is not leaves the digits ungrouped.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes filter arguments by value"
+)]
+fn num_format(n: i64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    if let Some(locale) = kwargs.get::<Cow<str>>("locale")? {
+        return numbers::num_format(n, &locale).ok_or_else(|| {
+            tera::Error::message(format!(
+                "`num_format` does not know the locale `{locale}`{HINT_MARK}\
+                 name a locale such as `en`, `zh`, `de`, `fr` or `en-IN`"
+            ))
+        });
+    }
+    let lang = language(&kwargs, "locale", state)?;
+    with_translations(|translations| {
+        let lang = lang.as_deref().unwrap_or(translations.default_language());
+        Ok(numbers::num_format(n, lang).unwrap_or_else(|| n.to_string()))
     })
 }
 

@@ -85,7 +85,7 @@ fn the_shipped_site_in_chinese_has_chinese_labels_only() {
                 "跳到正文",
                 "placeholder=\"搜索规划\"",
                 "10 个重点领域",
-                "重点领域 1",
+                "第一个重点领域",
                 "总体进展",
                 "各领域进展",
                 ">计划中<",
@@ -96,7 +96,7 @@ fn the_shipped_site_in_chinese_has_chinese_labels_only() {
             &area,
             &[
                 ">首页</a>",
-                "重点领域 1",
+                "第一个重点领域",
                 ">重点任务</h2>",
                 "badge--at-risk\">有风险</span>",
                 "badge--planned\">计划中</span>",
@@ -174,4 +174,110 @@ fn the_sites_translations_win_over_the_themes() {
     );
     site.run(["build"]).success();
     assert!(site.file("public/index.html").contains(">Start</a>"));
+}
+
+/// Dates and the areas' ordinals follow the site's language: the format comes from the
+/// theme's table (`date_format`) unless `extra.date_format` sets one, and the Chinese
+/// eyebrow counts the area in Chinese numerals (`{ordinal}`) where the English one shows
+/// its number.
+#[test]
+fn dates_and_ordinals_follow_the_language() {
+    let english = SiteTest::shipped();
+    english.replace(
+        "content/priorities/05-basic-education.md",
+        "status = \"planned\"",
+        "due = 2027-03-01\nstatus = \"planned\"",
+    );
+    english.run(["build"]).success();
+    let area = english.file("public/priorities/basic-education/index.html");
+    let print = english.file("public/print/index.html");
+    for text in [
+        "Priority area 5",
+        ">29 November 2026</time>",
+        ">1 March 2027</time>",
+    ] {
+        assert!(area.contains(text), "no `{text}` in {area}");
+    }
+    for text in ["Priority area 5", ">1 March 2027</time>"] {
+        assert!(print.contains(text), "no `{text}` in {print}");
+    }
+
+    let chinese = SiteTest::with_shipped_themes("zh");
+    chinese.write(
+        "content/priorities/preschool.md",
+        "+++\ntitle = \"学前教育\"\nslug = \"preschool\"\nweight = 5\ndate = 2024-03-01\n\n\
+         [area]\nnumber = 5\n\n[[area.tasks]]\ntitle = \"扩大普惠性资源\"\n\
+         status = \"planned\"\ndue = 2024-12-31\n+++\n\n发展普惠性学前教育。\n",
+    );
+    chinese.write(
+        "content/print.md",
+        "+++\ntitle = \"打印版\"\ntemplate = \"print.html\"\nweight = 1000\n+++\n",
+    );
+    chinese.run(["build"]).success();
+    let home = chinese.file("public/index.html");
+    let area = chinese.file("public/priorities/preschool/index.html");
+    let print = chinese.file("public/print/index.html");
+    for text in ["第一个重点领域", "第四个重点领域", "第五个重点领域"] {
+        assert!(home.contains(text), "no `{text}` in {home}");
+    }
+    for text in [
+        "第五个重点领域",
+        ">2024年3月1日</time>",
+        ">2024年12月31日</time>",
+        // The neighbour's eyebrow.
+        "第四个重点领域",
+    ] {
+        assert!(area.contains(text), "no `{text}` in {area}");
+    }
+    for text in ["第五个重点领域", ">2024年12月31日</time>"] {
+        assert!(print.contains(text), "no `{text}` in {print}");
+    }
+    assert!(!area.contains("重点领域 5"), "{area}");
+
+    // The site's own format wins over the table's.
+    chinese.write(
+        "site.toml",
+        chinese.file("site.toml") + "\n[extra]\ndate_format = \"%Y/%m/%d\"\n",
+    );
+    chinese.run(["build"]).success();
+    let area = chinese.file("public/priorities/preschool/index.html");
+    assert!(area.contains(">2024/03/01</time>"), "{area}");
+}
+
+/// `num_format` (Zola's) and `ordinal` speak the site's language unless told another; a
+/// locale `num_format` does not know is an error at the call.
+#[test]
+fn numbers_are_written_in_the_language_of_the_render() {
+    let site = SiteTest::shipped();
+    let page = "themes/default/templates/page.html";
+    site.replace(
+        page,
+        "<article class=\"container page\">",
+        "<article class=\"container page\"><p id=\"numbers\">{{ 1234567 | num_format }} \
+         {{ 1234567 | num_format(locale=\"de\") }} {{ 21 | ordinal }} \
+         {{ 21 | ordinal(lang=\"zh-Hans\") }}</p>",
+    );
+    site.run(["build"]).success();
+    let area = site.file("public/priorities/basic-education/index.html");
+    assert!(
+        area.contains("<p id=\"numbers\">1,234,567 1.234.567 21st 第二十一</p>"),
+        "{area}"
+    );
+    site.replace(
+        "site.toml",
+        "default_language = \"en\"",
+        "default_language = \"zh-CN\"",
+    );
+    site.run(["build"]).success();
+    let area = site.file("public/priorities/basic-education/index.html");
+    assert!(
+        area.contains("<p id=\"numbers\">1,234,567 1.234.567 第二十一 第二十一</p>"),
+        "{area}"
+    );
+    site.replace(page, "locale=\"de\"", "locale=\"tlh\"");
+    site.run(["build"])
+        .failure()
+        .stderr_contains("`num_format` does not know the locale `tlh`")
+        .at_some_line_of(page)
+        .help("name a locale such as");
 }
