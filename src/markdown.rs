@@ -214,7 +214,13 @@ impl<'a> Pass<'a> {
     fn resolve(&mut self, dest: &str, range: &Range<usize>) -> Option<String> {
         let start = self.source.body_start;
         let span = start + range.start..start + range.end;
-        let lang = self.source.lang.as_deref();
+        // A fallback's anchors name the headings of the default language's pages.
+        let anchored = dest.contains('#');
+        let lang = self
+            .source
+            .lang
+            .as_deref()
+            .filter(|_| !(self.source.fallback && anchored));
         match resolve_link(dest, self.targets, &self.source.relative, lang) {
             Ok((url, target, anchor)) => {
                 self.rendered.links.push(target);
@@ -466,6 +472,7 @@ mod tests {
             body_start: text.len() - body.len(),
             text: text.into(),
             lang: None,
+            fallback: false,
         }
     }
 

@@ -115,10 +115,13 @@ pub(super) fn split<'a>(
         for original in &defaults {
             let relative = &*original.source.relative;
             match own.remove(relative) {
-                Some(translation) => match translate(original, translation) {
-                    Ok(document) => documents.push(document),
-                    Err(problem) => problems.push(problem),
-                },
+                Some(mut translation) => {
+                    translation.source.lang = Some(language.code.as_str().into());
+                    match translate(original, translation) {
+                        Ok(document) => documents.push(document),
+                        Err(problem) => problems.push(problem),
+                    }
+                }
                 None => {
                     let key = translated_key(relative, &language.code);
                     missing.push(Arc::from(key.as_str()));
@@ -148,6 +151,7 @@ fn fallback(original: &Document, key: Arc<str>, code: &str) -> Document {
     let source = Source {
         relative: key,
         lang: Some(code.into()),
+        fallback: true,
         ..original.source.clone()
     };
     // Its aliases are the original's: they lead there, not to every language's copy.

@@ -146,6 +146,10 @@ pub struct Source {
     /// The language the text is published in, when not the default: its `@/` links lead to
     /// the pages of that language.
     pub lang: Option<Arc<str>>,
+    /// Whether the text is the default language's, standing in for a missing translation:
+    /// its links to a heading (`@/a.md#id`) lead to the page whose heading it names, in the
+    /// default language.
+    pub fallback: bool,
 }
 
 impl Default for Source {
@@ -156,6 +160,7 @@ impl Default for Source {
             text: Arc::default(),
             body_start: 0,
             lang: None,
+            fallback: false,
         }
     }
 }
@@ -455,6 +460,7 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         relative: Arc::clone(relative),
         text: Arc::new(text),
         lang: None,
+        fallback: false,
     };
     Ok(Document {
         source,

@@ -526,7 +526,9 @@ fn taxonomy_key(kind: &str, lang: Option<&str>) -> TeraResult<String> {
 }
 
 /// `trans(key="home", lang="zh-CN")`: an interface string of the theme or the site; `lang`
-/// defaults to the render's `lang` if it has one, else `default_language`.
+/// defaults to the render's `lang` if it has one, else `default_language`. With `default`,
+/// a missing key prints that text instead of failing (for names a site may or may not
+/// translate, such as its taxonomies': `trans(key="taxonomy_" ~ kind, default=kind)`).
 ///
 /// It records no `Read`: the tables load with the templates, and a change to them (the theme's
 /// `i18n/` or `site.toml`) reloads the templates, which renders every output again.
@@ -536,23 +538,31 @@ fn taxonomy_key(kind: &str, lang: Option<&str>) -> TeraResult<String> {
 )]
 fn trans(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
     let key: Cow<str> = kwargs.must_get("key")?;
+    let default: Option<Cow<str>> = kwargs.get("default")?;
     let lang = language(&kwargs, "lang", state)?;
     with_translations(|translations| {
         let lang = lang.as_deref().unwrap_or(translations.default_language());
-        translations
-            .get(&key, lang)
-            .map(Value::from)
-            .map_err(tera::Error::message)
+        match (translations.get(&key, lang), default) {
+            (Ok(text), _) => Ok(Value::from(text)),
+            (Err(_), Some(default)) => Ok(Value::from(default.as_ref())),
+            (Err(message), None) => Err(tera::Error::message(message)),
+        }
     })
 }
 
 /// The language a call names by `argument` (`lang`, `locale`), else the render's `lang`;
 /// `None` leaves it to `default_language`.
 fn language(kwargs: &Kwargs, argument: &str, state: &State) -> TeraResult<Option<String>> {
-    match kwargs.get(argument)? {
-        Some(lang) => Ok(Some(lang)),
-        None => Ok(state.get("lang").ok().flatten()),
+    if let Some(lang) = kwargs.get(argument)? {
+        return Ok(Some(lang));
     }
+    // A component sees only its arguments: the page's language is the render's.
+    let rendered = SCOPE.with_borrow(|scope| {
+        scope
+            .as_ref()
+            .and_then(|scope| scope.lang.as_deref().map(str::to_string))
+    });
+    Ok(rendered.or_else(|| state.get("lang").ok().flatten()))
 }
 
 /// Runs `f` with the interface strings of this render, which also hold `default_language`.

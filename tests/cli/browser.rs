@@ -326,6 +326,8 @@ fn respond(mut stream: TcpStream, root: &Path) {
     }
     let path = request.split(' ').nth(1).unwrap_or("/");
     let path = path.split(['?', '#']).next().unwrap_or_default();
+    // Browsers percent-encode what is not ASCII (`/zh-Hans/topics/%E4%BA%A7...`).
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let mut file = root.join(path.trim_start_matches('/'));
     if file.is_dir() {
         file.push("index.html");
@@ -391,6 +393,40 @@ pub fn served(site: SiteTest) -> (SiteTest, String) {
     site.run(["build", "--base-url", &url]).success();
     server.serve(site.path("public"));
     (site, url)
+}
+
+/// On a priority page, choosing the other language in the switcher lands on the same area,
+/// in that language, and back again.
+#[test]
+fn switching_language_on_a_priority_page_stays_on_the_area() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (_site, url) = served_shipped_site();
+    let area = format!("{url}priorities/vocational-education/");
+    browser.goto(&area);
+    let switch = |browser: &Browser, lang: &str| {
+        browser.execute(
+            "document.querySelector(`.language-switcher a[hreflang='${arguments[0]}']`).click()",
+            &[lang.into()],
+        );
+    };
+    switch(&browser, "zh-Hans");
+    browser.wait_until("the Chinese page", PATIENCE, |browser| {
+        browser.execute("return document.documentElement.lang", &[]) == "zh-Hans"
+    });
+    let heading = browser.execute("return document.querySelector('h1').innerText", &[]);
+    assert_eq!(heading, "职业教育");
+    let here = browser.execute("return location.href", &[]);
+    assert_eq!(
+        here,
+        format!("{url}zh-Hans/priorities/vocational-education/").as_str()
+    );
+    switch(&browser, "en");
+    browser.wait_until("the English page", PATIENCE, |browser| {
+        browser.execute("return document.documentElement.lang", &[]) == "en"
+    });
+    assert_eq!(browser.execute("return location.href", &[]), area.as_str());
 }
 
 #[test]

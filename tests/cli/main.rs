@@ -4,7 +4,7 @@
 //! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
-//! strings in English and Chinese; `hostile` and `properties` feed
+//! strings in English and Chinese, `languages`, sites in more than one language; `hostile` and `properties` feed
 //! the build bad and random input.
 
 mod browser;
@@ -16,6 +16,7 @@ mod hostile;
 mod i18n;
 mod incremental;
 mod init;
+mod languages;
 mod limits;
 mod load;
 mod properties;

@@ -60,6 +60,54 @@ fn the_search_box_finds_areas_and_tasks_by_their_words() {
     search(&browser, &url, "off-campus training", "Basic education");
 }
 
+/// Types `query` into the search box of the page at `url`; the title of the first result.
+fn first_result(browser: &Browser, url: &str, query: &str) -> String {
+    browser.goto(url);
+    browser.execute(
+        "const box = document.querySelector('#site-search-q');
+         box.value = arguments[0];
+         box.form.submit();",
+        &[query.into()],
+    );
+    let mut first = String::new();
+    browser.wait_until(&format!("results for `{query}`"), PATIENCE, |browser| {
+        let found = browser.execute(
+            "const r = document.querySelector('.pagefind-ui__result-title'); return r ? r.innerText : ''",
+            &[],
+        );
+        first = found.as_str().unwrap_or_default().to_string();
+        // While a result loads, its title is a row of dots.
+        !first.chars().all(|c| c == '.' || c.is_whitespace())
+    });
+    first
+}
+
+/// The shipped site's Chinese edition: each query finds its area first, in Chinese; the
+/// English edition finds English pages only.
+#[test]
+fn each_edition_of_the_shipped_site_finds_its_own_language_first() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (_site, url) = served_shipped_site();
+    let chinese = format!("{url}zh-Hans/");
+    for (query, area) in [
+        ("职业教育", "职业教育"),
+        ("双减", "基础教育"),
+        ("教师队伍", "教师队伍"),
+        ("时时放心不下", "安全稳定"),
+    ] {
+        assert_eq!(first_result(&browser, &chinese, query), area, "`{query}`");
+    }
+    assert_eq!(
+        first_result(&browser, &url, "vocational"),
+        "Vocational education"
+    );
+    // The English index holds no Chinese page.
+    let english = first_result(&browser, &url, "teachers");
+    assert!(english.is_ascii(), "`teachers` found `{english}`");
+}
+
 #[test]
 fn chinese_queries_find_areas_by_words_inside_sentences() {
     let Some(browser) = Browser::start() else {

@@ -40,6 +40,31 @@ fn shipped_site_passes_the_nu_html_checker() {
     );
 }
 
+/// A site with a missing translation: its fallback pages (the default language's text in the
+/// other language's frame, with a notice) and its language switcher pass both validators.
+#[test]
+fn fallback_pages_pass_both_validators() {
+    let (Some(jar), Some(axe)) = (vnu(), axe()) else {
+        return;
+    };
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (site, url) = crate::browser::served(SiteTest::with_shipped_themes("languages"));
+    let public = site.path("public");
+    let mut problems = nu_errors(&jar, &public);
+    let pages = files(&public, "html");
+    assert!(
+        pages
+            .iter()
+            .any(|page| page == "zh-Hans/areas/teachers/index.html")
+    );
+    for page in &pages {
+        problems.extend(axe_violations(&browser, &axe, &url, page, "desktop"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The checker and the way its report is read work: errors in a page and in a stylesheet come
 /// out with their file, line and message (a report read wrongly would pass any site).
 #[test]
