@@ -63,11 +63,13 @@ impl SiteFile {
     }
 
     /// What the file shows, for live updates.
-    pub fn reads(self) -> Vec<Read> {
+    pub fn reads(self, state: &State) -> Vec<Read> {
         match self {
             Self::Sitemap => vec![Read::Addresses],
             Self::Robots => Vec::new(),
-            Self::PlanJson(_) | Self::TasksCsv(_) => vec![Read::Plan],
+            Self::PlanJson(edition) | Self::TasksCsv(edition) => {
+                vec![Read::Plan(state.content.editions[edition].lang.clone())]
+            }
         }
     }
 

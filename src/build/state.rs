@@ -496,7 +496,7 @@ impl State {
             }),
             Work::File(file) => Ok(Output {
                 bytes: file.render(self),
-                reads: fingerprints(&file.reads()),
+                reads: fingerprints(&file.reads(self)),
                 anchors: None,
             }),
             Work::Feed(scope) => Ok(Output {

@@ -54,10 +54,10 @@ pub enum Read {
     TermUrl(String, String),
     /// The URL of a page or section (`get_url`, `@/` links).
     Url(Arc<str>),
-    /// `plan`, every area with its tasks.
-    Plan,
-    /// `menu`, the home page's sections and pages.
-    Menu,
+    /// `plan` of a language, every area with its tasks.
+    Plan(Arc<str>),
+    /// `menu` of a language, its home page's sections and pages.
+    Menu(Arc<str>),
     /// Any page, section or taxonomy (what a site feed shows).
     Site,
     /// The address of every page, section and taxonomy, and the pages' dates (what a sitemap
@@ -117,14 +117,21 @@ fn with_lookup<T>(read: Read, f: impl FnOnce(&Lookup) -> Result<T, String>) -> T
 
 const TEMPLATES_DIR: &str = "templates";
 
+/// Which of the values every render gets a template reads.
+#[derive(Debug, Clone, Copy)]
+struct GlobalReads {
+    plan: bool,
+    menu: bool,
+}
+
 /// The parsed templates with the functions and filters the theme may use.
 pub struct Templates {
     tera: Tera,
     /// Template name to the file it came from, for messages.
     files: HashMap<String, TemplateFile>,
-    /// What each template reads of the values every render gets (`plan`, `menu`), itself or
-    /// through a parent or include.
-    global_reads: HashMap<String, Vec<Read>>,
+    /// Which of the values every render gets (`plan`, `menu`) each template reads, itself or
+    /// through a parent or include: a render reads those of its language.
+    global_reads: HashMap<String, GlobalReads>,
     /// The interface strings of `trans`, loaded (and reloaded) with the templates.
     translations: Arc<Translations>,
 }
@@ -170,11 +177,10 @@ impl Templates {
                     .tera
                     .get_template_variables(name)
                     .unwrap_or_default();
-                let reads = [("plan", Read::Plan), ("menu", Read::Menu)]
-                    .into_iter()
-                    .filter(|(variable, _)| variables.contains(variable))
-                    .map(|(_, read)| read)
-                    .collect();
+                let reads = GlobalReads {
+                    plan: variables.contains("plan"),
+                    menu: variables.contains("menu"),
+                };
                 (name.clone(), reads)
             })
             .collect();
@@ -209,17 +215,19 @@ impl Templates {
             .and_then(Value::as_str)
             .filter(|lang| **lang != *lookup.default_language)
             .map(Arc::from);
-        let lang_code = lang.as_deref().unwrap_or(&lookup.default_language);
+        let lang_code: Arc<str> = lang
+            .clone()
+            .unwrap_or_else(|| lookup.default_language.clone());
         if context.get("lang").is_none() {
             // Every template knows its language (Zola's `lang`): the 404 page's is the default.
-            context.insert("lang", lang_code);
+            context.insert("lang", &*lang_code);
         }
-        context.insert_value("plan", view::of_language(&lookup.plans, lang_code).clone());
-        context.insert_value("menu", view::of_language(&lookup.menus, lang_code).clone());
+        context.insert_value("plan", view::of_language(&lookup.plans, &lang_code).clone());
+        context.insert_value("menu", view::of_language(&lookup.menus, &lang_code).clone());
         if lang.is_some() {
             context.insert_value(
                 "config",
-                view::of_language(&lookup.configs, lang_code).clone(),
+                view::of_language(&lookup.configs, &lang_code).clone(),
             );
         }
         SCOPE.set(Some(Scope {
@@ -239,7 +247,14 @@ impl Templates {
                 .into(),
             None => self.render_diagnostics(name, &error),
         })?;
-        reads.extend(self.global_reads.get(name).into_iter().flatten().cloned());
+        if let Some(global) = self.global_reads.get(name) {
+            if global.plan {
+                reads.push(Read::Plan(lang_code.clone()));
+            }
+            if global.menu {
+                reads.push(Read::Menu(lang_code));
+            }
+        }
         Ok(reads)
     }
 

@@ -111,10 +111,15 @@ fn sitemap_lists_every_page_once_under_a_sub_path() {
         .paths()
         .filter(|path| path.ends_with("index.html"))
         .map(|path| {
-            format!(
-                "https://example.org/plan/{}",
-                path.trim_end_matches("index.html")
-            )
+            // Addresses in a sitemap are percent-encoded (`/zh-Hans/topics/%E4%BA%A7...`).
+            let folder = path.trim_end_matches("index.html");
+            const KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+                .remove(b'/')
+                .remove(b'-')
+                .remove(b'_')
+                .remove(b'.');
+            let encoded = percent_encoding::utf8_percent_encode(folder, KEPT);
+            format!("https://example.org/plan/{encoded}")
         })
         .collect();
     for page in &pages {

@@ -236,11 +236,15 @@ impl Lookup {
         if self.addresses_fingerprint != after.addresses_fingerprint {
             reads.insert(Read::Addresses);
         }
-        if self.plans != after.plans {
-            reads.insert(Read::Plan);
+        for (lang, plan) in &after.plans {
+            if of_language(&self.plans, lang) != plan {
+                reads.insert(Read::Plan(lang.clone()));
+            }
         }
-        if self.menus != after.menus {
-            reads.insert(Read::Menu);
+        for (lang, menu) in &after.menus {
+            if of_language(&self.menus, lang) != menu {
+                reads.insert(Read::Menu(lang.clone()));
+            }
         }
         let site_changed = reads.iter().any(|read| {
             matches!(
