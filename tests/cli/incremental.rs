@@ -657,13 +657,14 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 15] = [
+const CONFIG_KEYS: [&str; 16] = [
     "base_url",
     "title",
     "description",
     "default_language",
     "theme",
     "taxonomies",
+    "slugify",
     "generate_sitemap",
     "generate_robots_txt",
     "generate_exports",
@@ -796,7 +797,9 @@ impl Choice {
     }
 
     fn config_value(&self, key: &str) -> String {
-        let Self { step, n, flag, .. } = *self;
+        let Self {
+            step, n, m, flag, ..
+        } = *self;
         match key {
             "base_url" => {
                 ["\"https://example.org/\"", "\"https://example.org/sub/\""][n % 2].to_string()
@@ -809,6 +812,16 @@ impl Choice {
                 "[{{ name = \"topics\", feed = {flag}, paginate_by = {} }}, {{ name = \"leads\" }}]",
                 n + 1
             ),
+            // Each kind by its own strategy, or all by the readable default.
+            "slugify" => match ["on", "safe", "off"].get(n) {
+                Some(paths) => format!(
+                    "{{ paths = \"{paths}\", taxonomies = \"{}\", anchors = \"{}\", \
+                     paths_keep_dates = {flag} }}",
+                    ["on", "safe", "off"][m % 3],
+                    ["on", "safe", "off"][(n + m) % 3],
+                ),
+                None => format!("{{ paths_keep_dates = {flag} }}"),
+            },
             "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds" => {
                 flag.to_string()
             }
