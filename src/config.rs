@@ -12,6 +12,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::slug::{self, Strategy, path_slug};
 use crate::toml_error;
 
 /// The name of the configuration file at the site root.
@@ -31,7 +32,9 @@ struct SiteToml {
     default_language: String,
     theme: Option<Spanned<String>>,
     #[serde(default)]
-    taxonomies: Vec<Taxonomy>,
+    taxonomies: Vec<Spanned<Taxonomy>>,
+    #[serde(default)]
+    slugify: Slugify,
     #[serde(default = "yes")]
     generate_sitemap: bool,
     #[serde(default = "yes")]
@@ -94,6 +97,8 @@ pub struct Config {
     pub theme_dir: Option<PathBuf>,
     pub theme: Option<String>,
     pub taxonomies: Vec<Taxonomy>,
+    /// How slugs are made for paths, taxonomy terms and heading ids.
+    pub slugify: Slugify,
     /// Which site files besides the pages to write.
     pub generate: Generate,
     /// The most entries a feed lists (all when `None`).
@@ -181,6 +186,21 @@ pub struct Taxonomy {
     #[serde(default)]
     pub feed: bool,
     pub paginate_by: Option<usize>,
+}
+
+/// Zola's `[slugify]` table: how each kind of slug is made. A kind not named keeps letters
+/// and digits of every script ([`Strategy::Readable`]), where Zola's default is `on`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Slugify {
+    /// Page slugs (from file names or `slug = ...`) and folder paths.
+    pub paths: Strategy,
+    /// Taxonomy names and terms.
+    pub taxonomies: Strategy,
+    /// Heading ids.
+    pub anchors: Strategy,
+    /// Whether a page's slug keeps the `YYYY-MM-DD-` its file name starts with.
+    pub paths_keep_dates: bool,
 }
 
 /// Where the site is hosted: `https://example.org/plan/` is origin `https://example.org` and
@@ -290,6 +310,19 @@ fn resolve(
             .into());
     }
     let languages = languages(shown_path, text, &raw)?;
+    for taxonomy in &raw.taxonomies {
+        let slug = path_slug(&taxonomy.get_ref().name, raw.slugify.taxonomies);
+        if !slug::names_a_folder(&slug) {
+            let message = format!(
+                "taxonomy `{}` cannot name a folder of the site (its slug is `{}`)",
+                taxonomy.get_ref().name.escape_debug(),
+                slug.escape_debug()
+            );
+            return Err(Diagnostic::at(shown_path, text, taxonomy.span(), message)
+                .with_hint(slug::FOLDER_HINT)
+                .into());
+        }
+    }
     Ok(Config {
         root: root.to_path_buf(),
         base_url,
@@ -298,7 +331,12 @@ fn resolve(
         default_language: raw.default_language,
         theme_dir,
         theme: raw.theme.map(Spanned::into_inner),
-        taxonomies: raw.taxonomies,
+        taxonomies: raw
+            .taxonomies
+            .into_iter()
+            .map(Spanned::into_inner)
+            .collect(),
+        slugify: raw.slugify,
         generate: Generate {
             sitemap: raw.generate_sitemap,
             robots_txt: raw.generate_robots_txt,
@@ -314,13 +352,21 @@ fn resolve(
     })
 }
 
+/// The taxonomies declared at the top of site.toml, the default language's.
+fn top_taxonomies(raw: &SiteToml) -> Vec<Taxonomy> {
+    raw.taxonomies
+        .iter()
+        .map(|taxonomy| taxonomy.get_ref().clone())
+        .collect()
+}
+
 /// The default language, from the top-level settings, then each `[languages.<code>]`.
 fn languages(shown_path: &Path, text: &str, raw: &SiteToml) -> Result<Vec<Language>, Diagnostics> {
     let default = Language {
         code: raw.default_language.clone(),
         title: raw.title.clone(),
         description: raw.description.clone(),
-        taxonomies: raw.taxonomies.clone(),
+        taxonomies: top_taxonomies(raw),
         feeds: raw.generate_feeds,
         search_index: raw.build_search_index,
         translations: raw.translations.clone(),
@@ -387,7 +433,7 @@ fn languages(shown_path: &Path, text: &str, raw: &SiteToml) -> Result<Vec<Langua
             taxonomies: written
                 .taxonomies
                 .clone()
-                .unwrap_or_else(|| raw.taxonomies.clone()),
+                .unwrap_or_else(|| top_taxonomies(raw)),
             feeds: written.generate_feeds.unwrap_or(raw.generate_feeds),
             search_index: written.build_search_index.unwrap_or(raw.build_search_index),
             translations: written.translations.clone(),
@@ -456,5 +502,55 @@ mod tests {
         };
         let config = resolve(Path::new("/r"), Path::new("site.toml"), text, &overrides).unwrap();
         assert_eq!(config.base_url.as_str(), "/sub");
+    }
+
+    fn resolved(text: &str) -> Result<Config, Diagnostics> {
+        let text = format!("base_url = \"https://x.org\"\ntitle = \"T\"\n{text}");
+        resolve(
+            Path::new("/r"),
+            Path::new("site.toml"),
+            &text,
+            &Overrides::default(),
+        )
+    }
+
+    #[test]
+    fn slugify_names_a_strategy_per_kind_and_defaults_to_readable() {
+        let config = resolved("").unwrap();
+        assert_eq!(config.slugify, Slugify::default());
+        assert_eq!(config.slugify.paths, Strategy::Readable);
+        let written = "[slugify]\npaths = \"on\"\ntaxonomies = \"safe\"\nanchors = \"off\"\n\
+                       paths_keep_dates = true\n";
+        let config = resolved(written).unwrap();
+        let expected = Slugify {
+            paths: Strategy::On,
+            taxonomies: Strategy::Safe,
+            anchors: Strategy::Off,
+            paths_keep_dates: true,
+        };
+        assert_eq!(config.slugify, expected);
+    }
+
+    #[test]
+    fn an_unknown_strategy_is_located_with_the_valid_ones() {
+        let error = resolved("[slugify]\npaths = \"yes\"\n").unwrap_err();
+        let diagnostic = &error.0[0];
+        assert_eq!(diagnostic.position(), "site.toml:4:9");
+        assert_eq!(diagnostic.message, "unknown value `yes`");
+        assert_eq!(
+            diagnostic.hint.as_deref(),
+            Some("use one of `on`, `safe`, `off`")
+        );
+        // The readable default has no name to write: it is what an absent key means.
+        assert!(resolved("[slugify]\nanchors = \"readable\"\n").is_err());
+    }
+
+    #[test]
+    fn a_taxonomy_whose_slug_leaves_the_site_is_located() {
+        let error =
+            resolved("taxonomies = [{ name = \"a/../b\" }]\n[slugify]\ntaxonomies = \"off\"\n")
+                .unwrap_err();
+        assert_eq!(error.0[0].position(), "site.toml:3:15");
+        assert!(resolved("taxonomies = [{ name = \"a/../b\" }]\n").is_ok());
     }
 }

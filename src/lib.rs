@@ -24,7 +24,7 @@ pub mod markdown;
 pub mod output;
 pub mod search;
 pub mod serve;
-mod slug;
+pub mod slug;
 pub mod templates;
 mod toml_error;
 pub mod watch;

@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::content::Source;
 use crate::content::front_matter::AnchorLinks;
 use crate::diagnostic::Diagnostic;
-use crate::slug::slugify;
+use crate::slug::{self, Strategy};
 
 const MORE_MARKER: &str = "<!-- more -->";
 pub(crate) const INTERNAL_PREFIX: &str = "@/";
@@ -92,6 +92,8 @@ pub type LinkTargets = HashMap<Arc<str>, String>;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub struct RenderOptions {
     pub anchor_links: AnchorLinks,
+    /// How heading ids are made from their text (`[slugify] anchors`).
+    pub anchors: Strategy,
 }
 
 fn parser_options() -> Options {
@@ -257,7 +259,7 @@ impl<'a> Pass<'a> {
         };
         let wanted = match id {
             Some(written) => written.to_string(),
-            None => match slugify(&title) {
+            None => match slug::anchor_slug(&title, self.options.anchors) {
                 slug if slug.is_empty() => "section".to_string(),
                 slug => slug,
             },
@@ -291,12 +293,16 @@ fn unique_id(wanted: &str, ids_used: &mut HashMap<String, usize>) -> String {
 
 /// Inserts the `#` link Zola's `insert_anchor_links` asks for into a heading's events.
 fn insert_anchor_link(events: &mut Vec<Event<'_>>, heading: &Heading, where_: AnchorLinks) {
+    if where_ == AnchorLinks::None {
+        return;
+    }
+    // An id may be as written (`[slugify] anchors = "off"`): quotes and `<` stay text.
+    let id = crate::templates::escape_html(&heading.id);
     let link = |text: &str| {
         let label = crate::templates::escape_html(&heading.title);
         Event::InlineHtml(
             format!(
-                "<a class=\"anchor\" href=\"#{}\" aria-label=\"Link to this section: {label}\">{text}</a>",
-                heading.id
+                "<a class=\"anchor\" href=\"#{id}\" aria-label=\"Link to this section: {label}\">{text}</a>"
             )
             .into(),
         )
@@ -307,7 +313,7 @@ fn insert_anchor_link(events: &mut Vec<Event<'_>>, heading: &Heading, where_: An
         AnchorLinks::Left => events.insert(1, link("#")),
         AnchorLinks::Right => events.insert(end, link("#")),
         AnchorLinks::Heading => {
-            let open = format!("<a class=\"anchor\" href=\"#{}\">", heading.id);
+            let open = format!("<a class=\"anchor\" href=\"#{id}\">");
             events.insert(end, Event::InlineHtml("</a>".into()));
             events.insert(1, Event::InlineHtml(open.into()));
         }
@@ -544,9 +550,43 @@ mod tests {
     }
 
     #[test]
+    fn heading_ids_follow_the_anchors_strategy() {
+        let id = |anchors, text: &str| {
+            let options = RenderOptions {
+                anchors,
+                ..RenderOptions::default()
+            };
+            render(&source(text), &targets(), options).unwrap().anchors[0].clone()
+        };
+        assert_eq!(id(Strategy::Readable, "## 教育 数字化\n"), "教育-数字化");
+        assert_eq!(id(Strategy::On, "## 教育 数字化\n"), "jiao-yu-shu-zi-hua");
+        assert_eq!(id(Strategy::Safe, "## 教育 数字化\n"), "教育_数字化");
+        assert_eq!(id(Strategy::Off, "## Test (hey)\n"), "Test_(hey)");
+        assert_eq!(id(Strategy::On, "## !!!\n"), "section");
+    }
+
+    #[test]
+    fn an_id_as_written_is_escaped_in_its_anchor_link() {
+        let options = RenderOptions {
+            anchor_links: AnchorLinks::Left,
+            anchors: Strategy::Off,
+        };
+        let rendered = render(&source("## Say \"hi\" 1<2\n"), &targets(), options).unwrap();
+        assert_eq!(rendered.anchors, ["Say_\"hi\"_1<2"]);
+        assert!(
+            rendered
+                .html
+                .contains("href=\"#Say_&quot;hi&quot;_1&lt;2\""),
+            "{}",
+            rendered.html
+        );
+    }
+
+    #[test]
     fn anchor_links_follow_the_setting() {
         let options = RenderOptions {
             anchor_links: AnchorLinks::Left,
+            ..RenderOptions::default()
         };
         let rendered = render(&source("## Tasks\n"), &targets(), options).unwrap();
         assert!(

@@ -255,7 +255,7 @@ impl State {
         check::templates_exist(&templates, &content)?;
         let targets = Arc::new(link_targets(&config, &content));
         let sections_rendered =
-            render_section_markdown(&content, &targets).map_err(|mut problems| {
+            render_section_markdown(&config, &content, &targets).map_err(|mut problems| {
                 // Report the pages' broken links too, not only the sections'.
                 problems.extend(check::page_links(&content, &targets));
                 problems
@@ -327,6 +327,7 @@ impl State {
                 anchor_links: self.content.sections[page.section]
                     .front
                     .insert_anchor_links,
+                anchors: self.config.slugify.anchors,
             },
             ..Recipe::template(check::page_template(&self.content, page))
         };
@@ -590,6 +591,7 @@ fn link_targets(config: &Config, content: &Content) -> LinkTargets {
 }
 
 fn render_section_markdown(
+    config: &Config,
     content: &Content,
     targets: &LinkTargets,
 ) -> Result<Vec<Rendered>, Diagnostics> {
@@ -599,6 +601,7 @@ fn render_section_markdown(
         .map(|section| {
             let options = RenderOptions {
                 anchor_links: section.front.insert_anchor_links,
+                anchors: config.slugify.anchors,
             };
             markdown::render(&section.source, targets, options)
         })

@@ -7,7 +7,7 @@
 use foldhash::{HashMap, HashMapExt as _};
 
 use crate::config::Taxonomy as Declared;
-use crate::slug::slugify;
+use crate::slug::{Strategy, path_slug};
 
 use super::Page;
 
@@ -38,14 +38,19 @@ pub struct Term {
 }
 
 /// Groups `pages` by the terms of each declared taxonomy, published below `prefix` (a
-/// language's folder).
-pub fn collect(declared: &[Declared], pages: &[Page], prefix: &str) -> Vec<Taxonomy> {
+/// language's folder); names and terms are slugified by `strategy` (`[slugify] taxonomies`).
+pub fn collect(
+    declared: &[Declared],
+    strategy: Strategy,
+    pages: &[Page],
+    prefix: &str,
+) -> Vec<Taxonomy> {
     // Sorting reads the dates often: side by side, they stay in the processor's cache.
     let dates: Vec<Option<DateKey>> = pages.iter().map(|page| page.date_key).collect();
     declared
         .iter()
         .map(|taxonomy| {
-            let path = format!("{prefix}/{}/", slugify(&taxonomy.name));
+            let path = format!("{prefix}/{}/", path_slug(&taxonomy.name, strategy));
             let mut terms: Vec<Term> = Vec::new();
             // Pages name the same terms over and over: each spelling is slugified and found
             // once, then known by its place in `terms`.
@@ -60,7 +65,7 @@ pub fn collect(declared: &[Declared], pages: &[Page], prefix: &str) -> Vec<Taxon
                     .map_or(&[][..], |(_, terms)| terms.as_slice());
                 for name in written {
                     let term = *by_name.entry(name).or_insert_with(|| {
-                        let slug = slugify(name);
+                        let slug = path_slug(name, strategy);
                         *by_slug.entry(slug.clone()).or_insert_with(|| {
                             terms.push(Term {
                                 name: name.clone(),
@@ -195,13 +200,13 @@ mod tests {
             page("b.md", &tagged("Beta", "2024-02-01", r#"["x"]"#)),
             page("c.md", &tagged("Gamma", "2024-01-01", r#"["y"]"#)),
         ];
-        let before = collect(&declared, &pages, "");
+        let before = collect(&declared, Strategy::Readable, &pages, "");
         // Beta becomes the oldest page of `x`; Gamma, as old as Alpha, goes first by title.
         pages[1] = page("b.md", &tagged("Beta", "2023-06-01", r#"["x"]"#));
         pages[2] = page("c.md", &tagged("Aleph", "2024-01-01", r#"["y"]"#));
         let mut reordered = before.clone();
         reorder(&mut reordered, &pages, &[1, 2]);
-        let collected = collect(&declared, &pages, "");
+        let collected = collect(&declared, Strategy::Readable, &pages, "");
         assert_ne!(collected, before, "the edits change the terms' order");
         assert_eq!(reordered, collected);
     }

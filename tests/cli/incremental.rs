@@ -295,6 +295,42 @@ fn random_edits_of_every_key_match_clean_builds() {
     }
 }
 
+/// Each `[slugify]` strategy in turn, and back to the default: the live folder matches a clean
+/// build after each (paths, terms and heading ids all move).
+#[test]
+fn slugify_edits_match_clean_builds() {
+    let site = SiteTest::with_shipped_themes("slugify");
+    let root = site.root().to_path_buf();
+    let config = site.file("site.toml");
+    let live = site.outside().join("live");
+    let options = BuildOptions {
+        root: root.clone(),
+        ..BuildOptions::default()
+    };
+    let mut session = Session::open(&options, &live).expect("the fixture builds");
+    let tables = [
+        "[slugify]\npaths = \"on\"\ntaxonomies = \"on\"\nanchors = \"on\"\n",
+        "[slugify]\nanchors = \"safe\"\npaths_keep_dates = true\n",
+        "[slugify]\npaths = \"off\"\ntaxonomies = \"safe\"\nanchors = \"off\"\n",
+        "",
+    ];
+    let mut before = tree(&live);
+    for (step, table) in tables.into_iter().enumerate() {
+        site.write("site.toml", format!("{config}\n{table}"));
+        session.update(&[root.join("site.toml")]).unwrap();
+        let clean = site.outside().join(format!("clean-{step}"));
+        let clean_options = BuildOptions {
+            output_dir: Some(clean.clone()),
+            ..options.clone()
+        };
+        build(&clean_options).unwrap();
+        let now = tree(&live);
+        assert_same(&now, &tree(&clean), &format!("step {step}: {table}"));
+        assert!(now != before, "step {step} changed nothing: {table}");
+        before = now;
+    }
+}
+
 fn check_random_edits(site: &SiteTest, seed: u64, steps: usize) {
     check_edits(site, seed, steps, edit);
 }
@@ -657,13 +693,14 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 16] = [
+const CONFIG_KEYS: [&str; 17] = [
     "base_url",
     "title",
     "description",
     "default_language",
     "theme",
     "taxonomies",
+    "slugify",
     "generate_sitemap",
     "generate_robots_txt",
     "generate_exports",
@@ -796,7 +833,9 @@ impl Choice {
     }
 
     fn config_value(&self, key: &str) -> String {
-        let Self { step, n, flag, .. } = *self;
+        let Self {
+            step, n, m, flag, ..
+        } = *self;
         match key {
             "base_url" => {
                 ["\"https://example.org/\"", "\"https://example.org/sub/\""][n % 2].to_string()
@@ -809,6 +848,16 @@ impl Choice {
                 "[{{ name = \"topics\", feed = {flag}, paginate_by = {} }}, {{ name = \"leads\" }}]",
                 n + 1
             ),
+            // Each kind by its own strategy, or all by the readable default.
+            "slugify" => match ["on", "safe", "off"].get(n) {
+                Some(paths) => format!(
+                    "{{ paths = \"{paths}\", taxonomies = \"{}\", anchors = \"{}\", \
+                     paths_keep_dates = {flag} }}",
+                    ["on", "safe", "off"][m % 3],
+                    ["on", "safe", "off"][(n + m) % 3],
+                ),
+                None => format!("{{ paths_keep_dates = {flag} }}"),
+            },
             "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds" => {
                 flag.to_string()
             }

@@ -4,7 +4,8 @@
 //! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
-//! strings in English and Chinese, `languages`, sites in more than one language; `hostile` and `properties` feed
+//! strings in English and Chinese, `languages`, sites in more than one language, `slugify`,
+//! `site.toml`'s `[slugify]` strategies; `hostile` and `properties` feed
 //! the build bad and random input.
 
 mod browser;
@@ -24,5 +25,6 @@ mod publish;
 mod readme;
 mod search;
 mod serve;
+mod slugify;
 mod validate;
 mod watch;

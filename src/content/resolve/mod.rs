@@ -19,7 +19,7 @@ use super::{
 };
 use crate::config::{Config, Language};
 use crate::diagnostic::{Diagnostic, did_you_mean};
-use crate::slug::slugify;
+use crate::slug::{self, Strategy, path_slug, unsafe_part};
 
 mod claims;
 
@@ -28,14 +28,24 @@ fn folder_of(relative: &str) -> &str {
     relative.rsplit_once('/').map_or("", |(folder, _)| folder)
 }
 
-/// The URL path of a content folder: each part slugified, below a language's `prefix`.
-fn folder_path(prefix: &str, folder: &str) -> String {
+/// The URL path of a content folder: each part slugified by the `paths` strategy, below a
+/// language's `prefix`. The error names a part whose slug cannot be a folder of the output.
+fn folder_path(prefix: &str, folder: &str, strategy: Strategy) -> Result<String, String> {
     let mut path = format!("{prefix}/");
     for part in folder.split('/').filter(|part| !part.is_empty()) {
-        path.push_str(&slugify(part));
+        let slug = path_slug(part, strategy);
+        // The readable default keeps only letters, digits, `-` and `_`: nothing unsafe.
+        if strategy != Strategy::Readable && !slug::names_a_folder(&slug) {
+            return Err(format!(
+                "the folder `{}` cannot be a folder of the site (its slug is `{}`)",
+                part.escape_debug(),
+                slug.escape_debug()
+            ));
+        }
+        path.push_str(&slug);
         path.push('/');
     }
-    path
+    Ok(path)
 }
 
 /// Whether `relative` is a page bundle's `index.md` (in a folder of its own).
@@ -45,8 +55,12 @@ fn is_bundle_file(relative: &str) -> bool {
         .is_some_and(|folder| folder.ends_with('/'))
 }
 
-/// A file name without `.md` and without a leading `YYYY-MM-DD-` or `YYYY-MM-DD_` (Zola's).
-fn file_slug(stem: &str) -> String {
+/// The slug of a file name without `.md`, by the `paths` strategy; without a leading
+/// `YYYY-MM-DD-` or `YYYY-MM-DD_` unless `paths_keep_dates` (Zola's).
+fn file_slug(stem: &str, slugify: crate::config::Slugify) -> String {
+    if slugify.paths_keep_dates {
+        return path_slug(stem, slugify.paths);
+    }
     // `get`, not indexing: in `教育数字化` byte 10 falls inside a character.
     let undated = stem
         .get(..10)
@@ -54,7 +68,7 @@ fn file_slug(stem: &str) -> String {
         .and_then(|_| stem.get(10..))
         .and_then(|rest| rest.strip_prefix(['-', '_']))
         .filter(|rest| !rest.is_empty());
-    slugify(undated.unwrap_or(stem))
+    path_slug(undated.unwrap_or(stem), slugify.paths)
 }
 
 /// Resolves each language's documents and joins them into the site's content: the default
@@ -222,9 +236,11 @@ impl<'a> Resolver<'a> {
         order_pages(&mut self.content);
         self.content.taxonomies = taxonomy::collect(
             &self.language.taxonomies,
+            self.config.slugify.taxonomies,
             &self.content.pages,
             &self.language.prefix,
         );
+        problems.extend(self.check_terms());
         if !self.is_default {
             for taxonomy in &mut self.content.taxonomies {
                 taxonomy.key = format!("{}/{}", self.language.code, taxonomy.name);
@@ -274,6 +290,17 @@ impl<'a> Resolver<'a> {
                 self.section_at.insert(folder, None);
                 continue;
             }
+            let path = match folder_path(&self.language.prefix, &folder, self.config.slugify.paths)
+            {
+                Ok(path) => path,
+                Err(message) => {
+                    self.problems
+                        .push(Diagnostic::file(&source.path, message).with_hint(slug::FOLDER_HINT));
+                    // Its pages are left out with it: this error says why.
+                    self.section_at.insert(folder, None);
+                    continue;
+                }
+            };
             let index = self.content.sections.len();
             if let Some(parent) = parent {
                 self.content.sections[parent].subsections.push(index);
@@ -297,7 +324,7 @@ impl<'a> Resolver<'a> {
             }
             self.content.sections.push(Section {
                 aliases,
-                path: folder_path(&self.language.prefix, &folder),
+                path,
                 source,
                 front,
                 parent,
@@ -326,11 +353,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// The URL path of a content folder: its section's, when it has one (made once for the
-    /// many pages a folder holds), else made from the folder's name.
-    fn folder_url(&self, folder: &str) -> Cow<'_, str> {
+    /// many pages a folder holds), else made from the folder's name (see [`folder_path`]).
+    fn folder_url(&self, folder: &str) -> Result<Cow<'_, str>, String> {
         match self.section_at.get(folder) {
-            Some(&Some(section)) => Cow::Borrowed(&self.content.sections[section].path),
-            _ => Cow::Owned(folder_path(&self.language.prefix, folder)),
+            Some(&Some(section)) => Ok(Cow::Borrowed(&self.content.sections[section].path)),
+            _ => folder_path(&self.language.prefix, folder, self.config.slugify.paths)
+                .map(Cow::Owned),
         }
     }
 
@@ -357,24 +385,31 @@ impl<'a> Resolver<'a> {
         let default_slug = if file_name == BUNDLE_FILE {
             let bundle = folder.rsplit('/').next().unwrap_or_default();
             folder = folder_of(folder);
-            file_slug(bundle)
+            file_slug(bundle, self.config.slugify)
         } else {
-            file_slug(file_name.trim_end_matches(".md"))
+            file_slug(file_name.trim_end_matches(".md"), self.config.slugify)
         };
         let Some(section) = self.nearest_section(folder) else {
             return Ok(()); // inside a draft section
         };
+        let strategy = self.config.slugify.paths;
         let slug = match &front.slug {
             Some(slug) => {
-                let slugged = slugify(slug.get_ref());
+                let slugged = path_slug(slug.get_ref(), strategy);
+                let at = |message| {
+                    let span = source.file_span(slug.span());
+                    Diagnostic::at(&source.path, &source.text, span, message)
+                };
                 if slugged.is_empty() {
-                    return Err(Diagnostic::at(
-                        &source.path,
-                        &source.text,
-                        source.file_span(slug.span()),
-                        "empty slug",
-                    )
-                    .with_hint("a slug needs at least one letter or digit"));
+                    return Err(at("empty slug".to_string())
+                        .with_hint("a slug needs at least one letter or digit"));
+                }
+                if !slug::names_a_folder(&slugged) {
+                    let message = format!(
+                        "the slug `{}` cannot be a folder of the site",
+                        slugged.escape_debug()
+                    );
+                    return Err(at(message).with_hint(slug::FOLDER_HINT));
                 }
                 slugged
             }
@@ -384,6 +419,13 @@ impl<'a> Resolver<'a> {
                     "cannot make a URL from this file name",
                 )
                 .with_hint("rename the file, or set `slug = \"...\"` in its front matter"));
+            }
+            None if !slug::names_a_folder(&default_slug) => {
+                let message = format!(
+                    "this file name makes the slug `{}`, which cannot be a folder of the site",
+                    default_slug.escape_debug()
+                );
+                return Err(Diagnostic::file(&source.path, message).with_hint(slug::FOLDER_HINT));
             }
             None => default_slug,
         };
@@ -399,7 +441,12 @@ impl<'a> Resolver<'a> {
                     .with_hint("write a path below the site root, like `path = \"about/team\"`")
                 })?
             }
-            None => [&*self.folder_url(folder), &slug, "/"].concat(),
+            None => {
+                let folder_url = self.folder_url(folder).map_err(|message| {
+                    Diagnostic::file(&source.path, message).with_hint(slug::FOLDER_HINT)
+                })?;
+                [&*folder_url, &slug, "/"].concat()
+            }
         };
         let area = match &front.area {
             Some(written) => Some(area_of(&source, written.get_ref())?),
@@ -467,7 +514,15 @@ impl<'a> Resolver<'a> {
             }
             let folder_url = match pages_by_bundle.get(folder) {
                 Some(page_path) => Cow::Borrowed(*page_path),
-                None => self.folder_url(folder),
+                None => match self.folder_url(folder) {
+                    Ok(url) => url,
+                    Err(message) => {
+                        let path = Path::new(CONTENT_DIR).join(relative);
+                        let diagnostic = Diagnostic::file(&path, message);
+                        self.problems.push(diagnostic.with_hint(slug::FOLDER_HINT));
+                        continue;
+                    }
+                },
             };
             let path = [&*folder_url, file_name].concat();
             self.content.assets.push(Asset {
@@ -504,6 +559,45 @@ impl<'a> Resolver<'a> {
                 );
             } else {
                 seen.insert(number, page);
+            }
+        }
+        problems
+    }
+
+    /// Each term's slug can be a folder of the output (`[slugify] taxonomies` may keep a `/`).
+    fn check_terms(&self) -> Vec<Diagnostic> {
+        if self.config.slugify.taxonomies == Strategy::Readable {
+            return Vec::new(); // letters, digits, `-` and `_` only
+        }
+        let mut problems = Vec::new();
+        for taxonomy in &self.content.taxonomies {
+            for term in &taxonomy.terms {
+                if slug::names_a_folder(&term.slug) {
+                    continue;
+                }
+                let Some(page) = term.pages.first().map(|&page| &self.content.pages[page]) else {
+                    continue;
+                };
+                let written = page
+                    .front
+                    .taxonomies
+                    .keys()
+                    .find(|name| name.get_ref() == &taxonomy.name);
+                let message = format!(
+                    "the {} term `{}` cannot be a folder of the site (its slug is `{}`)",
+                    taxonomy.name,
+                    term.name.escape_debug(),
+                    term.slug.escape_debug()
+                );
+                let source = &page.source;
+                let diagnostic = match written {
+                    Some(name) => {
+                        let span = source.file_span(name.span());
+                        Diagnostic::at(&source.path, &source.text, span, message)
+                    }
+                    None => Diagnostic::file(&source.path, message),
+                };
+                problems.push(diagnostic.with_hint(slug::FOLDER_HINT));
             }
         }
         problems
@@ -652,13 +746,6 @@ fn explicit_path(prefix: &str, written: &str) -> Result<String, String> {
     Ok(format!("{prefix}/{trimmed}/"))
 }
 
-/// Whether a part of a written path could name a file outside the output folder, or one that
-/// Windows cannot make: `.`, `..`, a `\\` (Windows' separator), a `:` (`C:`, alternate data
-/// streams), control characters.
-fn unsafe_part(part: &str) -> bool {
-    part == "." || part == ".." || part.contains(['\\', ':']) || part.contains(char::is_control)
-}
-
 /// Aliases and paths compared as the files they produce: `a/b`, `/a/b/` and `a/b/index.html`
 /// are one.
 fn normalize(path: &str) -> String {
@@ -750,12 +837,45 @@ pub(super) fn patch(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Slugify;
+
+    fn file_slug(stem: &str) -> String {
+        super::file_slug(stem, Slugify::default())
+    }
 
     #[test]
     fn file_slugs_drop_zola_date_prefixes() {
         assert_eq!(file_slug("2024-03-01-kickoff"), "kickoff");
         assert_eq!(file_slug("2024-03-01_kickoff"), "kickoff");
         assert_eq!(file_slug("05-basic-education"), "05-basic-education");
+    }
+
+    #[test]
+    fn file_slugs_follow_the_paths_strategy_and_may_keep_dates() {
+        let with = |paths, paths_keep_dates| Slugify {
+            paths,
+            paths_keep_dates,
+            ..Slugify::default()
+        };
+        // Zola's documented example, and its tests of `off` (the separator goes, a space stays).
+        let stem = "2016-10-08_a-post-with-dates";
+        assert_eq!(
+            super::file_slug(stem, with(Strategy::On, false)),
+            "a-post-with-dates"
+        );
+        assert_eq!(
+            super::file_slug(stem, with(Strategy::On, true)),
+            "2016-10-08-a-post-with-dates"
+        );
+        assert_eq!(super::file_slug(stem, with(Strategy::Readable, true)), stem);
+        assert_eq!(
+            super::file_slug("2018-10-08_ こんにちは", with(Strategy::Off, false)),
+            " こんにちは"
+        );
+        assert_eq!(
+            super::file_slug("教育", with(Strategy::On, false)),
+            "jiao-yu"
+        );
     }
 
     #[test]
@@ -768,12 +888,26 @@ mod tests {
 
     #[test]
     fn folder_paths_are_slugged_per_part() {
-        assert_eq!(folder_path("", ""), "/");
+        let readable = Strategy::Readable;
+        assert_eq!(folder_path("", "", readable).unwrap(), "/");
         assert_eq!(
-            folder_path("", "Priorities/Sub Folder"),
+            folder_path("", "Priorities/Sub Folder", readable).unwrap(),
             "/priorities/sub-folder/"
         );
-        assert_eq!(folder_path("/zh-Hans", "a"), "/zh-Hans/a/");
+        assert_eq!(
+            folder_path("", "Priorities/教育", Strategy::On).unwrap(),
+            "/priorities/jiao-yu/"
+        );
+        assert_eq!(
+            folder_path("", "Sub Folder/a:b", Strategy::Safe).unwrap(),
+            "/Sub Folder/ab/"
+        );
+        assert!(folder_path("", "a:b", Strategy::Off).is_err());
+        assert!(folder_path("", "...", Strategy::Safe).is_err());
+        assert_eq!(
+            folder_path("/zh-Hans", "a", readable).unwrap(),
+            "/zh-Hans/a/"
+        );
     }
 
     #[test]
