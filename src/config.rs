@@ -50,6 +50,8 @@ struct SiteToml {
     /// Interface strings for the default language (Zola's `[translations]`), over the theme's.
     #[serde(default)]
     translations: BTreeMap<String, String>,
+    /// The day the plan's state is given for; the latest update's when absent.
+    as_of: Option<crate::content::front_matter::Date>,
     /// The other languages the site is published in (Zola's `[languages.<code>]`).
     #[serde(default)]
     languages: BTreeMap<Spanned<String>, LanguageToml>,
@@ -109,6 +111,8 @@ pub struct Config {
     pub translations: BTreeMap<String, String>,
     /// Every language the site is published in; the default language first.
     pub languages: Vec<Language>,
+    /// The day the plan's state is given for (`as_of`); else its latest update's.
+    pub as_of: Option<crate::content::front_matter::Date>,
     pub extra: toml::Table,
 }
 
@@ -348,6 +352,7 @@ fn resolve(
         author: raw.author,
         translations: raw.translations,
         languages,
+        as_of: raw.as_of,
         extra: raw.extra,
     })
 }

@@ -27,11 +27,17 @@ pub fn page_template<'a>(content: &'a Content, page: &'a content::Page) -> &'a s
         .map_or("page.html", |name| name.get_ref().as_str())
 }
 
+/// A section's template: its own, else `index.html` for a language's home page, else
+/// `section.html`.
 pub fn section_template(content: &Content, index: usize) -> &str {
     let section = &content.sections[index];
+    let is_home = content
+        .editions
+        .iter()
+        .any(|edition| edition.home() == Some(index));
     match &section.front.template {
         Some(name) => name.get_ref(),
-        None if index == 0 => "index.html",
+        None if index == 0 || is_home => "index.html",
         None => "section.html",
     }
 }

@@ -16,7 +16,7 @@ use crate::content::{Area, Progress};
 use crate::templates::{Read, escape_html};
 
 /// The version of `plan.json`'s schema.
-pub const PLAN_SCHEMA_VERSION: u32 = 1;
+pub const PLAN_SCHEMA_VERSION: u32 = 2;
 const BYTE_ORDER_MARK: &str = "\u{feff}";
 
 /// A site file besides the pages. The exports are per language, by the index of its edition
@@ -199,6 +199,8 @@ struct PlanExport<'a> {
     title: &'a str,
     description: &'a str,
     url: String,
+    /// The day the state is given for (see `Content::as_of`).
+    as_of: Option<String>,
     progress: Progress,
     areas: Vec<AreaExport<'a>>,
 }
@@ -215,32 +217,57 @@ struct AreaExport<'a> {
 
 #[derive(Serialize)]
 struct TaskExport<'a> {
-    /// `5.1`: the area's number, then the task's place in it.
-    number: String,
+    /// Stable in the plan: `5.3`.
+    id: &'a str,
     title: &'a str,
     status: &'static str,
+    status_since: Option<String>,
     lead: Option<&'a str>,
+    partners: &'a [String],
     due: Option<String>,
+    due_text: Option<&'a str>,
+    note: Option<&'a str>,
+    overdue: bool,
+    updates: Vec<UpdateExport<'a>>,
+}
+
+#[derive(Serialize)]
+struct UpdateExport<'a> {
+    date: String,
+    status: &'static str,
     note: Option<&'a str>,
 }
 
-fn task_exports(area: &Area) -> Vec<TaskExport<'_>> {
+fn task_exports(area: &Area, as_of: Option<Date>) -> Vec<TaskExport<'_>> {
     area.tasks
         .iter()
-        .enumerate()
-        .map(|(index, task)| TaskExport {
-            number: format!("{}.{}", area.number, index + 1),
+        .map(|task| TaskExport {
+            id: &task.id,
             title: &task.title,
             status: task.status.key(),
+            status_since: task.status_since.map(|date| date.to_string()),
             lead: task.lead.as_deref(),
+            partners: &task.partners,
             due: task.due.map(|due| due.to_string()),
+            due_text: task.due_text.as_deref(),
             note: task.note.as_deref(),
+            overdue: as_of.is_some_and(|day| task.is_overdue(day.day())),
+            updates: task
+                .updates
+                .iter()
+                .map(|update| UpdateExport {
+                    date: update.date.to_string(),
+                    status: update.status.key(),
+                    note: update.note.as_deref(),
+                })
+                .collect(),
         })
         .collect()
 }
 
 fn plan_json(state: &State, edition: usize) -> Vec<u8> {
     let base = &state.config.base_url;
+    let as_of = state.content.as_of(state.config.as_of);
     let language = language(state, edition);
     let areas = state.content.areas(&language.code);
     let export = PlanExport {
@@ -249,6 +276,7 @@ fn plan_json(state: &State, edition: usize) -> Vec<u8> {
         title: &language.title,
         description: &language.description,
         url: base.permalink(&format!("{}/", language.prefix)),
+        as_of: as_of.map(|day| day.to_string()),
         progress: state.content.progress(&language.code),
         areas: areas
             .iter()
@@ -258,7 +286,7 @@ fn plan_json(state: &State, edition: usize) -> Vec<u8> {
                 description: &page.front.description,
                 url: base.permalink(&page.path),
                 progress: area.progress,
-                tasks: task_exports(area),
+                tasks: task_exports(area, as_of),
             })
             .collect(),
     };
@@ -269,21 +297,32 @@ fn plan_json(state: &State, edition: usize) -> Vec<u8> {
 
 /// The columns of `tasks.csv`: the key of each one's header in the theme's translation
 /// tables, and its header when the theme has none.
-const COLUMNS: [(&str, &str); 9] = [
+const COLUMNS: [(&str, &str); 13] = [
     ("csv_task", "task"),
     ("csv_title", "title"),
     ("csv_status", "status"),
+    ("csv_status_since", "status_since"),
     ("csv_lead", "lead"),
+    ("csv_partners", "partners"),
     ("csv_due", "due"),
+    ("csv_due_text", "due_text"),
     ("csv_note", "note"),
+    ("csv_overdue", "overdue"),
     ("csv_area", "area"),
     ("csv_area_title", "area_title"),
     ("csv_area_url", "area_url"),
 ];
 
+/// A task id as spreadsheet programs keep it as text: `="1.10"` (read as a number, `1.10`
+/// would become `1.1`).
+fn as_text_cell(id: &str) -> String {
+    format!("=\"{}\"", id.replace('"', "\"\""))
+}
+
 fn tasks_csv(state: &State, edition: usize) -> Vec<u8> {
     let base = &state.config.base_url;
     let language = language(state, edition);
+    let as_of = state.content.as_of(state.config.as_of);
     let mut writer = csv::Writer::from_writer(BYTE_ORDER_MARK.as_bytes().to_vec());
     let header = COLUMNS.map(|(key, fallback)| {
         state
@@ -292,18 +331,27 @@ fn tasks_csv(state: &State, edition: usize) -> Vec<u8> {
             .unwrap_or(fallback)
     });
     writer.write_record(header).expect("writing to memory");
+    let yes = state
+        .templates
+        .translation("csv_yes", &language.code)
+        .unwrap_or("yes");
     for (page, area) in state.content.areas(&language.code) {
         let url = base.permalink(&page.path);
         let number = area.number.to_string();
-        for task in task_exports(area) {
-            let due = task.due.unwrap_or_default();
+        for task in task_exports(area, as_of) {
+            let (id, since) = (as_text_cell(task.id), task.status_since.unwrap_or_default());
+            let (partners, due) = (task.partners.join("; "), task.due.unwrap_or_default());
             let record = [
-                task.number.as_str(),
+                id.as_str(),
                 task.title,
                 task.status,
+                &since,
                 task.lead.unwrap_or_default(),
+                &partners,
                 &due,
+                task.due_text.unwrap_or_default(),
                 task.note.unwrap_or_default(),
+                if task.overdue { yes } else { "" },
                 &number,
                 &page.front.title,
                 &url,

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use foldhash::{HashMap, HashMapExt as _, HashSet};
 use toml::Spanned;
 
-use super::front_matter::{AreaFrontMatter, PageFrontMatter, SectionFrontMatter};
+use super::front_matter::{AreaFrontMatter, PageFrontMatter, SectionFrontMatter, TaskFrontMatter};
 use super::{Document, FrontMatter, Source};
 use crate::config::{Config, Language, is_language_tag};
 use crate::diagnostic::Diagnostic;
@@ -312,9 +312,29 @@ fn translate_area(
     for (index, (task, from)) in merged.tasks.iter_mut().zip(&original.tasks).enumerate() {
         let task_written = written_tasks.and_then(|tasks| tasks.get(index));
         let absent = |key: &str| task_written.is_none_or(|task| task.get(key).is_none());
-        if absent("status") {
-            task.status = from.status;
-        } else if task.status != from.status {
+        let current = |task: &TaskFrontMatter| {
+            task.updates
+                .last()
+                .map(|update| update.status)
+                .or(task.status.as_ref().map(|status| *status.get_ref()))
+                .unwrap_or_default()
+        };
+        let kept_in_original = |key: &str, what: &str| {
+            Diagnostic::at(
+                &source.path,
+                &source.text,
+                source.file_span(task.title.span()),
+                format!("this task's translation writes its {what}"),
+            )
+            .with_hint(format!(
+                "a task's {what} is kept in the original alone: leave `{key}` out of the \
+                 translation"
+            ))
+        };
+        if !absent("updates") {
+            return Err(kept_in_original("updates", "history"));
+        }
+        if !absent("status") && current(task) != current(from) {
             let span = source.file_span(task.title.span());
             return Err(Diagnostic::at(
                 &source.path,
@@ -322,8 +342,8 @@ fn translate_area(
                 span,
                 format!(
                     "this task is `{}` here but `{}` in the original",
-                    task.status.key(),
-                    from.status.key()
+                    current(task).key(),
+                    current(from).key()
                 ),
             )
             .with_hint(
@@ -331,14 +351,31 @@ fn translate_area(
                  translation",
             ));
         }
+        if !absent("id")
+            && task.id.as_ref().map(Spanned::get_ref) != from.id.as_ref().map(Spanned::get_ref)
+        {
+            return Err(kept_in_original("id", "id"));
+        }
+        task.status = from.status.as_ref().map(unplaced);
+        task.updates.clone_from(&from.updates);
+        task.id = from.id.as_ref().map(unplaced);
         if absent("lead") {
             task.lead.clone_from(&from.lead);
         }
+        if absent("partners") {
+            task.partners.clone_from(&from.partners);
+        }
         if absent("due") {
-            task.due = from.due;
+            task.due.clone_from(&from.due);
+        }
+        if absent("due_text") {
+            task.due_text.clone_from(&from.due_text);
         }
         if absent("note") {
             task.note.clone_from(&from.note);
+        }
+        if absent("extra") {
+            task.extra.clone_from(&from.extra);
         }
     }
     Ok(Some(Spanned::new(own.span(), merged)))

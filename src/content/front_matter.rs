@@ -123,12 +123,60 @@ pub struct AreaFrontMatter {
 #[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct TaskFrontMatter {
+    /// Its id in the plan (`5.3`); its area's number and its place when absent.
+    pub id: Option<Spanned<String>>,
     pub title: Spanned<String>,
-    #[serde(default)]
-    pub status: Status,
+    /// Where it stands; with `updates`, the latest update's (and, if written, equal to it).
+    pub status: Option<Spanned<Status>>,
+    /// The unit that leads it.
     pub lead: Option<String>,
-    pub due: Option<Date>,
+    /// The units that support it (配合单位).
+    #[serde(default)]
+    pub partners: Vec<String>,
+    pub due: Option<Due>,
+    /// The deadline in words (`6月底前`), shown instead of `due`, which then only sorts.
+    pub due_text: Option<String>,
     pub note: Option<String>,
+    /// Its history, oldest first.
+    #[serde(default)]
+    pub updates: Vec<UpdateFrontMatter>,
+    /// A theme's own fields.
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+/// One `[[area.tasks.updates]]` entry: the task's status from a day on.
+#[derive(Debug, Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateFrontMatter {
+    pub date: Spanned<Date>,
+    pub status: Status,
+    pub note: Option<String>,
+}
+
+/// A task's deadline as written: a date, or words (`长期坚持`, "by the end of June").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Due {
+    Date(Date),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Due {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(deserializer)? {
+            toml::Value::Datetime(datetime) => Date::from_toml(&datetime)
+                .map(Self::Date)
+                .ok_or_else(|| serde::de::Error::custom(format!("`{datetime}` is not a date"))),
+            toml::Value::String(text) => {
+                Ok(Date::parse(&text)
+                    .map_or_else(|_| Self::Text(text.trim().to_string()), Self::Date))
+            }
+            other => Err(serde::de::Error::custom(format!(
+                "a deadline is a date (`2024-06-30`) or words (`\"长期坚持\"`), not a {}",
+                other.type_str()
+            ))),
+        }
+    }
 }
 
 /// Where a task stands.

@@ -120,6 +120,23 @@ impl Content {
         pages.chain(sections).chain(taxonomies)
     }
 
+    /// The day the plan's state is given for: `written` (site.toml's `as_of`), else the day of
+    /// its latest update; never the build's clock, so that a build is reproducible.
+    pub fn as_of(&self, written: Option<Date>) -> Option<Date> {
+        written.or_else(|| self.latest_update())
+    }
+
+    /// The day of the plan's latest update, if any task has a history (its translations share it).
+    pub fn latest_update(&self) -> Option<Date> {
+        let lang = self.editions.first().map_or("", |edition| &*edition.lang);
+        self.areas(lang)
+            .iter()
+            .flat_map(|(_, area)| &area.tasks)
+            .flat_map(|task| task.updates.last())
+            .map(|update| update.date)
+            .max_by_key(|date| date.sort_key())
+    }
+
     /// The progress of the whole plan: every task of every area (of one language: the
     /// editions share the tasks' statuses).
     pub fn progress(&self, lang: &str) -> Progress {

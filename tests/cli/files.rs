@@ -34,7 +34,9 @@ fn plan_json_holds_every_area_and_task() {
     site.run(["build"]).success();
     let (area_count, task_count) = shipped_tasks(&site);
     let plan: serde_json::Value = serde_json::from_str(&site.file("public/plan.json")).unwrap();
-    assert_eq!(plan["version"], 1);
+    assert_eq!(plan["version"], 2);
+    // The day the shipped state was recorded, from site.toml, never the build's clock.
+    assert_eq!(plan["as_of"], "2026-11-29");
     let areas = plan["areas"].as_array().unwrap();
     assert_eq!(areas.len(), area_count);
     let numbers: Vec<u64> = areas
@@ -52,7 +54,8 @@ fn plan_json_holds_every_area_and_task() {
         areas[4]["url"],
         "https://example.org/priorities/basic-education/"
     );
-    assert_eq!(areas[4]["tasks"][0]["number"], "5.1");
+    assert_eq!(areas[4]["tasks"][0]["id"], "5.1");
+    assert_eq!(areas[4]["tasks"][0]["updates"], serde_json::json!([]));
 }
 
 #[test]

@@ -535,10 +535,30 @@ fn edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>)
             let text = fs::read_to_string(&page).unwrap();
             let statuses = ["planned", "in-progress", "done", "at-risk"];
             let status = random.pick(&statuses);
-            let edited =
-                text.replacen("status = \"planned\"", &format!("status = \"{status}\""), 1);
-            fs::write(&page, edited).unwrap();
-            (format!("a task status of {}", shown(&page)), vec![page])
+            match random.below(3) {
+                0 => {
+                    // A task's id renamed: ids are checked across the plan.
+                    let edited = text.replacen("id = \"", &format!("id = \"r{step}-"), 1);
+                    fs::write(&page, edited).unwrap();
+                    (format!("a task id of {}", shown(&page)), vec![page])
+                }
+                1 => {
+                    // A status update of the first task: its history and the as-of day move.
+                    let (month, day) = (random.below(12) + 1, random.below(28) + 1);
+                    let update = format!(
+                        "status = \"{status}\"\n\n[[area.tasks.updates]]\ndate = 2024-{month:02}-{day:02}\nstatus = \"{status}\"\nnote = \"Step {step}\"\n"
+                    );
+                    let edited = text.replacen("status = \"planned\"\n", &update, 1);
+                    fs::write(&page, edited).unwrap();
+                    (format!("a task update in {}", shown(&page)), vec![page])
+                }
+                _ => {
+                    let edited =
+                        text.replacen("status = \"planned\"", &format!("status = \"{status}\""), 1);
+                    fs::write(&page, edited).unwrap();
+                    (format!("a task status of {}", shown(&page)), vec![page])
+                }
+            }
         }
         5 => {
             let section = random.pick(&sections).parent().unwrap().to_path_buf();
@@ -693,7 +713,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 17] = [
+const CONFIG_KEYS: [&str; 18] = [
     "base_url",
     "title",
     "description",
@@ -710,6 +730,7 @@ const CONFIG_KEYS: [&str; 17] = [
     "author",
     "translations",
     "languages",
+    "as_of",
     "extra",
 ];
 
@@ -795,8 +816,9 @@ impl Choice {
             "area" => {
                 let status = ["planned", "in-progress", "done", "at-risk"][n];
                 format!(
-                    "{{ number = {}, tasks = [{{ title = \"Task of step {step}\", status = \"{status}\", lead = \"Office {m}\", due = {date}, note = \"Note {n}\" }}] }}",
-                    n + 1
+                    "{{ number = {}, tasks = [{{ id = \"t{m}\", title = \"Task of step {step}\", lead = \"Office {m}\", partners = [\"Unit {n}\"], due = {date}, note = \"Note {n}\", updates = [{{ date = 2024-0{}-01, status = \"{status}\", note = \"Update {step}\" }}] }}, {{ title = \"Second task\", due = \"by June\" }}] }}",
+                    n + 1,
+                    m + 1
                 )
             }
             other => panic!("no values for the page key `{other}`"),
@@ -864,6 +886,7 @@ impl Choice {
             // The search index is slow to make: on rarely.
             "build_search_index" => (n == 0 && flag == "true").to_string(),
             "feed_limit" => (n + 1).to_string(),
+            "as_of" => format!("2024-{:02}-15", n * 3 + 1),
             "author" => format!("\"Author {n}\""),
             "translations" => format!("{{ greeting = \"Hello {n}\" }}"),
             // Without `fr`, its translations are pages named `*.fr.md` of no language: the

@@ -51,6 +51,9 @@ fn a_translation_is_published_under_its_language_with_its_own_text() {
         "{chinese}"
     );
     assert!(english.contains("href=\"https://example.org/areas/teachers/\""));
+    // Each language's home page is a home page (`index.html`, with the plan's areas).
+    let home = site.file("public/zh-Hans/index.html");
+    assert!(home.contains("class=\"area-card\""), "{home}");
 }
 
 #[test]
@@ -203,11 +206,16 @@ fn each_language_has_its_feeds_taxonomies_and_exports() {
     let header = csv.lines().next().unwrap().trim_start_matches('\u{feff}');
     assert_eq!(
         header,
-        "编号,任务,状态,牵头单位,完成时限,备注,领域,领域名称,领域网址"
+        "编号,任务,状态,状态起始日期,牵头单位,配合单位,完成时限,时限说明,备注,逾期,领域,领域名称,领域网址"
     );
-    assert!(csv.contains("1.1,建设学校,done,自治区教育厅"), "{csv}");
+    assert!(
+        csv.contains("\"=\"\"1.1\"\"\",建设学校,done,,自治区教育厅"),
+        "{csv}"
+    );
     let english_csv = site.file("public/tasks.csv");
-    assert!(english_csv.contains("task,title,status,lead,due,note,area,area_title,area_url"));
+    assert!(english_csv.contains(
+        "task,title,status,status_since,lead,partners,due,due_text,note,overdue,area,area_title,area_url"
+    ));
 }
 
 #[test]

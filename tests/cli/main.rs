@@ -4,9 +4,9 @@
 //! `serve`'s tests drive, `validate`, the HTML checker and accessibility checker run on the
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
-//! strings in English and Chinese, `languages`, sites in more than one language, `slugify`,
-//! `site.toml`'s `[slugify]` strategies; `hostile` and `properties` feed
-//! the build bad and random input.
+//! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
+//! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies; `hostile` and
+//! `properties` feed the build bad and random input.
 
 mod browser;
 mod build;
@@ -20,6 +20,7 @@ mod init;
 mod languages;
 mod limits;
 mod load;
+mod plan;
 mod properties;
 mod publish;
 mod readme;

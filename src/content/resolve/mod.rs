@@ -561,6 +561,47 @@ impl<'a> Resolver<'a> {
                 seen.insert(number, page);
             }
         }
+        problems.extend(self.check_task_ids());
+        problems
+    }
+
+    /// Task ids are unique in the plan.
+    fn check_task_ids(&self) -> Vec<Diagnostic> {
+        let mut problems = Vec::new();
+        let mut seen: HashMap<&str, &Page> = HashMap::new();
+        for page in &self.content.pages {
+            let (Some(written), Some(area)) = (&page.front.area, &page.area) else {
+                continue;
+            };
+            for (task, front) in area.tasks.iter().zip(&written.get_ref().tasks) {
+                let Some(first) = seen.get(task.id.as_str()) else {
+                    seen.insert(&task.id, page);
+                    continue;
+                };
+                let source = &page.source;
+                let span = front
+                    .id
+                    .as_ref()
+                    .map_or_else(|| front.title.span(), Spanned::span);
+                let message = format!("task id `{}` is used twice", task.id);
+                let hint = if front.id.is_none() {
+                    format!(
+                        "this task's id comes from its place; `{}` has a task with that id: give one of them `id = \"...\"`",
+                        first.source.path.display()
+                    )
+                } else {
+                    format!(
+                        "`{}` has a task `{}` too: ids name one task each",
+                        first.source.path.display(),
+                        task.id
+                    )
+                };
+                problems.push(
+                    Diagnostic::at(&source.path, &source.text, source.file_span(span), message)
+                        .with_hint(hint),
+                );
+            }
+        }
         problems
     }
 
@@ -765,20 +806,60 @@ fn normalize(path: &str) -> String {
 
 /// `[area]` as written, with what one area can check alone.
 fn area_of(source: &Source, written: &front_matter::AreaFrontMatter) -> Result<Area, Diagnostic> {
-    if let Some(task) = written
-        .tasks
-        .iter()
-        .find(|task| task.title.get_ref().trim().is_empty())
-    {
-        return Err(Diagnostic::at(
-            &source.path,
-            &source.text,
-            source.file_span(task.title.span()),
-            "empty task title",
-        )
-        .with_hint("say in `title` what is to be done"));
+    let at = |span: std::ops::Range<usize>, message: String| {
+        Diagnostic::at(&source.path, &source.text, source.file_span(span), message)
+    };
+    for task in &written.tasks {
+        if task.title.get_ref().trim().is_empty() {
+            return Err(at(task.title.span(), "empty task title".to_string())
+                .with_hint("say in `title` what is to be done"));
+        }
+        if let Some(id) = &task.id
+            && !is_task_id(id.get_ref())
+        {
+            return Err(at(id.span(), format!("`{}` cannot be a task id", id.get_ref().escape_debug()))
+                .with_hint("an id is letters, digits, `.`, `-` or `_`, like `5.3`: it is part of the task's address (`#task-5.3`)"));
+        }
+        for pair in task.updates.windows(2) {
+            let (earlier, later) = (&pair[0].date, &pair[1].date);
+            if later.get_ref().sort_key() < earlier.get_ref().sort_key() {
+                return Err(at(
+                    later.span(),
+                    format!(
+                        "this update ({}) is dated before the one above it ({})",
+                        later.get_ref(),
+                        earlier.get_ref()
+                    ),
+                )
+                .with_hint("list a task's updates oldest first, as they happened"));
+            }
+        }
+        if let (Some(status), Some(last)) = (&task.status, task.updates.last())
+            && *status.get_ref() != last.status
+        {
+            return Err(at(
+                status.span(),
+                format!(
+                    "the task is `{}` here, but its latest update says `{}`",
+                    status.get_ref().key(),
+                    last.status.key()
+                ),
+            )
+            .with_hint(
+                "a task's status is its latest update's: remove `status`, or add an update",
+            ));
+        }
     }
     Ok(Area::new(written))
+}
+
+/// Whether `id` can name a task in addresses (`#task-5.3`) and files: letters, digits, `.`,
+/// `-` and `_`, not empty.
+fn is_task_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 /// Whether front matter `after` leaves its page where `before` put it: at the same URL, with
@@ -798,6 +879,19 @@ pub(super) fn same_place(before: &PageFrontMatter, after: &PageFrontMatter) -> b
         && before.taxonomies == after.taxonomies
         && before.template == after.template
         && area_number(before) == area_number(after)
+        && task_ids(before) == task_ids(after)
+}
+
+/// The ids a page's tasks write, in their order (`None` where a task's place is its id): ids
+/// are checked across the plan, so changing them resolves the content again.
+fn task_ids(front: &PageFrontMatter) -> Vec<Option<&str>> {
+    front.area.as_ref().map_or_else(Vec::new, |area| {
+        area.get_ref()
+            .tasks
+            .iter()
+            .map(|task| task.id.as_ref().map(|id| id.get_ref().as_str()))
+            .collect()
+    })
 }
 
 /// `previous` with the pages at the given indices given new text and front matter that leaves

@@ -43,6 +43,8 @@ pub struct Lookup {
     pub(in crate::templates) menus: Vec<(Arc<str>, Value)>,
     pub(in crate::templates) configs: Vec<(Arc<str>, Value)>,
     pub(in crate::templates) default_language: Arc<str>,
+    /// The plan's as-of day, which tells overdue tasks.
+    pub(super) as_of: Option<crate::content::front_matter::Date>,
     /// Each language's folder (`Language::prefix`).
     pub(super) prefixes: Vec<(Arc<str>, String)>,
 }

@@ -54,6 +54,9 @@ impl Views {
         };
         let same_pages =
             previous.is_some_and(|(views, _)| Arc::ptr_eq(&views.lookup.page_index, &page_index));
+        // Tasks are overdue by the plan's as-of day: when it moves, every summary is made anew.
+        let as_of = content.as_of(config.as_of);
+        let previous = previous.filter(|(views, _)| views.lookup.as_of == as_of);
         let reusable = |position: usize, page: &Page| -> Option<Value> {
             let (views, before) = previous?;
             let position = if same_pages {
@@ -79,7 +82,10 @@ impl Views {
             .enumerate()
             .map(|(position, page)| match reusable(position, page) {
                 Some(value) => (value, true),
-                None => (page_summary(page, content, base), false),
+                None => (
+                    page_summary(page, content, base, as_of, config.as_of.is_some()),
+                    false,
+                ),
             })
             .unzip();
         let (sections_meta, sections): (Vec<Value>, Vec<Value>) = content
@@ -192,7 +198,10 @@ impl Views {
             plans: content
                 .editions
                 .iter()
-                .map(|edition| (edition.lang.clone(), plan(content, &edition.lang, base)))
+                .map(|edition| {
+                    let plan = plan(content, &edition.lang, base, as_of, config.as_of.is_some());
+                    (edition.lang.clone(), plan)
+                })
                 .collect(),
             menus: content
                 .editions
@@ -208,6 +217,7 @@ impl Views {
                 })
                 .collect(),
             default_language: config.default_language.as_str().into(),
+            as_of,
             prefixes: config
                 .languages
                 .iter()

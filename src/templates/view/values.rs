@@ -7,6 +7,7 @@ use serde::Serialize;
 use tera::{Context, Value};
 
 use crate::config::{BaseUrl, Config, Language};
+use crate::content::front_matter::Date;
 use crate::content::taxonomy::{Taxonomy, Term};
 use crate::content::{Area, Content, Edition, Page, Progress, Section};
 use crate::markdown::{Heading, Rendered};
@@ -102,16 +103,62 @@ pub(super) struct AreaView<'a> {
     number: u32,
     tasks: Vec<TaskView<'a>>,
     progress: Progress,
+    /// The plan's as-of day (as `plan.as_of`), by which its tasks are overdue: a page shows
+    /// it without reading the whole plan.
+    as_of: Option<String>,
+    as_of_written: bool,
 }
 
 #[derive(Serialize)]
 pub(super) struct TaskView<'a> {
+    id: &'a str,
+    /// The id of its element on the area's page: `task-5.3`.
+    anchor: String,
     title: &'a str,
     status: &'static str,
     status_label: &'static str,
+    /// The day of the update that set its status, if its history says.
+    status_since: Option<String>,
     lead: Option<&'a str>,
+    partners: &'a [String],
     due: Option<String>,
+    due_text: Option<&'a str>,
     note: Option<&'a str>,
+    /// The latest update's note, else its own.
+    latest_note: Option<&'a str>,
+    /// Due before the plan's as-of date and not done.
+    overdue: bool,
+    updates: Vec<UpdateView<'a>>,
+    extra: &'a toml::Table,
+}
+
+#[derive(Serialize)]
+pub(super) struct UpdateView<'a> {
+    date: String,
+    status: &'static str,
+    note: Option<&'a str>,
+}
+
+/// An entry of `plan.history`: how many tasks stood at each status on a day.
+#[derive(Serialize)]
+pub(super) struct HistoryPoint {
+    date: String,
+    done: usize,
+    in_progress: usize,
+    at_risk: usize,
+    planned: usize,
+}
+
+/// An entry of `plan.overdue`.
+#[derive(Serialize)]
+pub(super) struct OverdueView<'a> {
+    id: &'a str,
+    title: &'a str,
+    due: String,
+    area: u32,
+    area_title: &'a str,
+    /// The task on its area's page.
+    permalink: String,
 }
 
 /// An entry of `plan.areas`.
@@ -130,6 +177,12 @@ pub(super) struct PlanAreaView<'a> {
 pub(super) struct PlanView<'a> {
     areas: Vec<PlanAreaView<'a>>,
     progress: Progress,
+    /// The day the plan's state is given for: site.toml's `as_of`, else the latest update's.
+    as_of: Option<String>,
+    /// Whether `as_of` is written in site.toml (else it is the latest update's day).
+    as_of_written: bool,
+    history: Vec<HistoryPoint>,
+    overdue: Vec<OverdueView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -201,29 +254,89 @@ pub struct Pagination {
     pub reversed: bool,
 }
 
-pub(super) fn area_view(area: &Area) -> AreaView<'_> {
+pub(super) fn area_view(area: &Area, as_of: Option<Date>, as_of_written: bool) -> AreaView<'_> {
     AreaView {
         number: area.number,
-        tasks: task_views(area),
+        tasks: task_views(area, as_of),
         progress: area.progress,
+        as_of: as_of.map(|day| day.to_string()),
+        as_of_written,
     }
 }
 
-pub(super) fn task_views(area: &Area) -> Vec<TaskView<'_>> {
+pub(super) fn task_views(area: &Area, as_of: Option<Date>) -> Vec<TaskView<'_>> {
     area.tasks
         .iter()
         .map(|task| TaskView {
+            id: &task.id,
+            anchor: format!("task-{}", task.id),
             title: &task.title,
             status: task.status.key(),
             status_label: task.status.label(),
+            status_since: task.status_since.map(|date| date.to_string()),
             lead: task.lead.as_deref(),
+            partners: &task.partners,
             due: task.due.map(|due| due.to_string()),
+            due_text: task.due_text.as_deref(),
             note: task.note.as_deref(),
+            latest_note: task.latest_note(),
+            overdue: as_of.is_some_and(|day| task.is_overdue(day.day())),
+            updates: task
+                .updates
+                .iter()
+                .map(|update| UpdateView {
+                    date: update.date.to_string(),
+                    status: update.status.key(),
+                    note: update.note.as_deref(),
+                })
+                .collect(),
+            extra: &task.extra,
         })
         .collect()
 }
 
-pub(super) fn page_summary(page: &Page, content: &Content, base: &BaseUrl) -> Value {
+/// How many of the plan's tasks stood at each status on each day an update was made (and on
+/// the as-of day, when it is later).
+fn history(areas: &[(&Page, &Area)], as_of: Option<Date>) -> Vec<HistoryPoint> {
+    let tasks = || areas.iter().flat_map(|(_, area)| &area.tasks);
+    let mut days: Vec<jiff::civil::Date> = tasks()
+        .flat_map(|task| task.updates.iter().map(|update| update.date.day()))
+        .chain(as_of.map(Date::day))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    if let (Some(as_of), Some(last)) = (as_of, days.last())
+        && as_of.day() < *last
+    {
+        // Updates after the as-of day are not the plan's state yet.
+        days.retain(|day| *day <= as_of.day());
+    }
+    days.into_iter()
+        .map(|day| {
+            let progress = Progress::of(
+                tasks()
+                    .map(|task| task.status_on(day))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            );
+            HistoryPoint {
+                date: day.to_string(),
+                done: progress.done,
+                in_progress: progress.in_progress,
+                at_risk: progress.at_risk,
+                planned: progress.planned,
+            }
+        })
+        .collect()
+}
+
+pub(super) fn page_summary(
+    page: &Page,
+    content: &Content,
+    base: &BaseUrl,
+    as_of: Option<Date>,
+    as_of_written: bool,
+) -> Value {
     let front = &page.front;
     Value::from_serializable(&PageSummary {
         title: &front.title,
@@ -249,7 +362,10 @@ pub(super) fn page_summary(page: &Page, content: &Content, base: &BaseUrl) -> Va
             .map(|(name, terms)| (name.get_ref().as_str(), terms.as_slice()))
             .collect(),
         extra: &front.extra,
-        area: page.area.as_ref().map(area_view),
+        area: page
+            .area
+            .as_ref()
+            .map(|area| area_view(area, as_of, as_of_written)),
         lang: &page.lang,
         fallback: page.falls_back_to.is_some(),
         translations: translation_views(
@@ -306,9 +422,34 @@ pub(super) fn menu(content: &Content, edition: &Edition, base: &BaseUrl) -> Valu
     Value::from_serializable(&items)
 }
 
-pub(super) fn plan(content: &Content, lang: &str, base: &BaseUrl) -> Value {
+pub(super) fn plan(
+    content: &Content,
+    lang: &str,
+    base: &BaseUrl,
+    as_of: Option<Date>,
+    as_of_written: bool,
+) -> Value {
     let areas = content.areas(lang);
+    let overdue = areas
+        .iter()
+        .flat_map(|(page, area)| area.tasks.iter().map(move |task| (page, area, task)))
+        .filter(|(_, _, task)| as_of.is_some_and(|day| task.is_overdue(day.day())))
+        .filter_map(|(page, area, task)| {
+            Some(OverdueView {
+                id: &task.id,
+                title: &task.title,
+                due: task.due?.to_string(),
+                area: area.number,
+                area_title: &page.front.title,
+                permalink: format!("{}#task-{}", base.permalink(&page.path), task.id),
+            })
+        })
+        .collect();
     Value::from_serializable(&PlanView {
+        as_of: as_of.map(|day| day.to_string()),
+        as_of_written,
+        history: history(&areas, as_of),
+        overdue,
         progress: content.progress(lang),
         areas: areas
             .iter()
@@ -319,7 +460,7 @@ pub(super) fn plan(content: &Content, lang: &str, base: &BaseUrl) -> Value {
                 permalink: base.permalink(&page.path),
                 path: &page.path,
                 progress: area.progress,
-                tasks: task_views(area),
+                tasks: task_views(area, as_of),
             })
             .collect(),
     })
