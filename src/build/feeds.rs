@@ -204,6 +204,101 @@ impl Scope {
     }
 }
 
+/// The name of the feed of the plan's status updates, in each language's folder.
+pub const UPDATES_FILE_NAME: &str = "updates.xml";
+
+/// The Atom feed of the plan's status updates in the language of the edition at `edition`:
+/// one entry per update of a task, newest first (ties by task id), each linking to the task
+/// on its area's page.
+pub fn updates(state: &State, edition: usize) -> Vec<u8> {
+    let content = &state.content;
+    let config = &state.config;
+    let lang = &content.editions[edition].lang;
+    let language = config
+        .language(lang)
+        .unwrap_or_else(|| config.default_language());
+    let label = |status: crate::content::front_matter::Status| {
+        let key = format!("status_{}", status.key());
+        state
+            .templates
+            .translation(&key, lang)
+            .unwrap_or(status.label())
+            .to_string()
+    };
+    let base = &config.base_url;
+    let mut changes = Vec::new();
+    for (page, area) in content.areas(lang) {
+        for task in &area.tasks {
+            for (index, update) in task.updates.iter().enumerate() {
+                if let Some(date) = timestamp(update.date) {
+                    changes.push((date, page, task, index, update));
+                }
+            }
+        }
+    }
+    changes.sort_by(|a, b| (b.0, &a.2.id, b.3).cmp(&(a.0, &b.2.id, a.3)));
+    if let Some(limit) = config.feed_limit {
+        changes.truncate(limit.get());
+    }
+    let url = base.permalink(&format!("{}/{UPDATES_FILE_NAME}", language.prefix));
+    let title = state
+        .templates
+        .translation("updates_feed_title", lang)
+        .unwrap_or("{title}: status updates")
+        .replace("{title}", &language.title);
+    let entries = changes
+        .into_iter()
+        .map(|(date, page, task, index, update)| {
+            let task_url = format!("{}#task-{}", base.permalink(&page.path), task.id);
+            Entry {
+                title: Text::plain(xml_text(&format!(
+                    "{} {}: {}",
+                    task.id,
+                    task.title,
+                    label(update.status)
+                ))),
+                // One id per update: the task's address and the update's place in its history.
+                id: format!("{task_url}/{}", index + 1),
+                updated: date,
+                links: vec![link("alternate", task_url, "text/html")],
+                summary: update
+                    .note
+                    .as_deref()
+                    .map(|note| Text::plain(xml_text(note))),
+                ..Entry::default()
+            }
+        })
+        .collect::<Vec<_>>();
+    let feed = Feed {
+        title: Text::plain(xml_text(&title)),
+        id: url.clone(),
+        updated: entries
+            .first()
+            .map_or_else(FixedDateTime::default, |entry| entry.updated),
+        authors: vec![person(config.author.as_deref().unwrap_or(&language.title))],
+        links: vec![
+            link("self", url, "application/atom+xml"),
+            link(
+                "alternate",
+                base.permalink(&format!("{}/", language.prefix)),
+                "text/html",
+            ),
+        ],
+        lang: Some(xml_text(&language.code)),
+        entries,
+        ..Feed::default()
+    };
+    let indented = WriteConfig {
+        write_document_declaration: true,
+        indent_size: Some(2),
+    };
+    let mut xml = feed
+        .write_with_config(Vec::new(), indented)
+        .expect("writing to memory");
+    xml.push(b'\n');
+    xml
+}
+
 /// When a page last changed, by its front matter (`updated`, else `date`), if Atom can say
 /// it.
 fn changed(page: &Page) -> Option<FixedDateTime> {

@@ -27,6 +27,8 @@ pub enum SiteFile {
     Robots,
     PlanJson(usize),
     TasksCsv(usize),
+    /// The Atom feed of status updates (`updates.xml`).
+    UpdatesFeed(usize),
 }
 
 impl SiteFile {
@@ -48,6 +50,9 @@ impl SiteFile {
             if generate.exports && has_plan {
                 files.extend([Self::PlanJson(index), Self::TasksCsv(index)]);
             }
+            if has_plan && language(state, index).feeds {
+                files.push(Self::UpdatesFeed(index));
+            }
         }
         files
     }
@@ -59,6 +64,9 @@ impl SiteFile {
             Self::Robots => "/robots.txt".to_string(),
             Self::PlanJson(edition) => format!("{}/plan.json", prefix(edition)),
             Self::TasksCsv(edition) => format!("{}/tasks.csv", prefix(edition)),
+            Self::UpdatesFeed(edition) => {
+                format!("{}/{}", prefix(edition), super::feeds::UPDATES_FILE_NAME)
+            }
         }
     }
 
@@ -67,7 +75,7 @@ impl SiteFile {
         match self {
             Self::Sitemap => vec![Read::Addresses],
             Self::Robots => Vec::new(),
-            Self::PlanJson(edition) | Self::TasksCsv(edition) => {
+            Self::PlanJson(edition) | Self::TasksCsv(edition) | Self::UpdatesFeed(edition) => {
                 vec![Read::Plan(state.content.editions[edition].lang.clone())]
             }
         }
@@ -79,6 +87,7 @@ impl SiteFile {
             Self::Robots => robots(state).into_bytes(),
             Self::PlanJson(edition) => plan_json(state, edition),
             Self::TasksCsv(edition) => tasks_csv(state, edition),
+            Self::UpdatesFeed(edition) => super::feeds::updates(state, edition),
         }
     }
 }

@@ -228,3 +228,48 @@ fn histories_and_ids_that_cannot_be_are_located_errors() {
         .stderr_contains("task id `2.1` is used twice")
         .help("give one of them `id = \"...\"`");
 }
+
+#[test]
+fn the_updates_feed_has_one_entry_per_status_change_newest_first() {
+    let site = site();
+    site.run(["build"]).success();
+    let xml = site.file("public/updates.xml");
+    let feed = atom_syndication::Feed::read_from(xml.as_bytes()).expect("a valid Atom feed");
+    let entries: Vec<(String, String)> = feed
+        .entries()
+        .iter()
+        .map(|entry| {
+            (
+                entry.updated().date_naive().to_string(),
+                entry.title().value.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        [
+            ("2024-11-20", "1.10 Train every head teacher: Done"),
+            ("2024-09-01", "1.1 Build ten schools: In progress"),
+            ("2024-05-15", "1.1 Build ten schools: At risk"),
+            ("2024-04-01", "2.1 Recruit 500 teachers: In progress"),
+            ("2024-03-01", "1.10 Train every head teacher: In progress"),
+            ("2024-02-01", "1.1 Build ten schools: In progress"),
+        ]
+        .map(|(date, title)| (date.to_string(), title.to_string()))
+    );
+    let first = &feed.entries()[0];
+    assert_eq!(
+        first.links()[0].href(),
+        "https://example.org/areas/schools/#task-1.10"
+    );
+    assert_eq!(first.summary().unwrap().value, "All 1,200 trained");
+    // Ids are unique, so readers list each change once.
+    let mut ids: Vec<&str> = feed.entries().iter().map(|entry| entry.id()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 6);
+    assert!(
+        site.file("public/index.html")
+            .contains("https://example.org/updates.xml")
+    );
+}

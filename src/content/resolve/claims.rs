@@ -142,6 +142,11 @@ impl Resolver<'_> {
                     "the plan's task list",
                     generate.exports && has_plan,
                 ),
+                (
+                    "updates.xml",
+                    "the feed of status updates",
+                    language.feeds && has_plan,
+                ),
             ];
             for (name, what, wanted) in files {
                 if wanted {
