@@ -122,6 +122,9 @@ pub struct StatusChanged {
     pub date: Date,
     /// The area's file, relative to the root.
     pub path: PathBuf,
+    /// The translations that write the task's `status` otherwise, with what they write: a
+    /// translation may leave it out, or must write the original's.
+    pub disagreeing: Vec<(PathBuf, String)>,
 }
 
 impl fmt::Display for StatusChanged {
@@ -365,12 +368,21 @@ impl Plan {
             bail!("the update could not be added to {}", shown(&file.path));
         }
         file.write(&self.root, &written.text)?;
+        let disagreeing = self
+            .translations_of(file)
+            .into_iter()
+            .filter_map(|path| {
+                let status = translated_status(&self.root.join(&path), index)?;
+                (status != to.key()).then_some((path, status))
+            })
+            .collect();
         Ok(StatusChanged {
             id: id.to_string(),
             from: task.status,
             to,
             date,
             path: file.path.clone(),
+            disagreeing,
         })
     }
 
@@ -629,6 +641,25 @@ impl TaskEntry {
             inline_updates: false,
         }
     }
+}
+
+/// The `status` that the translation at `path` writes for the task at `index`, if it writes
+/// one (and can be read: the build reports a translation it cannot read).
+fn translated_status(path: &Path, index: usize) -> Option<String> {
+    let text = fs::read_to_string(path).ok()?;
+    let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(&text);
+    let split = front_matter::split(path, text).ok()?;
+    let document = toml_edit::Document::parse(split.front_matter).ok()?;
+    let tasks = document.get("area")?.as_table_like()?.get("tasks")?;
+    let task = match tasks {
+        Item::ArrayOfTables(tables) => tables.get(index)?.get("status")?.as_value()?,
+        Item::Value(Value::Array(values)) => values.get(index)?.as_inline_table()?.get("status")?,
+        _ => return None,
+    };
+    Some(
+        task.as_str()
+            .map_or_else(|| task.to_string().trim().to_string(), str::to_string),
+    )
 }
 
 /// The largest offset (in the front matter) of a table's header, values and sub-tables.

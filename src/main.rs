@@ -235,8 +235,17 @@ fn main() -> ExitCode {
                 note,
                 date,
             };
-            plan.set_status(&change, author::today())
-                .map(|changed| println!("{changed}"))
+            plan.set_status(&change, author::today()).map(|changed| {
+                println!("{changed}");
+                for (translation, status) in &changed.disagreeing {
+                    eprintln!(
+                        "warning: {} writes `status = \"{status}\"` for task {}: remove it, or make it \"{}\"",
+                        translation.display(),
+                        changed.id,
+                        changed.to.key()
+                    );
+                }
+            })
         }),
         Command::Init { dir, force } => {
             let dir = dir.unwrap_or_else(|| cli.root.clone());

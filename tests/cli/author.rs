@@ -419,3 +419,23 @@ fn a_status_is_seen_by_the_live_preview_at_once() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+/// A translation that writes a task's status must agree with the original, which the status
+/// command alone changes: it says so, and leaves the translation as it was.
+#[test]
+fn a_status_a_translation_also_writes_is_pointed_out() {
+    let site = SiteTest::shipped();
+    let path = "content/priorities/05-basic-education.zh-Hans.md";
+    site.replace(
+        path,
+        "title = \"大力推进基础教育扩优提质\"\n",
+        "title = \"大力推进基础教育扩优提质\"\nstatus = \"planned\"\n",
+    );
+    let translation = site.file(path);
+    site.run(["status", "5.3", "done", "--date", "2024-03-01"])
+        .success()
+        .stderr_contains(&format!(
+            "warning: {path} writes `status = \"planned\"` for task 5.3: remove it, or make it \"done\""
+        ));
+    assert_eq!(site.file(path), translation);
+}
