@@ -13,8 +13,10 @@
 //!    staging folder, which [`output`] swaps in for the old site only when all went well.
 //!
 //! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
-//! collected before the build fails. [`init`] writes a new site.
+//! collected before the build fails. [`init`] writes a new site; [`author`] adds areas, tasks
+//! and status updates to the plan's files.
 
+pub mod author;
 pub mod build;
 pub mod config;
 pub mod content;

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
+use workplan::author::{self, Plan, StatusChange};
 use workplan::build::{self, BuildOptions};
 use workplan::serve::{self, ServeOptions};
 use workplan::{diagnostic, init};
@@ -67,6 +68,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Add a priority area or a task to the plan.
+    New {
+        #[command(subcommand)]
+        what: New,
+    },
+    /// Record where a task stands: an update (date, status, note) added to its history.
+    Status {
+        /// The task's id (`5.3`): its `id`, else its area's number and its place in the area.
+        id: String,
+        /// planned, in-progress, done or at-risk.
+        status: String,
+        /// What happened, in a sentence.
+        #[arg(long)]
+        note: Option<String>,
+        /// The day it happened (YYYY-MM-DD) [default: today].
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
         /// Folder for the new site [default: the root].
@@ -74,6 +93,25 @@ enum Command {
         /// Add the site's files to a folder that is not empty (no file is overwritten).
         #[arg(long)]
         force: bool,
+    },
+}
+
+/// What `workplan new` adds.
+#[derive(Subcommand)]
+enum New {
+    /// A priority area: a new file, numbered after the last area, in the areas' folder.
+    Area {
+        title: String,
+        /// The file's name and the area's address (ASCII words joined by `-`) [default: from
+        /// the title].
+        #[arg(long)]
+        slug: Option<String>,
+    },
+    /// A task, at the end of an area's tasks, with the area's next free id.
+    Task {
+        /// The area's number or slug.
+        area: String,
+        title: String,
     },
 }
 
@@ -169,6 +207,45 @@ fn main() -> ExitCode {
             port,
             open,
             allowed_hosts,
+        }),
+        Command::New { what } => Plan::read(&cli.root, &cli.config).and_then(|plan| match what {
+            New::Area { title, slug } => plan
+                .new_area(&title, slug.as_deref(), author::today())
+                .map(|path| println!("{}", path.display())),
+            New::Task { area, title } => plan.new_task(&area, &title).map(|task| {
+                println!("{}", task.id);
+                for translation in &task.translations {
+                    eprintln!(
+                        "note: translate task {} in {} too, as the last of its tasks",
+                        task.id,
+                        translation.display()
+                    );
+                }
+            }),
+        }),
+        Command::Status {
+            id,
+            status,
+            note,
+            date,
+        } => Plan::read(&cli.root, &cli.config).and_then(|plan| {
+            let change = StatusChange {
+                id,
+                status,
+                note,
+                date,
+            };
+            plan.set_status(&change, author::today()).map(|changed| {
+                println!("{changed}");
+                for (translation, status) in &changed.disagreeing {
+                    eprintln!(
+                        "warning: {} writes `status = \"{status}\"` for task {}: remove it, or make it \"{}\"",
+                        translation.display(),
+                        changed.id,
+                        changed.to.key()
+                    );
+                }
+            })
         }),
         Command::Init { dir, force } => {
             let dir = dir.unwrap_or_else(|| cli.root.clone());

@@ -5,9 +5,11 @@
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
-//! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies; `hostile` and
-//! `properties` feed the build bad and random input.
+//! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
+//! maintainers' `new` and `status`; `hostile` and `properties` feed the build bad and random
+//! input.
 
+mod author;
 mod browser;
 mod build;
 mod errors;
