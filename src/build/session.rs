@@ -323,7 +323,12 @@ impl Session {
                 })
                 .map(|(index, _)| index)
                 .collect();
-            if showing.is_empty() {
+            // A priority area's text is part of the plan (the print edition shows it).
+            if showing.is_empty()
+                || showing
+                    .iter()
+                    .any(|&index| content.pages[index].area.is_some())
+            {
                 return Ok(None);
             }
             let old = &content.pages[showing[0]].source;

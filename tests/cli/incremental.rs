@@ -240,12 +240,31 @@ fn edits_re_render_only_what_shows_them() {
     let site = SiteTest::shipped();
     let options = options_of(&site);
     let mut session = Session::open(&options, &site.outside().join("live")).unwrap();
-    let page = site.path("content/priorities/07-teachers.md");
+    let source = site.path("content/source.md");
+    append(&source, "\nMore words.\n");
+    let update = session.update(std::slice::from_ref(&source)).unwrap();
+    assert_eq!(update.rendered, 1, "a body edit renders its page alone");
+    assert_eq!(update.changed, ["/source/"]);
 
+    // An area's text is also in the print edition.
+    let page = site.path("content/priorities/07-teachers.md");
     append(&page, "\nMore words.\n");
     let update = session.update(std::slice::from_ref(&page)).unwrap();
-    assert_eq!(update.rendered, 1, "a body edit renders its page alone");
-    assert_eq!(update.changed, ["/priorities/teachers/"]);
+    for shown in ["/priorities/teachers/", "/print/"] {
+        assert!(
+            update.changed.iter().any(|path| path == shown),
+            "{shown}: {:?}",
+            update.changed
+        );
+    }
+    assert!(
+        !update
+            .changed
+            .iter()
+            .any(|path| path == "/priorities/party-building/"),
+        "{:?}",
+        update.changed
+    );
 
     set_key(&page, "description", "\"A new description.\"");
     let update = session.update(std::slice::from_ref(&page)).unwrap();

@@ -264,7 +264,11 @@ fn the_updates_feed_has_one_entry_per_status_change_newest_first() {
     );
     assert_eq!(first.summary().unwrap().value, "All 1,200 trained");
     // Ids are unique, so readers list each change once.
-    let mut ids: Vec<&str> = feed.entries().iter().map(atom_syndication::Entry::id).collect();
+    let mut ids: Vec<&str> = feed
+        .entries()
+        .iter()
+        .map(atom_syndication::Entry::id)
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 6);

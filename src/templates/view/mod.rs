@@ -199,8 +199,14 @@ impl Views {
                 .editions
                 .iter()
                 .map(|edition| {
-                    let plan = plan(content, &edition.lang, base, as_of, config.as_of.is_some());
-                    (edition.lang.clone(), plan)
+                    let inputs = PlanInputs {
+                        base,
+                        as_of,
+                        as_of_written: config.as_of.is_some(),
+                        targets,
+                        anchors: config.slugify.anchors,
+                    };
+                    (edition.lang.clone(), plan(content, &edition.lang, &inputs))
                 })
                 .collect(),
             menus: content

@@ -10,7 +10,7 @@ use crate::config::{BaseUrl, Config, Language};
 use crate::content::front_matter::Date;
 use crate::content::taxonomy::{Taxonomy, Term};
 use crate::content::{Area, Content, Edition, Page, Progress, Section};
-use crate::markdown::{Heading, Rendered};
+use crate::markdown::{Heading, LinkTargets, Rendered};
 
 /// What `config` holds in templates.
 #[derive(Serialize)]
@@ -171,6 +171,8 @@ pub(super) struct PlanAreaView<'a> {
     path: &'a str,
     progress: Progress,
     tasks: Vec<TaskView<'a>>,
+    /// The area's text, as HTML (for the print edition).
+    content: String,
 }
 
 #[derive(Serialize)]
@@ -422,13 +424,33 @@ pub(super) fn menu(content: &Content, edition: &Edition, base: &BaseUrl) -> Valu
     Value::from_serializable(&items)
 }
 
-pub(super) fn plan(
-    content: &Content,
-    lang: &str,
-    base: &BaseUrl,
-    as_of: Option<Date>,
-    as_of_written: bool,
-) -> Value {
+/// What `plan` is made from besides the content.
+pub(super) struct PlanInputs<'a> {
+    pub base: &'a BaseUrl,
+    pub as_of: Option<Date>,
+    pub as_of_written: bool,
+    /// Where `@/` links in the areas' text lead, and how their headings get ids.
+    pub targets: &'a LinkTargets,
+    pub anchors: crate::slug::Strategy,
+}
+
+pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Value {
+    let PlanInputs {
+        base,
+        as_of,
+        as_of_written,
+        ..
+    } = *inputs;
+    // The text of each area, as its page renders it (a problem in it is the page's to report).
+    let text = |page: &Page| {
+        let options = crate::markdown::RenderOptions {
+            anchor_links: content.sections[page.section].front.insert_anchor_links,
+            anchors: inputs.anchors,
+        };
+        crate::markdown::render(&page.source, inputs.targets, options)
+            .map(|rendered| rendered.html)
+            .unwrap_or_default()
+    };
     let areas = content.areas(lang);
     let overdue = areas
         .iter()
@@ -461,6 +483,7 @@ pub(super) fn plan(
                 path: &page.path,
                 progress: area.progress,
                 tasks: task_views(area, as_of),
+                content: text(page),
             })
             .collect(),
     })
