@@ -13,7 +13,8 @@
 //!    staging folder, which [`output`] swaps in for the old site only when all went well.
 //!
 //! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
-//! collected before the build fails. [`init`] writes a new site.
+//! collected before the build fails. [`init`] writes a new site. [`xlsx`] writes the task list
+//! as an Excel workbook.
 
 pub mod build;
 pub mod config;
@@ -28,3 +29,4 @@ pub mod slug;
 pub mod templates;
 mod toml_error;
 pub mod watch;
+pub mod xlsx;
