@@ -14,9 +14,10 @@
 //!
 //! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
 //! collected before the build fails. [`init`] writes a new site. [`xlsx`] writes the task list
-//! as an Excel workbook.
+//! as an Excel workbook, and [`charts`] draws the plan's progress as accessible SVG.
 
 pub mod build;
+pub mod charts;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
