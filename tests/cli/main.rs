@@ -5,11 +5,13 @@
 //! built shipped site, `limits`, templates without end, `load`, serve under many clients, and
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
 //! strings in English and Chinese, `languages`, sites in more than one language, `slugify`,
-//! `site.toml`'s `[slugify]` strategies; `hostile` and `properties` feed
+//! `site.toml`'s `[slugify]` strategies, `charts`, the build-time charts in both validators;
+//! `hostile` and `properties` feed
 //! the build bad and random input.
 
 mod browser;
 mod build;
+mod charts;
 mod errors;
 mod files;
 mod harness;
