@@ -14,10 +14,12 @@
 //!
 //! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
 //! collected before the build fails. [`init`] writes a new site; [`author`] adds areas, tasks
-//! and status updates to the plan's files.
+//! and status updates to the plan's files. [`xlsx`] writes the task list as an Excel
+//! workbook, and [`charts`] draws the plan's progress as accessible SVG.
 
 pub mod author;
 pub mod build;
+pub mod charts;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -30,3 +32,4 @@ pub mod slug;
 pub mod templates;
 mod toml_error;
 pub mod watch;
+pub mod xlsx;

@@ -6,12 +6,13 @@
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
-//! maintainers' `new` and `status`; `hostile` and `properties` feed the build bad and random
-//! input.
+//! maintainers' `new` and `status`, `charts`, the build-time charts in both validators;
+//! `hostile` and `properties` feed the build bad and random input.
 
 mod author;
 mod browser;
 mod build;
+mod charts;
 mod errors;
 mod files;
 mod harness;
