@@ -115,7 +115,7 @@ const STATUSES: [(&str, &str, &str); 4] = [
 pub fn progress_over_time(id: &str, points: &[(Date, Counts)], labels: &Labels) -> String {
     let id = html_id(id);
     if points.is_empty() {
-        return empty(&id, "chart--progress", labels);
+        return empty(&id, "chart--progress", &labels.into());
     }
     let mut points = points.to_vec();
     points.sort_by_key(|(date, _)| *date);
@@ -243,7 +243,7 @@ pub fn progress_over_time(id: &str, points: &[(Date, Counts)], labels: &Labels) 
     );
     let height = legend(&mut svg, &id, tick_y + 8.0, labels);
 
-    let mut html = figure_start(&id, "chart--progress", height, labels, &svg);
+    let mut html = figure_start(&id, "chart--progress", height, &labels.into(), &svg);
     table_start(&mut html, &labels.date, labels);
     for (date, counts) in &points {
         row(
@@ -252,7 +252,7 @@ pub fn progress_over_time(id: &str, points: &[(Date, Counts)], labels: &Labels) 
             *counts,
         );
     }
-    figure_end(&mut html, labels);
+    figure_end(&mut html, &labels.into());
     html
 }
 
@@ -263,7 +263,7 @@ pub fn progress_over_time(id: &str, points: &[(Date, Counts)], labels: &Labels) 
 pub fn area_bars(id: &str, rows: &[(String, Counts)], labels: &Labels) -> String {
     let id = html_id(id);
     if rows.is_empty() {
-        return empty(&id, "chart--areas", labels);
+        return empty(&id, "chart--areas", &labels.into());
     }
     let highest = rows
         .iter()
@@ -310,27 +310,145 @@ pub fn area_bars(id: &str, rows: &[(String, Counts)], labels: &Labels) -> String
     }
     let height = legend(&mut svg, &id, top, labels);
 
-    let mut html = figure_start(&id, "chart--areas", height, labels, &svg);
+    let mut html = figure_start(&id, "chart--areas", height, &labels.into(), &svg);
     table_start(&mut html, &labels.area, labels);
     for (label, counts) in rows {
         row(&mut html, &escape(label), *counts);
     }
-    figure_end(&mut html, labels);
+    figure_end(&mut html, &labels.into());
     html
 }
 
+/// A task past its deadline on the plan's as-of day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Late {
+    /// How the task is named: its id and title.
+    pub name: String,
+    pub due: Date,
+    /// Days from `due` to the as-of day (at least one).
+    pub days: i64,
+}
+
+/// The words of [`overdue_bars`], in the reader's language, all given by the caller.
+#[derive(Debug, Clone, Default)]
+pub struct LateLabels {
+    pub title: String,
+    pub description: String,
+    pub caption: String,
+    /// What the figure says instead when no task is overdue.
+    pub no_data: String,
+    /// The table's columns: the task, its deadline, the days it is late.
+    pub task: String,
+    pub due: String,
+    pub days: String,
+}
+
+/// One horizontal bar per overdue task, in the order given, as long as the days it is late,
+/// each under its name and with the days at its end; then a table of the tasks, their
+/// deadlines and the days. `id` as in [`progress_over_time`].
+#[must_use]
+pub fn overdue_bars(id: &str, tasks: &[Late], labels: &LateLabels) -> String {
+    let id = html_id(id);
+    let names = Names::from(labels);
+    if tasks.is_empty() {
+        return empty(&id, "chart--overdue", &names);
+    }
+    let most = tasks.iter().map(|task| task.days).max().unwrap_or(1).max(1);
+    let days_width = text_width(&most.to_string()) + 6.0;
+    let length = WIDTH - 2.0 * PAD - days_width;
+    let mut svg = String::new();
+    let mut top = PAD;
+    for task in tasks {
+        text(
+            &mut svg,
+            PAD,
+            top + FONT,
+            "start",
+            &fit(&task.name, WIDTH - 2.0 * PAD),
+        );
+        let bar_top = top + FONT + 4.0;
+        let width = length * task.days.max(0) as f64 / most as f64;
+        let _ = write!(
+            svg,
+            r#"<rect class="chart__overdue" fill="{LATE_COLOUR}" x="{}" y="{}" width="{}" height="{BAR}"/>"#,
+            num(PAD),
+            num(bar_top),
+            num(width),
+        );
+        text(
+            &mut svg,
+            PAD + width + 4.0,
+            bar_top + BAR / 2.0 + FONT / 3.0,
+            "start",
+            &task.days.to_string(),
+        );
+        top = bar_top + BAR + BAR_GAP;
+    }
+
+    let mut html = figure_start(&id, "chart--overdue", top, &names, &svg);
+    let _ = write!(
+        html,
+        "<table class=\"chart__table\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        escape(&labels.caption),
+        escape(&labels.task),
+        escape(&labels.due),
+        escape(&labels.days),
+    );
+    for task in tasks {
+        let _ = writeln!(
+            html,
+            "<tr><th scope=\"row\">{}</th><td><time datetime=\"{due}\">{due}</time></td><td>{}</td></tr>",
+            escape(&task.name),
+            task.days,
+            due = task.due,
+        );
+    }
+    figure_end(&mut html, &names);
+    html
+}
+
+/// The colour of an overdue task's bar: the at-risk status's.
+const LATE_COLOUR: &str = "#d55e00";
+
+/// What every figure is called and says: from [`Labels`] or [`LateLabels`].
+struct Names<'a> {
+    title: &'a str,
+    description: &'a str,
+    no_data: &'a str,
+}
+
+impl<'a> From<&'a LateLabels> for Names<'a> {
+    fn from(labels: &'a LateLabels) -> Self {
+        Names {
+            title: &labels.title,
+            description: &labels.description,
+            no_data: &labels.no_data,
+        }
+    }
+}
+
+impl<'a> From<&'a Labels> for Names<'a> {
+    fn from(labels: &'a Labels) -> Self {
+        Names {
+            title: &labels.title,
+            description: &labels.description,
+            no_data: &labels.no_data,
+        }
+    }
+}
+
 /// The figure for no data: its caption and the caller's words saying there is nothing yet.
-fn empty(id: &str, kind: &str, labels: &Labels) -> String {
+fn empty(id: &str, kind: &str, names: &Names<'_>) -> String {
     format!(
         "<figure class=\"chart {kind} chart--empty\" id=\"{id}\">\n<p class=\"chart__empty\">{}</p>\n<figcaption>{}</figcaption>\n</figure>\n",
-        escape(&labels.no_data),
-        escape(&labels.title)
+        escape(names.no_data),
+        escape(names.title)
     )
 }
 
 /// The figure's start with the whole picture: `body` drawn in a `viewBox` `height` high,
 /// after the title, the description and the patterns.
-fn figure_start(id: &str, kind: &str, height: f64, labels: &Labels, body: &str) -> String {
+fn figure_start(id: &str, kind: &str, height: f64, names: &Names<'_>, body: &str) -> String {
     let mut html = format!(
         "<figure class=\"chart {kind}\" id=\"{id}\">\n\
          <svg class=\"chart__picture\" role=\"img\" aria-labelledby=\"{id}-title {id}-desc\" \
@@ -338,8 +456,8 @@ fn figure_start(id: &str, kind: &str, height: f64, labels: &Labels, body: &str) 
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc><defs>",
         num(WIDTH),
         num(height.ceil()),
-        escape(&labels.title),
-        escape(&labels.description),
+        escape(names.title),
+        escape(names.description),
     );
     for (class, colour, marks) in STATUSES {
         let _ = write!(
@@ -381,11 +499,11 @@ fn row(html: &mut String, name: &str, counts: Counts) {
     let _ = writeln!(html, "<td>{}</td></tr>", counts.total());
 }
 
-fn figure_end(html: &mut String, labels: &Labels) {
+fn figure_end(html: &mut String, names: &Names<'_>) {
     let _ = write!(
         html,
         "</tbody>\n</table>\n<figcaption>{}</figcaption>\n</figure>\n",
-        escape(&labels.title)
+        escape(names.title)
     );
 }
 
@@ -618,6 +736,66 @@ mod tests {
         assert!(
             html.contains(">3</text>") && html.contains(">10</text>"),
             "{html}"
+        );
+    }
+
+    fn late_labels() -> LateLabels {
+        LateLabels {
+            title: "Overdue tasks".to_owned(),
+            description: "Days past the deadline of each overdue task.".to_owned(),
+            caption: "Overdue tasks".to_owned(),
+            no_data: "No task is overdue.".to_owned(),
+            task: "Task".to_owned(),
+            due: "Deadline".to_owned(),
+            days: "Days overdue".to_owned(),
+        }
+    }
+
+    #[test]
+    fn overdue_bars_are_as_long_as_the_days_and_the_table_says_them() {
+        let late = [
+            Late {
+                name: "5.3 Teachers' <pay>".to_owned(),
+                due: date(2026, 6, 30),
+                days: 152,
+            },
+            Late {
+                name: "1.10 学前教育".to_owned(),
+                due: date(2026, 10, 29),
+                days: 31,
+            },
+        ];
+        let html = overdue_bars("late", &late, &late_labels());
+        let rows: Vec<&str> = html.lines().filter(|l| l.starts_with("<tr><th")).collect();
+        assert_eq!(
+            rows,
+            [
+                r#"<tr><th scope="row">5.3 Teachers&#39; &lt;pay&gt;</th><td><time datetime="2026-06-30">2026-06-30</time></td><td>152</td></tr>"#,
+                r#"<tr><th scope="row">1.10 学前教育</th><td><time datetime="2026-10-29">2026-10-29</time></td><td>31</td></tr>"#,
+            ]
+        );
+        // The bars' widths stand in the ratio of the days.
+        let widths: Vec<f64> = html
+            .split(r#"class="chart__overdue""#)
+            .skip(1)
+            .map(|rect| {
+                let from = rect.find(r#"width=""#).unwrap() + 7;
+                rect[from..from + rect[from..].find('"').unwrap()]
+                    .parse()
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(widths.len(), 2);
+        assert!(
+            (widths[0] / widths[1] - 152.0 / 31.0).abs() < 0.05,
+            "{widths:?}"
+        );
+        assert!(html.contains(">152</text>") && html.contains(">31</text>"));
+
+        let none = overdue_bars("late", &[], &late_labels());
+        assert!(
+            none.contains("No task is overdue.") && !none.contains("<svg"),
+            "{none}"
         );
     }
 

@@ -169,7 +169,7 @@ pub fn is_language_tag(code: &str) -> bool {
 }
 
 /// Site files besides the pages (Zola's `generate_sitemap`, `generate_robots_txt` and
-/// `generate_feeds`, and the plan's data exports `plan.json` and `tasks.csv`).
+/// `generate_feeds`, and the plan's data exports `plan.json`, `tasks.csv` and `tasks.xlsx`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[allow(clippy::struct_excessive_bools)]
 pub struct Generate {

@@ -110,7 +110,8 @@ pub struct UpdateRow {
 ///
 /// # Errors
 ///
-/// When Excel's limits are passed, such as a cell of more than 32,767 characters.
+/// When Excel's limits are passed, such as more than 1,048,575 rows (longer texts are cut
+/// to what a cell holds).
 pub fn workbook(
     labels: &Labels,
     created: Date,
@@ -195,6 +196,23 @@ pub fn workbook(
     Ok(book.save_to_buffer()?)
 }
 
+/// The most characters an Excel cell holds.
+const CELL_CHARS: usize = 32_767;
+
+/// `text`, cut to what a cell holds and ending in `…` when cut: the web page keeps the whole.
+fn fit_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(CELL_CHARS) {
+        None => text.into(),
+        Some(_) => {
+            let (end, _) = text
+                .char_indices()
+                .nth(CELL_CHARS - 1)
+                .expect("the text is longer");
+            format!("{}…", &text[..end]).into()
+        }
+    }
+}
+
 struct Formats {
     header: Format,
     date: Format,
@@ -228,7 +246,7 @@ fn write_sheet<'a, const N: usize>(
                 Cell::Empty => {}
                 Cell::Text(text) => {
                     sheet
-                        .write_string(row, col, text)
+                        .write_string(row, col, fit_cell(text))
                         .with_context(|| format!("row {}, column {}", row + 1, col + 1))?;
                 }
                 Cell::Number(number) => {
@@ -472,6 +490,20 @@ mod tests {
         assert_eq!(rows[1][0], Data::String("1.10".to_owned()));
         assert_eq!(date_cell(&rows[1][1]), serial(date(2026, 3, 1)));
         assert_eq!(text(&rows[1][4]), "开工");
+    }
+
+    /// A note longer than a cell holds is cut to the cell's 32,767 characters, ending in `…`,
+    /// where Excel's limit would fail the whole workbook.
+    #[test]
+    fn a_note_longer_than_a_cell_is_cut_not_refused() {
+        let mut rows = tasks();
+        rows[0].note = "字".repeat(40_000);
+        let bytes = workbook(&labels("Tasks", "Updates"), date(2026, 1, 1), &rows, &[]).unwrap();
+        let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+        let sheet = book.worksheet_range("Tasks").unwrap();
+        let note = text(&sheet.rows().nth(1).unwrap()[10]);
+        assert_eq!(note.chars().count(), 32_767);
+        assert!(note.ends_with("字…"), "{}", &note[note.len() - 12..]);
     }
 
     /// The link is a hyperlink, the header is frozen and filtered, and the file's creation

@@ -7,6 +7,7 @@
 
 use std::io::Write as _;
 
+use crate::diagnostic::Diagnostic;
 use serde::Serialize;
 
 use super::state::State;
@@ -29,6 +30,8 @@ pub enum SiteFile {
     TasksCsv(usize),
     /// The Atom feed of status updates (`updates.xml`).
     UpdatesFeed(usize),
+    /// The task list and its updates as an Excel workbook (`tasks.xlsx`).
+    TasksXlsx(usize),
 }
 
 impl SiteFile {
@@ -48,7 +51,11 @@ impl SiteFile {
                 .iter()
                 .any(|page| page.area.is_some());
             if generate.exports && has_plan {
-                files.extend([Self::PlanJson(index), Self::TasksCsv(index)]);
+                files.extend([
+                    Self::PlanJson(index),
+                    Self::TasksCsv(index),
+                    Self::TasksXlsx(index),
+                ]);
             }
             if has_plan && language(state, index).feeds {
                 files.push(Self::UpdatesFeed(index));
@@ -64,6 +71,7 @@ impl SiteFile {
             Self::Robots => "/robots.txt".to_string(),
             Self::PlanJson(edition) => format!("{}/plan.json", prefix(edition)),
             Self::TasksCsv(edition) => format!("{}/tasks.csv", prefix(edition)),
+            Self::TasksXlsx(edition) => format!("{}/tasks.xlsx", prefix(edition)),
             Self::UpdatesFeed(edition) => {
                 format!("{}/{}", prefix(edition), super::feeds::UPDATES_FILE_NAME)
             }
@@ -75,20 +83,24 @@ impl SiteFile {
         match self {
             Self::Sitemap => vec![Read::Addresses],
             Self::Robots => Vec::new(),
-            Self::PlanJson(edition) | Self::TasksCsv(edition) | Self::UpdatesFeed(edition) => {
+            Self::PlanJson(edition)
+            | Self::TasksCsv(edition)
+            | Self::TasksXlsx(edition)
+            | Self::UpdatesFeed(edition) => {
                 vec![Read::Plan(state.content.editions[edition].lang.clone())]
             }
         }
     }
 
-    pub fn render(self, state: &State) -> Vec<u8> {
-        match self {
+    pub fn render(self, state: &State) -> Result<Vec<u8>, Diagnostic> {
+        Ok(match self {
             Self::Sitemap => sitemap(state),
             Self::Robots => robots(state).into_bytes(),
             Self::PlanJson(edition) => plan_json(state, edition),
             Self::TasksCsv(edition) => tasks_csv(state, edition),
+            Self::TasksXlsx(edition) => tasks_xlsx(state, edition)?,
             Self::UpdatesFeed(edition) => super::feeds::updates(state, edition),
-        }
+        })
     }
 }
 
@@ -369,4 +381,93 @@ fn tasks_csv(state: &State, edition: usize) -> Vec<u8> {
         }
     }
     writer.into_inner().expect("writing to memory")
+}
+
+/// `tasks.xlsx`: a sheet of tasks (ids as text, typed dates) and one of their updates, with
+/// sheet names and headers in the language. Dated by the plan's as-of day, so that a build
+/// of the same plan writes the same bytes.
+fn tasks_xlsx(state: &State, edition: usize) -> Result<Vec<u8>, Diagnostic> {
+    use crate::xlsx::{Due, Labels, TaskHeaders, TaskRow, UpdateHeaders, UpdateRow};
+    let base = &state.config.base_url;
+    let language = language(state, edition);
+    let lang = language.code.as_str();
+    let word = |key: &str, fallback: &str| {
+        state
+            .templates
+            .translation(key, lang)
+            .unwrap_or(fallback)
+            .to_string()
+    };
+    let status_label = |status: crate::content::front_matter::Status| {
+        word(&format!("status_{}", status.key()), status.label())
+    };
+    let labels = Labels {
+        title: language.title.clone(),
+        tasks_sheet: word("xlsx_tasks_sheet", "Tasks"),
+        updates_sheet: word("xlsx_updates_sheet", "Updates"),
+        tasks: TaskHeaders {
+            id: word("csv_task", "task"),
+            area: word("csv_area", "area"),
+            area_title: word("csv_area_title", "area_title"),
+            title: word("csv_title", "title"),
+            status: word("csv_status", "status"),
+            status_label: word("xlsx_status_label", "status_label"),
+            lead: word("csv_lead", "lead"),
+            partners: word("csv_partners", "partners"),
+            due: word("csv_due", "due"),
+            status_since: word("csv_status_since", "status_since"),
+            note: word("csv_note", "note"),
+            url: word("csv_area_url", "area_url"),
+        },
+        updates: UpdateHeaders {
+            task: word("csv_task", "task"),
+            date: word("xlsx_date", "date"),
+            status: word("csv_status", "status"),
+            status_label: word("xlsx_status_label", "status_label"),
+            note: word("csv_note", "note"),
+        },
+    };
+    let (mut tasks, mut updates) = (Vec::new(), Vec::new());
+    for (page, area) in state.content.areas(lang) {
+        let url = base.permalink(&page.path);
+        for task in &area.tasks {
+            let due = match (&task.due_text, task.due) {
+                (Some(text), _) => Some(Due::Text(text.clone())),
+                (None, Some(date)) => Some(Due::Date(date.day())),
+                (None, None) => None,
+            };
+            tasks.push(TaskRow {
+                id: task.id.clone(),
+                area: area.number,
+                area_title: page.front.title.clone(),
+                title: task.title.clone(),
+                status: task.status.key().to_string(),
+                status_label: status_label(task.status),
+                lead: task.lead.clone().unwrap_or_default(),
+                partners: task.partners.join("; "),
+                due,
+                status_since: task.status_since.map(Date::day),
+                note: task.latest_note().unwrap_or_default().to_string(),
+                url: format!("{url}#task-{}", task.id),
+            });
+            updates.extend(task.updates.iter().map(|update| UpdateRow {
+                task: task.id.clone(),
+                date: update.date.day(),
+                status: update.status.key().to_string(),
+                status_label: status_label(update.status),
+                note: update.note.clone().unwrap_or_default(),
+            }));
+        }
+    }
+    let created = state
+        .content
+        .as_of(state.config.as_of)
+        .map_or(jiff::civil::date(2000, 1, 1), Date::day);
+    crate::xlsx::workbook(&labels, created, &tasks, &updates).map_err(|error| {
+        Diagnostic::file(
+            crate::content::CONTENT_DIR,
+            format!("the plan does not fit a spreadsheet: {error:#}"),
+        )
+        .with_hint("a workbook holds 1,048,575 rows of tasks and of updates; the rest of the site is fine: leave out the exports with `generate_exports = false` in site.toml")
+    })
 }

@@ -23,7 +23,7 @@ use crate::config;
 use crate::content::{CONTENT_DIR, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output;
-use crate::templates::{self, fingerprints};
+use crate::templates::{self, Read, fingerprints};
 
 /// A site built into `dir`, ready for updates.
 pub struct Session {
@@ -323,12 +323,9 @@ impl Session {
                 })
                 .map(|(index, _)| index)
                 .collect();
-            // A priority area's text is part of the plan (the print edition shows it).
-            if showing.is_empty()
-                || showing
-                    .iter()
-                    .any(|&index| content.pages[index].area.is_some())
-            {
+            // A priority area's text may be shown elsewhere (`get_area_text`, as the print
+            // edition does): those outputs change too.
+            if showing.is_empty() || showing.iter().any(|&index| self.text_is_shown(index)) {
                 return Ok(None);
             }
             let old = &content.pages[showing[0]].source;
@@ -353,6 +350,20 @@ impl Session {
             }
         }
         Ok(Some(sources))
+    }
+
+    /// Whether an output of the last update read the text of page `index` as an area's
+    /// (`Read::AreaText`).
+    fn text_is_shown(&self, index: usize) -> bool {
+        let page = &self.state.content.pages[index];
+        let Some(area) = &page.area else {
+            return false;
+        };
+        let read = Read::AreaText(page.lang.clone(), area.number);
+        let print = fingerprints([&read])[0];
+        self.outputs
+            .values()
+            .any(|written| written.reads.binary_search(&print).is_ok())
     }
 
     /// Re-renders pages whose body alone changed.

@@ -201,6 +201,7 @@ impl State {
             &self.sections_rendered,
             &self.targets,
             Some((&self.views, &self.content)),
+            &self.templates,
         );
         Self {
             config: Arc::clone(&self.config),
@@ -260,7 +261,14 @@ impl State {
                 problems.extend(check::page_links(&content, &targets));
                 problems
             })?;
-        let views = Views::new(&config, &content, &sections_rendered, &targets, previous);
+        let views = Views::new(
+            &config,
+            &content,
+            &sections_rendered,
+            &targets,
+            previous,
+            &templates,
+        );
         Ok(Self {
             config,
             templates,
@@ -496,7 +504,7 @@ impl State {
                 anchors: None,
             }),
             Work::File(file) => Ok(Output {
-                bytes: file.render(self),
+                bytes: file.render(self)?,
                 reads: fingerprints(&file.reads(self)),
                 anchors: None,
             }),

@@ -58,6 +58,8 @@ pub enum Read {
     Plan(Arc<str>),
     /// `menu` of a language, its home page's sections and pages.
     Menu(Arc<str>),
+    /// The text of a priority area (`get_area_text`), by language and area number.
+    AreaText(Arc<str>, u32),
     /// Any page, section or taxonomy (what a site feed shows).
     Site,
     /// The address of every page, section and taxonomy, and the pages' dates (what a sitemap
@@ -427,9 +429,10 @@ type Function = fn(Kwargs, &State) -> TeraResult<Value>;
 
 /// Every template function the site's templates may call. Each one reaches the content only
 /// through `with_lookup`, which records what it read; `tests/sites/everything` calls each.
-pub const FUNCTIONS: [(&str, Function); 6] = [
+pub const FUNCTIONS: [(&str, Function); 7] = [
     ("get_url", get_url),
     ("get_page", get_page),
+    ("get_area_text", get_area_text),
     ("get_section", get_section),
     ("get_taxonomy", get_taxonomy),
     ("get_taxonomy_url", get_taxonomy_url),
@@ -478,6 +481,38 @@ fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
     let key = localized(&path, lang.as_deref())?;
     with_lookup(Read::Page(key.clone()), |lookup| lookup.page(&key))
+}
+
+/// `get_area_text(number=3)`: the text of priority area 3 as HTML, as its page shows it, in
+/// `lang` (the render's language by default). It is a function, not a field of `plan`, so that
+/// an edit of an area's text re-renders only the outputs that show it.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "tera passes function arguments by value"
+)]
+fn get_area_text(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    let number: u32 = kwargs.must_get("number")?;
+    let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let lang = render_language(lang.as_deref())?;
+    with_lookup(Read::AreaText(lang.clone(), number), |lookup| {
+        lookup.area_text(&lang, number).map(Value::from)
+    })
+}
+
+/// The language a function serves: `lang` if given, else the render's.
+fn render_language(lang: Option<&str>) -> TeraResult<Arc<str>> {
+    SCOPE.with_borrow(|scope| {
+        let scope = scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
+        Ok(match lang {
+            Some(lang) => lang.into(),
+            None => scope
+                .lang
+                .clone()
+                .unwrap_or_else(|| scope.lookup.default_language.clone()),
+        })
+    })
 }
 
 #[expect(

@@ -143,6 +143,11 @@ impl Resolver<'_> {
                     generate.exports && has_plan,
                 ),
                 (
+                    "tasks.xlsx",
+                    "the plan's workbook",
+                    generate.exports && has_plan,
+                ),
+                (
                     "updates.xml",
                     "the feed of status updates",
                     language.feeds && has_plan,

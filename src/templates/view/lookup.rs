@@ -41,6 +41,8 @@ pub struct Lookup {
     /// `plan` and `menu` of each language, and `config` as each language's templates see it.
     pub(in crate::templates) plans: Vec<(Arc<str>, Value)>,
     pub(in crate::templates) menus: Vec<(Arc<str>, Value)>,
+    /// Each priority area's text as HTML, by language and area number.
+    pub(super) area_texts: HashMap<(Arc<str>, u32), String>,
     pub(in crate::templates) configs: Vec<(Arc<str>, Value)>,
     pub(in crate::templates) default_language: Arc<str>,
     /// The plan's as-of day, which tells overdue tasks.
@@ -114,6 +116,14 @@ impl Lookup {
             }
         }
         relative.into()
+    }
+
+    /// The text of area `number` in language `lang`.
+    pub fn area_text(&self, lang: &str, number: u32) -> Result<String, String> {
+        self.area_texts
+            .get(&(Arc::from(lang), number))
+            .cloned()
+            .ok_or_else(|| format!("get_area_text: the plan has no area {number} in `{lang}`"))
     }
 
     pub fn page(&self, path: &str) -> Result<Value, String> {
@@ -243,6 +253,10 @@ impl Lookup {
                 reads.insert(Read::Plan(lang.clone()));
             }
         }
+        reads.extend(
+            differing(&self.area_texts, &after.area_texts)
+                .map(|(lang, number)| Read::AreaText(lang, number)),
+        );
         for (lang, menu) in &after.menus {
             if of_language(&self.menus, lang) != menu {
                 reads.insert(Read::Menu(lang.clone()));

@@ -44,6 +44,7 @@ impl Views {
         sections_rendered: &[Rendered],
         targets: &Arc<LinkTargets>,
         previous: Option<(&Views, &Content)>,
+        templates: &super::Templates,
     ) -> Self {
         let base = &config.base_url;
         let page_index = match previous {
@@ -199,14 +200,27 @@ impl Views {
                 .editions
                 .iter()
                 .map(|edition| {
+                    let words = |key: &str| {
+                        templates
+                            .translation(key, &edition.lang)
+                            .unwrap_or_default()
+                            .to_string()
+                    };
                     let inputs = PlanInputs {
+                        words: &words,
                         base,
                         as_of,
                         as_of_written: config.as_of.is_some(),
-                        targets,
-                        anchors: config.slugify.anchors,
                     };
                     (edition.lang.clone(), plan(content, &edition.lang, &inputs))
+                })
+                .collect(),
+            area_texts: content
+                .editions
+                .iter()
+                .flat_map(|edition| {
+                    area_texts(content, &edition.lang, targets, config.slugify.anchors)
+                        .map(|(number, text)| ((edition.lang.clone(), number), text))
                 })
                 .collect(),
             menus: content

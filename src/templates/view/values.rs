@@ -171,8 +171,6 @@ pub(super) struct PlanAreaView<'a> {
     path: &'a str,
     progress: Progress,
     tasks: Vec<TaskView<'a>>,
-    /// The area's text, as HTML (for the print edition).
-    content: String,
 }
 
 #[derive(Serialize)]
@@ -185,6 +183,7 @@ pub(super) struct PlanView<'a> {
     as_of_written: bool,
     history: Vec<HistoryPoint>,
     overdue: Vec<OverdueView<'a>>,
+    charts: ChartsView,
 }
 
 #[derive(Serialize)]
@@ -429,9 +428,32 @@ pub(super) struct PlanInputs<'a> {
     pub base: &'a BaseUrl,
     pub as_of: Option<Date>,
     pub as_of_written: bool,
-    /// Where `@/` links in the areas' text lead, and how their headings get ids.
-    pub targets: &'a LinkTargets,
-    pub anchors: crate::slug::Strategy,
+    /// The theme's interface string of a key in the plan's language (empty when it has none).
+    pub words: &'a dyn Fn(&str) -> String,
+}
+
+/// `plan.charts`: the plan's progress over time as an accessible SVG figure (see
+/// [`crate::charts`]), in the plan's language.
+#[derive(Serialize)]
+pub(super) struct ChartsView {
+    progress: String,
+}
+
+fn chart_labels(words: &dyn Fn(&str) -> String) -> crate::charts::Labels {
+    crate::charts::Labels {
+        title: words("chart_over_time_title"),
+        description: words("chart_over_time_description"),
+        caption: words("chart_over_time_title"),
+        no_data: words("chart_no_data"),
+        date: words("chart_date"),
+        area: words("priority_area"),
+        tasks: words("tasks"),
+        total: words("table_total"),
+        done: words("status_done"),
+        in_progress: words("status_in-progress"),
+        at_risk: words("status_at-risk"),
+        planned: words("status_planned"),
+    }
 }
 
 pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Value {
@@ -441,16 +463,6 @@ pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Va
         as_of_written,
         ..
     } = *inputs;
-    // The text of each area, as its page renders it (a problem in it is the page's to report).
-    let text = |page: &Page| {
-        let options = crate::markdown::RenderOptions {
-            anchor_links: content.sections[page.section].front.insert_anchor_links,
-            anchors: inputs.anchors,
-        };
-        crate::markdown::render(&page.source, inputs.targets, options)
-            .map(|rendered| rendered.html)
-            .unwrap_or_default()
-    };
     let areas = content.areas(lang);
     let overdue = areas
         .iter()
@@ -467,10 +479,31 @@ pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Va
             })
         })
         .collect();
+    let history = history(&areas, as_of);
+    let points: Vec<(jiff::civil::Date, crate::charts::Counts)> = history
+        .iter()
+        .filter_map(|point| {
+            let counts = crate::charts::Counts {
+                done: point.done,
+                in_progress: point.in_progress,
+                at_risk: point.at_risk,
+                planned: point.planned,
+            };
+            Some((point.date.parse().ok()?, counts))
+        })
+        .collect();
+    let charts = ChartsView {
+        progress: crate::charts::progress_over_time(
+            "chart-progress",
+            &points,
+            &chart_labels(inputs.words),
+        ),
+    };
     Value::from_serializable(&PlanView {
         as_of: as_of.map(|day| day.to_string()),
         as_of_written,
-        history: history(&areas, as_of),
+        history,
+        charts,
         overdue,
         progress: content.progress(lang),
         areas: areas
@@ -483,9 +516,28 @@ pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Va
                 path: &page.path,
                 progress: area.progress,
                 tasks: task_views(area, as_of),
-                content: text(page),
             })
             .collect(),
+    })
+}
+
+/// The text of each priority area of language `lang` as HTML, as its page renders it, by
+/// area number (a problem in it is the page's to report).
+pub(super) fn area_texts(
+    content: &Content,
+    lang: &str,
+    targets: &LinkTargets,
+    anchors: crate::slug::Strategy,
+) -> impl Iterator<Item = (u32, String)> {
+    content.areas(lang).into_iter().map(move |(page, area)| {
+        let options = crate::markdown::RenderOptions {
+            anchor_links: content.sections[page.section].front.insert_anchor_links,
+            anchors,
+        };
+        let html = crate::markdown::render(&page.source, targets, options)
+            .map(|rendered| rendered.html)
+            .unwrap_or_default();
+        (area.number, html)
     })
 }
 
