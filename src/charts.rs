@@ -244,7 +244,7 @@ pub fn progress_over_time(id: &str, points: &[(Date, Counts)], labels: &Labels) 
     let height = legend(&mut svg, &id, tick_y + 8.0, labels);
 
     let mut html = figure_start(&id, "chart--progress", height, &labels.into(), &svg);
-    table_start(&mut html, &labels.date, labels);
+    table_start(&mut html, &id, &labels.date, labels);
     for (date, counts) in &points {
         row(
             &mut html,
@@ -311,7 +311,7 @@ pub fn area_bars(id: &str, rows: &[(String, Counts)], labels: &Labels) -> String
     let height = legend(&mut svg, &id, top, labels);
 
     let mut html = figure_start(&id, "chart--areas", height, &labels.into(), &svg);
-    table_start(&mut html, &labels.area, labels);
+    table_start(&mut html, &id, &labels.area, labels);
     for (label, counts) in rows {
         row(&mut html, &escape(label), *counts);
     }
@@ -386,10 +386,10 @@ pub fn overdue_bars(id: &str, tasks: &[Late], labels: &LateLabels) -> String {
     }
 
     let mut html = figure_start(&id, "chart--overdue", top, &names, &svg);
+    table_open(&mut html, &id, &labels.caption);
     let _ = write!(
         html,
-        "<table class=\"chart__table\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        escape(&labels.caption),
+        "<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
         escape(&labels.task),
         escape(&labels.due),
         escape(&labels.days),
@@ -473,13 +473,9 @@ fn figure_start(id: &str, kind: &str, height: f64, names: &Names<'_>, body: &str
 
 /// The table's caption and header row: `first` over the rows' names, then the statuses and
 /// the total.
-fn table_start(html: &mut String, first: &str, labels: &Labels) {
-    let _ = write!(
-        html,
-        "<table class=\"chart__table\">\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th>",
-        escape(&labels.caption),
-        escape(first)
-    );
+fn table_start(html: &mut String, id: &str, first: &str, labels: &Labels) {
+    table_open(html, id, &labels.caption);
+    let _ = write!(html, "<thead><tr><th scope=\"col\">{}</th>", escape(first));
     for status in labels.statuses() {
         let _ = write!(html, "<th scope=\"col\">{}</th>", escape(status));
     }
@@ -487,6 +483,18 @@ fn table_start(html: &mut String, first: &str, labels: &Labels) {
         html,
         "<th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
         escape(&labels.total)
+    );
+}
+
+/// The table's box and caption: a group named by the caption that scrolls sideways (and
+/// takes the keyboard's focus to do so) where the screen is narrower than the table. A group,
+/// not a region: a landmark would have to be named unlike every other on the page.
+fn table_open(html: &mut String, id: &str, caption: &str) {
+    let _ = write!(
+        html,
+        "<div class=\"chart__table-wrap\" role=\"group\" tabindex=\"0\" aria-labelledby=\"{id}-caption\">\n\
+         <table class=\"chart__table\">\n<caption id=\"{id}-caption\">{}</caption>\n",
+        escape(caption)
     );
 }
 
@@ -502,7 +510,7 @@ fn row(html: &mut String, name: &str, counts: Counts) {
 fn figure_end(html: &mut String, names: &Names<'_>) {
     let _ = write!(
         html,
-        "</tbody>\n</table>\n<figcaption>{}</figcaption>\n</figure>\n",
+        "</tbody>\n</table>\n</div>\n<figcaption>{}</figcaption>\n</figure>\n",
         escape(names.title)
     );
 }

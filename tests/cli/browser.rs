@@ -15,7 +15,21 @@ use tempfile::TempDir;
 
 use crate::harness::{PATIENCE, SiteTest};
 
-const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// How the tests start Chromium: headless, and quiet on this machine's closed network (no
+/// background connections, updates or sync).
+pub const HEADLESS: [&str; 9] = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+];
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 const PAGE_TEXT: &str = "return document.body ? document.body.innerText : ''";
@@ -58,19 +72,10 @@ impl Browser {
                     "browserName": "chrome",
                     "goog:chromeOptions": {
                         "binary": CHROMIUM,
-                        "args": [
-                            "--headless=new",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-dev-shm-usage",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--no-first-run",
-                            "--disable-quic",
+                        "args": HEADLESS.iter().map(ToString::to_string).chain([
                             format!("--user-data-dir={}", profile.path().display()),
-                            "--window-size=1280,900",
-                        ],
+                            "--window-size=1280,900".to_owned(),
+                        ]).collect::<Vec<_>>(),
                     },
                 }}}),
             )
@@ -453,8 +458,18 @@ fn the_shipped_site_fits_a_phone() {
     {
         let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("phone-home.png");
         browser.screenshot(&shot);
+        // The innermost elements that stick out, to say what to fix.
+        let wide = browser.execute(
+            "return [...document.body.querySelectorAll('*')]\
+               .filter(e => e.getBoundingClientRect().right > 375 && \
+                 ![...e.children].some(c => c.getBoundingClientRect().right > 375))\
+               .slice(0, 5).map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + \
+                 Math.round(e.getBoundingClientRect().right))",
+            &[],
+        );
         panic!(
-            "the home page is {scroll_width} px wide on a 375 px phone: it scrolls sideways (see {})",
+            "the home page is {scroll_width} px wide on a 375 px phone: it scrolls sideways \
+             (see {}); sticking out: {wide}",
             shot.display()
         );
     }

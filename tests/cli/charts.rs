@@ -8,7 +8,9 @@ use std::process::Command;
 use std::{fs, thread};
 
 use jiff::civil::{Date, date};
-use workplan::charts::{Counts, Labels, area_bars, progress_over_time};
+use workplan::charts::{
+    Counts, Labels, Late, LateLabels, area_bars, overdue_bars, progress_over_time,
+};
 
 use crate::browser::{Browser, FileServer};
 use crate::harness::SiteTest;
@@ -71,7 +73,7 @@ fn charts_in_a_page_have_no_axe_violations() {
         &[],
     );
     let widths = drawn.as_array().expect("an array of widths");
-    assert_eq!(widths.len(), 4, "{drawn}");
+    assert_eq!(widths.len(), 6, "{drawn}");
     assert!(widths.iter().all(|w| w.as_u64() > Some(300)), "{drawn}");
 
     let script = format!(
@@ -99,8 +101,8 @@ fn charts_in_a_page_have_no_axe_violations() {
     );
 }
 
-/// A page with both charts in English, both in Chinese (with a year of daily points and
-/// words that need escaping), and both with no data.
+/// A page with the three charts in English, the three in Chinese (with a year of daily points and
+/// words that need escaping), and the three with no data.
 fn page() -> String {
     let english = Labels {
         title: "Progress over the year".to_owned(),
@@ -159,17 +161,50 @@ fn page() -> String {
         ("1 学前教育".to_owned(), counts(3, 2, 0, 1)),
         ("5 基础教育 <&>".to_owned(), counts(1, 4, 2, 3)),
     ];
+    let late_english = LateLabels {
+        title: "Overdue tasks".to_owned(),
+        description: "Days past the deadline of each task not done.".to_owned(),
+        caption: "Overdue tasks & days".to_owned(),
+        no_data: "No task is overdue.".to_owned(),
+        task: "Task".to_owned(),
+        due: "Due".to_owned(),
+        days: "Days overdue".to_owned(),
+    };
+    let late_chinese = LateLabels {
+        title: "逾期任务".to_owned(),
+        description: "已过完成时限而未完成的任务及逾期天数。".to_owned(),
+        caption: "逾期任务 <&>".to_owned(),
+        no_data: "没有逾期任务。".to_owned(),
+        task: "任务".to_owned(),
+        due: "完成时限".to_owned(),
+        days: "逾期天数".to_owned(),
+    };
+    let late = [
+        Late {
+            name: "5.3 Recruit 500 teachers".to_owned(),
+            due: date(2026, 8, 31),
+            days: 90,
+        },
+        Late {
+            name: "1.10 建设十所学校 <&>".to_owned(),
+            due: date(2026, 6, 30),
+            days: 152,
+        },
+    ];
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>Charts</title>\n</head>\n<body>\n<main>\n<h1>Charts</h1>\n{}{}\
-         <section lang=\"zh-Hans\">\n<h2>图表</h2>\n{}{}</section>\n{}{}</main>\n</body>\n</html>\n",
+         <title>Charts</title>\n</head>\n<body>\n<main>\n<h1>Charts</h1>\n{}{}{}\
+         <section lang=\"zh-Hans\">\n<h2>图表</h2>\n{}{}{}</section>\n{}{}{}</main>\n</body>\n</html>\n",
         progress_over_time("progress", &updates, &english),
         area_bars("areas", &areas, &english),
+        overdue_bars("late", &late, &late_english),
         progress_over_time("zh-progress", &year, &chinese),
         area_bars("zh-areas", &zh_areas, &chinese),
+        overdue_bars("zh-late", &late, &late_chinese),
         progress_over_time("empty-progress", &[], &english),
         area_bars("empty-areas", &[], &english),
+        overdue_bars("empty-late", &[], &late_english),
     )
 }
 

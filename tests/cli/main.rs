@@ -24,6 +24,7 @@ mod languages;
 mod limits;
 mod load;
 mod plan;
+mod print;
 mod properties;
 mod publish;
 mod readme;

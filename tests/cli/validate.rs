@@ -65,6 +65,46 @@ fn fallback_pages_pass_both_validators() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
+/// A plan tracked over a year: its pictures (progress over the year, each area's progress,
+/// the overdue tasks, on the home, area and progress pages), its history lists, overdue
+/// badges and print edition pass both validators, on a desktop and on a phone.
+#[test]
+fn the_plan_of_a_year_passes_both_validators() {
+    let (Some(jar), Some(axe)) = (vnu(), axe()) else {
+        return;
+    };
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let (site, url) = crate::browser::served(SiteTest::with_shipped_themes("year"));
+    let public = site.path("public");
+    let mut problems = nu_errors(&jar, &public);
+    let pages = files(&public, "html");
+    for page in [
+        "index.html",
+        "areas/schools/index.html",
+        "progress/index.html",
+    ] {
+        let html = site.file(&format!("public/{page}"));
+        assert!(
+            html.contains("<svg class=\"chart__picture\""),
+            "{page} has no chart"
+        );
+    }
+    for page in &pages {
+        problems.extend(axe_violations(&browser, &axe, &url, page, "desktop"));
+    }
+    browser.set_window_size(PHONE, 800);
+    for page in [
+        "index.html",
+        "areas/schools/index.html",
+        "progress/index.html",
+    ] {
+        problems.extend(axe_violations(&browser, &axe, &url, page, "phone"));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
 /// The checker and the way its report is read work: errors in a page and in a stylesheet come
 /// out with their file, line and message (a report read wrongly would pass any site).
 #[test]

@@ -7,6 +7,7 @@
 use std::hash::{BuildHasher as _, Hash, Hasher as _};
 use std::sync::Arc;
 
+use foldhash::HashMap;
 use rayon::prelude::*;
 use tera::{Context, Value};
 
@@ -14,6 +15,7 @@ use crate::config::{BaseUrl, Config};
 use crate::content::{Content, Page};
 use crate::markdown::{Heading, LinkTargets, Rendered};
 
+mod figures;
 mod lookup;
 mod values;
 
@@ -23,6 +25,14 @@ pub(super) use lookup::of_language;
 use values::*;
 pub use values::{Pager, Pagination, config};
 
+/// The theme's interface string `key` in `lang`; empty when it has none.
+fn words_of(templates: &super::Templates, lang: &str, key: &str) -> String {
+    templates
+        .translation(key, lang)
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The values of every page and section, made once per build.
 pub struct Views {
     base: BaseUrl,
@@ -30,6 +40,8 @@ pub struct Views {
     /// Per taxonomy: its value without its terms, and its terms' values.
     taxonomies: Vec<(Value, Vec<Value>)>,
     lookup: Arc<Lookup>,
+    /// `page.charts` of each priority area's page, by the page's position.
+    area_charts: HashMap<usize, Value>,
 }
 
 impl Views {
@@ -200,12 +212,7 @@ impl Views {
                 .editions
                 .iter()
                 .map(|edition| {
-                    let words = |key: &str| {
-                        templates
-                            .translation(key, &edition.lang)
-                            .unwrap_or_default()
-                            .to_string()
-                    };
+                    let words = |key: &str| words_of(templates, &edition.lang, key);
                     let inputs = PlanInputs {
                         words: &words,
                         base,
@@ -246,11 +253,23 @@ impl Views {
             addresses_fingerprint: fingerprint(content.addresses()),
             pages,
         };
+        let area_charts = content
+            .pages
+            .iter()
+            .enumerate()
+            .filter_map(|(index, page)| {
+                let area = page.area.as_ref()?;
+                let words = |key: &str| words_of(templates, &page.lang, key);
+                let charts = figures::AreaCharts::new(page, area, as_of, &words);
+                Some((index, Value::from_serializable(&charts)))
+            })
+            .collect();
         Self {
             base: base.clone(),
             sections,
             taxonomies,
             lookup: Arc::new(lookup),
+            area_charts,
         }
     }
 
@@ -287,6 +306,13 @@ impl Views {
                 ("reading_time", Value::from(rendered.reading_time())),
                 ("lower", neighbour(page.lower)),
                 ("higher", neighbour(page.higher)),
+                (
+                    "charts",
+                    self.area_charts
+                        .get(&index)
+                        .cloned()
+                        .unwrap_or_else(Value::none),
+                ),
             ],
         );
         let mut context = Context::new();

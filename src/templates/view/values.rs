@@ -12,6 +12,8 @@ use crate::content::taxonomy::{Taxonomy, Term};
 use crate::content::{Area, Content, Edition, Page, Progress, Section};
 use crate::markdown::{Heading, LinkTargets, Rendered};
 
+use super::figures::{self, PlanCharts, Words};
+
 /// What `config` holds in templates.
 #[derive(Serialize)]
 pub struct ConfigView<'a> {
@@ -183,7 +185,7 @@ pub(super) struct PlanView<'a> {
     as_of_written: bool,
     history: Vec<HistoryPoint>,
     overdue: Vec<OverdueView<'a>>,
-    charts: ChartsView,
+    charts: PlanCharts,
 }
 
 #[derive(Serialize)]
@@ -298,39 +300,6 @@ pub(super) fn task_views(area: &Area, as_of: Option<Date>) -> Vec<TaskView<'_>> 
 
 /// How many of the plan's tasks stood at each status on each day an update was made (and on
 /// the as-of day, when it is later).
-fn history(areas: &[(&Page, &Area)], as_of: Option<Date>) -> Vec<HistoryPoint> {
-    let tasks = || areas.iter().flat_map(|(_, area)| &area.tasks);
-    let mut days: Vec<jiff::civil::Date> = tasks()
-        .flat_map(|task| task.updates.iter().map(|update| update.date.day()))
-        .chain(as_of.map(Date::day))
-        .collect();
-    days.sort_unstable();
-    days.dedup();
-    if let (Some(as_of), Some(last)) = (as_of, days.last())
-        && as_of.day() < *last
-    {
-        // Updates after the as-of day are not the plan's state yet.
-        days.retain(|day| *day <= as_of.day());
-    }
-    days.into_iter()
-        .map(|day| {
-            let progress = Progress::of(
-                tasks()
-                    .map(|task| task.status_on(day))
-                    .collect::<Vec<_>>()
-                    .iter(),
-            );
-            HistoryPoint {
-                date: day.to_string(),
-                done: progress.done,
-                in_progress: progress.in_progress,
-                at_risk: progress.at_risk,
-                planned: progress.planned,
-            }
-        })
-        .collect()
-}
-
 pub(super) fn page_summary(
     page: &Page,
     content: &Content,
@@ -429,31 +398,7 @@ pub(super) struct PlanInputs<'a> {
     pub as_of: Option<Date>,
     pub as_of_written: bool,
     /// The theme's interface string of a key in the plan's language (empty when it has none).
-    pub words: &'a dyn Fn(&str) -> String,
-}
-
-/// `plan.charts`: the plan's progress over time as an accessible SVG figure (see
-/// [`crate::charts`]), in the plan's language.
-#[derive(Serialize)]
-pub(super) struct ChartsView {
-    progress: String,
-}
-
-fn chart_labels(words: &dyn Fn(&str) -> String) -> crate::charts::Labels {
-    crate::charts::Labels {
-        title: words("chart_over_time_title"),
-        description: words("chart_over_time_description"),
-        caption: words("chart_over_time_title"),
-        no_data: words("chart_no_data"),
-        date: words("chart_date"),
-        area: words("priority_area"),
-        tasks: words("tasks"),
-        total: words("table_total"),
-        done: words("status_done"),
-        in_progress: words("status_in-progress"),
-        at_risk: words("status_at-risk"),
-        planned: words("status_planned"),
-    }
+    pub words: Words<'a>,
 }
 
 pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Value {
@@ -479,26 +424,17 @@ pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Va
             })
         })
         .collect();
-    let history = history(&areas, as_of);
-    let points: Vec<(jiff::civil::Date, crate::charts::Counts)> = history
-        .iter()
-        .filter_map(|point| {
-            let counts = crate::charts::Counts {
-                done: point.done,
-                in_progress: point.in_progress,
-                at_risk: point.at_risk,
-                planned: point.planned,
-            };
-            Some((point.date.parse().ok()?, counts))
+    let history = figures::history(&areas, as_of)
+        .into_iter()
+        .map(|(day, counts)| HistoryPoint {
+            date: day.to_string(),
+            done: counts.done,
+            in_progress: counts.in_progress,
+            at_risk: counts.at_risk,
+            planned: counts.planned,
         })
         .collect();
-    let charts = ChartsView {
-        progress: crate::charts::progress_over_time(
-            "chart-progress",
-            &points,
-            &chart_labels(inputs.words),
-        ),
-    };
+    let charts = PlanCharts::new(&areas, as_of, inputs.words);
     Value::from_serializable(&PlanView {
         as_of: as_of.map(|day| day.to_string()),
         as_of_written,
