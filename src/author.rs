@@ -492,6 +492,16 @@ impl AreaFile {
         byte_order_mark: bool,
     ) -> Result<Option<Self>, Diagnostic> {
         let split = front_matter::split(&path, &text)?;
+        if split.format == front_matter::Format::Yaml {
+            // toml_edit keeps every byte of TOML it does not change; nothing does so for YAML.
+            return Err(Diagnostic::at(
+                &path,
+                &text,
+                0..split.front_matter_start,
+                "this area's front matter is YAML: workplan edits only TOML front matter",
+            )
+            .with_hint("write the front matter as TOML between `+++` lines, or edit it by hand"));
+        }
         let start = split.front_matter_start;
         let front_matter = start..start + split.front_matter.len();
         let document = toml_edit::Document::parse(split.front_matter).map_err(|error| {

@@ -475,7 +475,9 @@ mod tests {
         Source {
             path: Path::new("content/a.md").into(),
             relative: "a.md".into(),
+            front_matter_start: 4,
             body_start: text.len() - body.len(),
+            yaml: None,
             text: text.into(),
             lang: None,
             fallback: false,

@@ -21,6 +21,18 @@ pub fn diagnostic(path: &Path, source: &str, offset: usize, error: &toml::de::Er
         );
         return Diagnostic::at(path, source, at..at + found.len_utf8(), message).with_hint(hint);
     }
+    located(path, source, span, error)
+}
+
+/// Turns `error` into a diagnostic at `span` of `source`: for TOML that was made from another
+/// format (YAML front matter), whose writer knows where the error's key or value came from.
+pub fn located(
+    path: &Path,
+    source: &str,
+    span: std::ops::Range<usize>,
+    error: &toml::de::Error,
+) -> Diagnostic {
+    let message = error.message().trim_end_matches('\n');
     let spanned = source.get(span.clone()).unwrap_or_default();
     let (message, hint) = explain(message, spanned);
     Diagnostic::at(path, source, span, message).with_hint_opt(hint)

@@ -388,13 +388,7 @@ fn unplaced<T: Clone>(value: &Spanned<T>) -> Spanned<T> {
 
 /// The keys a document's front matter writes.
 fn written_keys(source: &Source) -> toml::Table {
-    let front = &source.text[..source.body_start];
-    let inner = front
-        .split_once('\n')
-        .map_or("", |(_, rest)| rest)
-        .rsplit_once("+++")
-        .map_or("", |(inner, _)| inner);
-    toml::from_str(inner).unwrap_or_default()
+    toml::from_str(source.front_matter_toml()).unwrap_or_default()
 }
 
 #[cfg(test)]

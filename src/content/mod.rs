@@ -159,7 +159,11 @@ pub struct Source {
     /// Shared: the content snapshot and the resolved content hold the same text. An
     /// `Arc<String>`, not an `Arc<str>`, so that the text read is not copied once more.
     pub text: Arc<String>,
+    /// Where the front matter's text starts, after its opening line.
+    pub front_matter_start: usize,
     pub body_start: usize,
+    /// YAML front matter's TOML form, which tells where the YAML wrote each key and value.
+    pub yaml: Option<Arc<front_matter::yaml::Yaml>>,
     /// The language the text is published in, when not the default: its `@/` links lead to
     /// the pages of that language.
     pub lang: Option<Arc<str>>,
@@ -175,7 +179,9 @@ impl Default for Source {
             path: Path::new("").into(),
             relative: "".into(),
             text: Arc::default(),
+            front_matter_start: 0,
             body_start: 0,
+            yaml: None,
             lang: None,
             fallback: false,
         }
@@ -189,8 +195,24 @@ impl Source {
 
     /// A span within the front matter (as the TOML parser reports it) as a span of the file.
     pub fn file_span(&self, span: std::ops::Range<usize>) -> std::ops::Range<usize> {
-        let start = self.text[..self.body_start].find('\n').map_or(0, |i| i + 1);
-        start + span.start..start + span.end
+        let span = match &self.yaml {
+            Some(yaml) => yaml.locate(&span),
+            None => span,
+        };
+        self.front_matter_start + span.start..self.front_matter_start + span.end
+    }
+
+    /// The front matter as TOML text: as written, or made from the YAML written.
+    pub fn front_matter_toml(&self) -> &str {
+        match &self.yaml {
+            Some(yaml) => &yaml.toml,
+            None => self
+                .text
+                .get(self.front_matter_start..self.body_start)
+                .map_or("", |text| {
+                    text.rsplit_once("+++").map_or(text, |(inner, _)| inner)
+                }),
+        }
     }
 }
 
@@ -466,13 +488,17 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
     if let Some(span) = front_matter::escaped_nul(&split) {
         return Err(nul_character(&path, &text, span));
     }
-    let front = if is_section_file(relative) {
-        FrontMatter::Section(Arc::new(front_matter::parse(&path, &text, &split)?))
+    let (front, yaml) = if is_section_file(relative) {
+        let (front, yaml) = front_matter::parse(&path, &text, &split)?;
+        (FrontMatter::Section(Arc::new(front)), yaml)
     } else {
-        FrontMatter::Page(Arc::new(front_matter::parse(&path, &text, &split)?))
+        let (front, yaml) = front_matter::parse(&path, &text, &split)?;
+        (FrontMatter::Page(Arc::new(front)), yaml)
     };
     let source = Source {
+        front_matter_start: split.front_matter_start,
         body_start: split.body_start,
+        yaml,
         path: path.into(),
         relative: Arc::clone(relative),
         text: Arc::new(text),

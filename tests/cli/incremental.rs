@@ -855,7 +855,19 @@ impl Choice {
             "weight" | "paginate_by" => n.to_string(),
             "draft" | "paginate_reversed" | "in_search_index" | "render" | "transparent"
             | "generate_feeds" => flag.to_string(),
-            "sort_by" => format!("\"{}\"", ["weight", "date", "title", "none"][n]),
+            "sort_by" => {
+                let orders = [
+                    "weight",
+                    "date",
+                    "update_date",
+                    "title",
+                    "title_bytes",
+                    "slug",
+                    "permalink",
+                    "none",
+                ];
+                format!("\"{}\"", orders[(step + n) % orders.len()])
+            }
             "paginate_path" => format!("\"{}\"", ["page", "p"][n % 2]),
             "template" => ["\"section.html\"", "\"alt-section.html\""][n % 2].to_string(),
             "page_template" => {

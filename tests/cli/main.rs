@@ -33,3 +33,4 @@ mod serve;
 mod slugify;
 mod validate;
 mod watch;
+mod zola;

@@ -13,6 +13,7 @@ use toml::Spanned;
 
 use super::editions::{self, translated_key};
 use super::front_matter::{self, PageFrontMatter, SectionFrontMatter, SortBy};
+use super::taxonomy::date_key;
 use super::{
     Area, Asset, BUNDLE_FILE, CONTENT_DIR, Content, Document, Edition, FrontMatter, LoadOptions,
     Page, SECTION_FILE, Section, Source, taxonomy,
@@ -700,7 +701,7 @@ pub(super) fn order_pages(content: &mut Content) {
         // `lower` is the page before in weight or title order, but after in newest-first order.
         for pair in pages.windows(2) {
             let (before, after) = (pair[0], pair[1]);
-            let (lower, higher) = if sort_by == SortBy::Date {
+            let (lower, higher) = if sort_by.newest_first() {
                 (after, before)
             } else {
                 (before, after)
@@ -755,7 +756,18 @@ fn compare(sort_by: SortBy, a: &Page, b: &Page) -> std::cmp::Ordering {
             .cmp(&(date_b.is_none(), std::cmp::Reverse(date_b)))
             .then_with(by_title)
             .then_with(by_file),
+        SortBy::UpdateDate => {
+            let updated = |page: &Page| page.front.updated.map(date_key).or(page.date_key);
+            let (a_key, b_key) = (updated(a), updated(b));
+            (a_key.is_none(), std::cmp::Reverse(a_key))
+                .cmp(&(b_key.is_none(), std::cmp::Reverse(b_key)))
+                .then_with(by_title)
+                .then_with(by_file)
+        }
         SortBy::Title => by_title().then_with(by_file),
+        SortBy::TitleBytes => a.front.title.cmp(&b.front.title).then_with(by_file),
+        SortBy::Slug => a.slug.cmp(&b.slug).then_with(by_file),
+        SortBy::Permalink => a.path.cmp(&b.path).then_with(by_file),
         SortBy::None => by_file(),
     }
 }
@@ -961,7 +973,10 @@ mod tests {
             super::file_slug(stem, with(Strategy::On, true)),
             "2016-10-08-a-post-with-dates"
         );
-        assert_eq!(super::file_slug(stem, with(Strategy::Readable, true)), stem);
+        assert_eq!(
+            super::file_slug(stem, with(Strategy::Readable, true)),
+            "2016-10-08-a-post-with-dates"
+        );
         assert_eq!(
             super::file_slug("2018-10-08_ こんにちは", with(Strategy::Off, false)),
             " こんにちは"

@@ -1,11 +1,16 @@
 //! A Markdown file's text in, its front matter as written plus where its body starts out.
 //!
-//! Front matter is TOML between two `+++` lines at the very top (Zola's convention). The keys are
-//! Zola's, plus the work-plan data of a priority area (`[area]` with `[[area.tasks]]`).
+//! Front matter is TOML between two `+++` lines, or YAML between two `---` lines, at the top of
+//! the file after any blank lines (Zola's conventions). The keys are Zola's, plus the work-plan
+//! data of a priority area (`[area]` with `[[area.tasks]]`). YAML is turned into TOML first
+//! (see [`yaml`]), so both are read by the same types and checked by the same rules.
+
+pub mod yaml;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use jiff::fmt::temporal::{Pieces, PiecesNumericOffset, PiecesOffset};
 use serde::Deserialize;
@@ -14,7 +19,23 @@ use toml::Spanned;
 use crate::diagnostic::Diagnostic;
 use crate::toml_error;
 
-const DELIMITER: &str = "+++";
+/// How a front matter is written, told by its delimiter line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Between `+++` lines.
+    Toml,
+    /// Between `---` lines.
+    Yaml,
+}
+
+impl Format {
+    fn delimiter(self) -> &'static str {
+        match self {
+            Self::Toml => "+++",
+            Self::Yaml => "---",
+        }
+    }
+}
 
 /// Front matter of a page, as written.
 #[derive(Debug, Default, Deserialize, Clone)]
@@ -85,18 +106,32 @@ fn yes() -> bool {
     true
 }
 
-/// How a section orders its pages.
+/// How a section orders its pages: Zola's `sort_by` values.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum SortBy {
     /// Lightest first; ties by date, then title. The default.
     #[default]
     Weight,
     /// Newest first.
     Date,
+    /// Newest `updated` (else `date`) first.
+    UpdateDate,
+    /// By title, ignoring case.
     Title,
+    /// By title, byte by byte (capitals before small letters, as Zola's `title_bytes`).
+    TitleBytes,
+    Slug,
+    Permalink,
     /// The order of the files' names.
     None,
+}
+
+impl SortBy {
+    /// Whether pages go newest first, so that the page before in the listing is `higher`.
+    pub fn newest_first(self) -> bool {
+        matches!(self, Self::Date | Self::UpdateDate)
+    }
 }
 
 /// Where headings get a `#` link to themselves.
@@ -365,47 +400,57 @@ impl<'de> Deserialize<'de> for Date {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
     pub front_matter: &'a str,
+    pub format: Format,
     /// Byte offset of the front matter's first byte in the file.
     pub front_matter_start: usize,
     /// Byte offset of the body's first byte in the file.
     pub body_start: usize,
 }
 
-/// Finds the `+++` lines. `path` is only used for messages.
+/// Finds the `+++` (or `---`) lines. `path` is only used for messages.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
-    let opening = text.lines().next().unwrap_or_default();
-    if opening.trim_end() != DELIMITER {
-        let hint = if opening.trim_end() == "---" {
-            "workplan reads TOML front matter between `+++` lines (YAML `---` is not supported)"
-        } else {
-            "start the file with a `+++` line, then TOML such as `title = \"...\"`, then `+++`"
-        };
-        return Err(
-            Diagnostic::at(path, text, 0..opening.len(), "missing front matter")
-                .with_label("expected `+++` here")
-                .with_hint(hint),
-        );
-    }
-    let front_matter_start = opening.len() + line_ending_len(&text[opening.len()..]);
+    // Zola allows blank lines (any white space) before the opening line.
+    let start = text.len() - text.trim_start().len();
+    let opening = text[start..].lines().next().unwrap_or_default();
+    let format = match opening.trim_end() {
+        "+++" => Format::Toml,
+        "---" => Format::Yaml,
+        _ => {
+            return Err(Diagnostic::at(
+                path,
+                text,
+                start..start + opening.len(),
+                "missing front matter",
+            )
+            .with_label("expected `+++` here")
+            .with_hint(
+                "start the file with a `+++` line, then TOML such as `title = \"...\"`, then \
+                 `+++` (or YAML between `---` lines)",
+            ));
+        }
+    };
+    let delimiter = format.delimiter();
+    let front_matter_start =
+        start + opening.len() + line_ending_len(&text[start + opening.len()..]);
     let mut offset = front_matter_start;
     for line in text[front_matter_start..].split_inclusive('\n') {
-        if line.trim_end() == DELIMITER {
+        if line.trim_end() == delimiter {
             return Ok(Split {
                 front_matter: &text[front_matter_start..offset],
+                format,
                 front_matter_start,
                 body_start: offset + line.len(),
             });
         }
         offset += line.len();
     }
-    Err(Diagnostic::at(
-        path,
-        text,
-        0..DELIMITER.len(),
-        "front matter is never closed",
+    Err(
+        Diagnostic::at(path, text, start..start + 3, "front matter is never closed")
+            .with_label("opened here")
+            .with_hint(format!(
+                "add a line with only `{delimiter}` after the last front matter key"
+            )),
     )
-    .with_label("opened here")
-    .with_hint("add a line with only `+++` after the last front matter key"))
 }
 
 /// Where a string of the front matter holds a NUL written as an escape (`"\\u0000"`), as a
@@ -413,9 +458,11 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 /// write one.
 pub fn escaped_nul(split: &Split<'_>) -> Option<std::ops::Range<usize>> {
     let text = split.front_matter;
-    if !["\\u", "\\U", "\\x"]
-        .iter()
-        .any(|escape| text.contains(escape))
+    // YAML's converter refuses a NUL itself, at its string.
+    if split.format == Format::Yaml
+        || !["\\u", "\\U", "\\x"]
+            .iter()
+            .any(|escape| text.contains(escape))
     {
         return None;
     }
@@ -455,14 +502,29 @@ fn line_ending_len(rest: &str) -> usize {
     }
 }
 
-/// Parses the front matter of a split file as `T`, locating any error in the file.
+/// Parses the front matter of a split file as `T`, locating any error in the file. YAML front
+/// matter comes back with its TOML form, which maps the spans of `T`'s fields to the file.
 pub fn parse<T: for<'de> Deserialize<'de>>(
     path: &Path,
     text: &str,
     split: &Split<'_>,
-) -> Result<T, Diagnostic> {
-    toml::from_str(split.front_matter)
-        .map_err(|error| toml_error::diagnostic(path, text, split.front_matter_start, &error))
+) -> Result<(T, Option<Arc<yaml::Yaml>>), Diagnostic> {
+    match split.format {
+        Format::Toml => toml::from_str(split.front_matter)
+            .map(|value| (value, None))
+            .map_err(|error| toml_error::diagnostic(path, text, split.front_matter_start, &error)),
+        Format::Yaml => {
+            let converted = yaml::to_toml(split.front_matter).map_err(|problem| {
+                Diagnostic::at(path, text, shifted(split, problem.span), problem.message)
+                    .with_hint(problem.hint)
+            })?;
+            let value = toml::from_str(&converted.toml).map_err(|error| {
+                let span = converted.locate(&error.span().unwrap_or_default());
+                toml_error::located(path, text, shifted(split, span), &error)
+            })?;
+            Ok((value, Some(Arc::new(converted))))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -494,10 +556,46 @@ mod tests {
         let missing = split(Path::new("x.md"), "title = 1\n").unwrap_err();
         assert_eq!(missing.message, "missing front matter");
         assert_eq!(missing.position(), "x.md:1:1");
-        let yaml = split(Path::new("x.md"), "---\ntitle: a\n---\n").unwrap_err();
-        assert!(yaml.hint.unwrap().contains("YAML"));
+        let unclosed_yaml = split(Path::new("x.md"), "\n---\ntitle: a\n").unwrap_err();
+        assert_eq!(unclosed_yaml.position(), "x.md:2:1");
+        assert!(unclosed_yaml.hint.unwrap().contains("`---`"));
         let unclosed = split(Path::new("x.md"), "+++\ntitle = \"a\"\nbody\n").unwrap_err();
         assert_eq!(unclosed.message, "front matter is never closed");
+    }
+
+    /// Zola reads front matter after blank lines, and YAML between `---` lines.
+    #[test]
+    fn blank_lines_may_come_first_and_yaml_reads_as_toml_does() {
+        let text = "\n  \n+++\ntitle = \"A\"\n+++\nBody";
+        let parts = split_ok(text);
+        assert_eq!(
+            (parts.format, parts.front_matter),
+            (Format::Toml, "title = \"A\"\n")
+        );
+        assert_eq!(&text[parts.body_start..], "Body");
+
+        let text =
+            "\r\n---\r\ntitle: A\r\nweight: 2\r\ntaxonomies:\r\n  topics: [x]\r\n---\r\nBody";
+        let parts = split_ok(text);
+        assert_eq!(parts.format, Format::Yaml);
+        let (front, yaml) = parse::<PageFrontMatter>(Path::new("x.md"), text, &parts).unwrap();
+        assert_eq!((front.title.as_str(), front.weight), ("A", Some(2)));
+        assert!(yaml.is_some());
+        assert_eq!(&text[parts.body_start..], "Body");
+    }
+
+    #[test]
+    fn yaml_errors_point_into_the_yaml() {
+        let text = "---\ntitle: A\nweight: heavy\n---\n";
+        let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &split_ok(text)).unwrap_err();
+        assert_eq!(error.position(), "x.md:3:9", "{}", error.message);
+        let text = "---\ntitle: A\ncolour: blue\n---\n";
+        let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &split_ok(text)).unwrap_err();
+        assert_eq!(error.position(), "x.md:3:1", "{}", error.message);
+        assert!(error.message.contains("colour"), "{}", error.message);
+        let text = "---\ntitle: [A\n---\n";
+        let error = parse::<PageFrontMatter>(Path::new("x.md"), text, &split_ok(text)).unwrap_err();
+        assert!(error.message.starts_with("YAML: "), "{}", error.message);
     }
 
     #[test]

@@ -1,0 +1,118 @@
+//! Content written for Zola builds here (issue 13): YAML front matter between `---` lines,
+//! blank lines before the front matter, every `sort_by` value Zola documents, and Zola's
+//! heading ids for Latin text, so that links written for Zola (`#get-page`) resolve. The
+//! fixture is `tests/sites/zola`.
+
+use crate::harness::SiteTest;
+
+/// The titles a section's listing shows, in order.
+fn listed(site: &SiteTest, page: &str) -> Vec<String> {
+    site.file(page)
+        .lines()
+        .filter_map(|line| line.strip_prefix("<li>")?.strip_suffix("</li>"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn yaml_and_toml_front_matter_after_blank_lines_build_as_zola_reads_them() {
+    let site = SiteTest::new("zola");
+    site.run(["build"]).success();
+    let alpha = site.file("public/blog/alpha/index.html");
+    // Every kind of YAML value reaches the page: text with a colon, dates, a number, a table
+    // and a list with a quoted item.
+    assert!(alpha.contains("<h1>alpha: a post</h1>"), "{alpha}");
+    assert!(
+        alpha.contains(r#"<p class="meta">2024-03-01 2024-09-01 3 calm yaml zola </p>"#),
+        "{alpha}"
+    );
+    assert!(site.exists("public/tags/yaml/index.html"));
+    // Blank lines before `+++`, in a section and in a page; `slug` and `path` from YAML.
+    assert!(
+        site.file("public/index.html")
+            .contains("after two blank lines")
+    );
+    assert!(
+        site.file("public/blog/zz-beta/index.html")
+            .contains("<h1>Beta</h1>")
+    );
+    let gamma = site.file("public/a-gamma/index.html");
+    assert!(gamma.contains("<p>Gamma's text.</p>"), "{gamma}");
+}
+
+#[test]
+fn every_sort_by_of_zola_orders_as_zola_does() {
+    let site = SiteTest::new("zola");
+    // Dates: Beta 05-01, alpha 03-01 (updated 09-01), Gamma 01-15 (updated 12-01); weights
+    // Gamma 1, Beta 2, alpha 3; slugs alpha, zz-beta, gamma; Gamma's path is /a-gamma/.
+    let orders = [
+        ("weight", ["Gamma", "Beta", "alpha: a post"]),
+        ("date", ["Beta", "alpha: a post", "Gamma"]),
+        ("update_date", ["Gamma", "alpha: a post", "Beta"]),
+        ("title", ["alpha: a post", "Beta", "Gamma"]),
+        ("title_bytes", ["Beta", "Gamma", "alpha: a post"]),
+        ("slug", ["alpha: a post", "Gamma", "Beta"]),
+        ("permalink", ["Gamma", "alpha: a post", "Beta"]),
+        ("none", ["alpha: a post", "Beta", "Gamma"]),
+    ];
+    for (sort_by, expected) in orders {
+        site.write(
+            "content/blog/_index.md",
+            format!("+++\ntitle = \"Blog\"\nsort_by = \"{sort_by}\"\n+++\n"),
+        );
+        site.run(["build"]).success();
+        assert_eq!(
+            listed(&site, "public/blog/index.html"),
+            expected,
+            "sort_by = \"{sort_by}\""
+        );
+    }
+    site.write("content/blog/_index.md", "+++\nsort_by = \"random\"\n+++\n");
+    site.run(["build"])
+        .failure()
+        .stderr_contains("content/blog/_index.md:2:11")
+        .stderr_contains("title_bytes");
+}
+
+/// `## get_page` has Zola's id `get-page`, `## Café crème` has `cafe-creme`: the links the
+/// fixture writes for Zola resolve (a link to a missing anchor fails the build).
+#[test]
+fn headings_get_zolas_ids_so_links_written_for_zola_resolve() {
+    let site = SiteTest::new("zola");
+    site.run(["build"]).success();
+    let alpha = site.file("public/blog/alpha/index.html");
+    assert!(
+        alpha.contains(r#"<h2 id="get-page">get_page</h2>"#),
+        "{alpha}"
+    );
+    let beta = site.file("public/blog/zz-beta/index.html");
+    assert!(
+        beta.contains(r#"<h2 id="cafe-creme">Café crème</h2>"#),
+        "{beta}"
+    );
+}
+
+/// A mistake in YAML front matter is located in the YAML the author wrote: a value of the
+/// wrong type at the value, an unknown key at the key, broken YAML where the parser stopped.
+#[test]
+fn yaml_mistakes_are_located_in_the_yaml() {
+    let site = SiteTest::new("zola");
+    site.write(
+        "content/blog/gamma.md",
+        "---\ntitle: Gamma\nweight: heavy\n---\n",
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("content/blog/gamma.md:3:9")
+        .stderr_contains("weight: heavy");
+    site.write(
+        "content/blog/gamma.md",
+        "\n---\ntitle: Gamma\ncolour: blue\n---\n",
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("content/blog/gamma.md:4:1")
+        .stderr_contains("unknown key `colour`");
+    site.write("content/blog/gamma.md", "---\ntitle: [Gamma\n---\n");
+    site.run(["build"]).failure().stderr_contains("YAML: ");
+}
