@@ -13,11 +13,20 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 /// One problem in one file, with the place it points at and an optional hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     pub message: String,
     pub path: PathBuf,
     /// Boxed: diagnostics travel in `Result`s, and most are never made.
     pub location: Option<Box<Location>>,
     pub hint: Option<String>,
+}
+
+/// Whether a problem stops the build, or is worth fixing without stopping it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
 }
 
 /// Where a diagnostic points: 1-based line and column plus the text of that line.
@@ -36,6 +45,7 @@ impl Diagnostic {
     /// A problem with a whole file (it cannot be read, or has no single place to point at).
     pub fn file(path: impl AsRef<Path>, message: impl Into<String>) -> Self {
         Self {
+            severity: Severity::Error,
             message: message.into(),
             path: path.as_ref().to_path_buf(),
             location: None,
@@ -62,6 +72,13 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as a warning: reported, but the site still builds.
+    #[must_use]
+    pub fn as_warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
     #[must_use]
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         if let Some(location) = &mut self.location {
@@ -81,7 +98,11 @@ impl Diagnostic {
     /// The rustc-style report, without colour.
     pub fn render(&self) -> String {
         let path = self.path.display().to_string();
-        let title = Level::ERROR.primary_title(&self.message);
+        let level = match self.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let title = level.primary_title(&self.message);
         let main = match &self.location {
             Some(at) => title.element(
                 Snippet::source(&at.excerpt)

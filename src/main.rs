@@ -4,7 +4,7 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use workplan::author::{self, Plan, StatusChange};
 use workplan::build::{self, BuildOptions};
 use workplan::serve::{self, ServeOptions};
@@ -62,6 +62,16 @@ enum Command {
         #[arg(long = "allow-host", value_name = "NAME")]
         allowed_hosts: Vec<String>,
     },
+    /// Check the whole site without writing anything: every error a build would stop at, and
+    /// warnings (images without alt text, empty or skipping headings, overdue tasks, missing
+    /// translations), each at its file and line. Exits with 1 when there is an error.
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// How to print the report.
+        #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
+    },
     /// List the translations each language of the site lacks (`name.<code>.md` files to write).
     Translations {
         /// Include pages and sections marked `draft = true`.
@@ -115,6 +125,15 @@ enum New {
     },
 }
 
+/// How `check` prints its report.
+#[derive(Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// As the build reports problems, for a person.
+    Text,
+    /// One JSON object with the counts and every problem, for CI pipelines.
+    Json,
+}
+
 /// Options shared by the commands that build.
 #[derive(Args)]
 struct SiteArgs {
@@ -165,6 +184,13 @@ fn main() -> ExitCode {
                 }
             }
         }),
+        Command::Check { site, format } => {
+            let options = build_options(site, None, false);
+            match build::check(&options) {
+                Ok(report) => return print_report(&report, format),
+                Err(error) => Err(error),
+            }
+        }
         Command::Translations { drafts } => {
             let options = BuildOptions {
                 root: cli.root.clone(),
@@ -272,5 +298,31 @@ fn main() -> ExitCode {
             eprintln!("{}", diagnostic::describe(&error));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Prints `check`'s report: problems on stderr as the build prints them (JSON on stdout), then
+/// a count. Fails when the report has an error.
+fn print_report(report: &build::Report, format: ReportFormat) -> ExitCode {
+    let (errors, warnings) = (report.errors(), report.warnings());
+    match format {
+        ReportFormat::Json => println!("{}", report.to_json()),
+        ReportFormat::Text => {
+            for problem in &report.problems {
+                eprintln!("{}\n", problem.render());
+            }
+            let count =
+                |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });
+            if errors + warnings == 0 {
+                println!("No problems found.");
+            } else {
+                println!("{}, {}", count(errors, "error"), count(warnings, "warning"));
+            }
+        }
+    }
+    if errors > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -96,7 +96,7 @@ pub struct RenderOptions {
     pub anchors: Strategy,
 }
 
-fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -320,7 +320,7 @@ fn insert_anchor_link(events: &mut Vec<Event<'_>>, heading: &Heading, where_: An
     }
 }
 
-fn heading_level(level: HeadingLevel) -> u8 {
+pub(crate) fn heading_level(level: HeadingLevel) -> u8 {
     match level {
         HeadingLevel::H1 => 1,
         HeadingLevel::H2 => 2,

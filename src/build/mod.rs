@@ -9,6 +9,7 @@
 //! only a folder that is the site's own output unless `force` says otherwise
 //! ([`crate::output::publish`]).
 
+mod audit;
 mod check;
 mod feeds;
 mod files;
@@ -21,6 +22,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::config;
 use crate::output::{Replace, Staging};
+pub use audit::{Report, check};
 use fingerprint::LastBuild;
 pub use session::{Session, Update};
 

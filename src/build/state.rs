@@ -34,7 +34,7 @@ use super::feeds::Scope;
 use super::files::SiteFile;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
 use crate::templates::{Pager, Pagination, Read, Templates, Views, fingerprints};
 
@@ -149,14 +149,7 @@ pub struct Output {
 impl State {
     /// Loads and resolves the whole site. Template and content problems are reported together.
     pub fn load(options: &BuildOptions) -> anyhow::Result<Self> {
-        let overrides = config::Overrides {
-            base_url: options.base_url.clone(),
-        };
-        let config = Arc::new(config::load(
-            &options.root,
-            &options.config_file,
-            &overrides,
-        )?);
+        let config = load_config(options)?;
         let templates = Templates::load(&config);
         let snapshot = Snapshot::read(&config)?;
         let content = snapshot.resolve(&config, load_options(options));
@@ -165,6 +158,36 @@ impl State {
                 Self::resolve(config, Arc::new(templates), snapshot, content, None)
             }
             (templates, content) => Err(merge_problems([templates.err(), content.err()])),
+        }
+    }
+
+    /// Loads the site as far as its problems allow, for a check that reports them all: the
+    /// content with every problem it has (files whose front matter cannot be read stand in
+    /// without it), then the templates and links. `None` when no site can be made to render.
+    ///
+    /// # Errors
+    ///
+    /// When the configuration cannot be read or `content/` cannot be listed.
+    pub fn load_despite_problems(
+        options: &BuildOptions,
+    ) -> anyhow::Result<(Option<Self>, Vec<Diagnostic>)> {
+        let config = load_config(options)?;
+        let snapshot = Snapshot::read(&config)?;
+        let (content, mut problems) =
+            snapshot.resolve_despite_problems(&config, load_options(options));
+        let templates = match Templates::load(&config) {
+            Ok(templates) => templates,
+            Err(error) => {
+                problems.extend(error.downcast::<Diagnostics>()?.0);
+                return Ok((None, problems));
+            }
+        };
+        match Self::resolve(config, Arc::new(templates), snapshot, content, None) {
+            Ok(state) => Ok((Some(state), problems)),
+            Err(error) => {
+                problems.extend(error.downcast::<Diagnostics>()?.0);
+                Ok((None, problems))
+            }
         }
     }
 
@@ -575,6 +598,18 @@ fn list_static(dir: &Path, copies: &mut BTreeMap<String, PathBuf>) -> anyhow::Re
 }
 
 /// Joins the diagnostics of failed stages; other errors pass through as they are.
+/// `site.toml` with the options' overrides.
+fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
+    let overrides = config::Overrides {
+        base_url: options.base_url.clone(),
+    };
+    Ok(Arc::new(config::load(
+        &options.root,
+        &options.config_file,
+        &overrides,
+    )?))
+}
+
 fn merge_problems<const N: usize>(errors: [Option<anyhow::Error>; N]) -> anyhow::Error {
     let mut merged = Diagnostics::default();
     for error in errors.into_iter().flatten() {

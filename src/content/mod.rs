@@ -360,12 +360,36 @@ impl Snapshot {
 
     /// Resolves the documents into the site's content.
     pub fn resolve(&self, config: &Config, options: LoadOptions) -> anyhow::Result<Content> {
+        let (content, problems) = self.resolve_with(config, options, |_| None);
+        Ok(Diagnostics(problems).into_result(content)?)
+    }
+
+    /// Resolves the documents into the site's content whatever their problems, for a check
+    /// that goes on to the later stages: a file whose front matter cannot be read stands in
+    /// with its text and no front matter, so that links to it and its own links still count.
+    pub fn resolve_despite_problems(
+        &self,
+        config: &Config,
+        options: LoadOptions,
+    ) -> (Content, Vec<Diagnostic>) {
+        self.resolve_with(config, options, |relative| stand_in(&config.root, relative))
+    }
+
+    fn resolve_with(
+        &self,
+        config: &Config,
+        options: LoadOptions,
+        stand_in: impl Fn(&Arc<str>) -> Option<Document>,
+    ) -> (Content, Vec<Diagnostic>) {
         let mut documents = Vec::with_capacity(self.documents.len());
         let mut problems = Vec::new();
         for relative in &self.files.markdown {
             match &self.documents[relative] {
                 Ok(document) => documents.push(document.clone()),
-                Err(diagnostic) => problems.push(diagnostic.clone()),
+                Err(diagnostic) => {
+                    problems.push(diagnostic.clone());
+                    documents.extend(stand_in(relative));
+                }
             }
         }
         let content = resolve::resolve(
@@ -380,7 +404,7 @@ impl Snapshot {
             let mut seen = foldhash::HashSet::default();
             problems.retain(|problem| seen.insert(format!("{problem:?}")));
         }
-        Ok(Diagnostics(problems).into_result(content)?)
+        (content, problems)
     }
 
     /// The content after edits that change only the values of existing pages (see
@@ -506,6 +530,39 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         fallback: false,
     };
     Ok(Document {
+        source,
+        front,
+        fallback: None,
+    })
+}
+
+/// A file whose front matter has a problem, with its text and no front matter; `None` when
+/// even its text cannot be read or split.
+fn stand_in(root: &Path, relative: &Arc<str>) -> Option<Document> {
+    let path = Path::new(CONTENT_DIR).join(&**relative);
+    let text = std::fs::read_to_string(root.join(&path)).ok()?;
+    let text = text
+        .strip_prefix(BYTE_ORDER_MARK)
+        .unwrap_or(&text)
+        .to_string();
+    if text.contains('\0') {
+        return None;
+    }
+    let split = front_matter::split(&path, &text).ok()?;
+    let front = if is_section_file(relative) {
+        FrontMatter::Section(Arc::default())
+    } else {
+        FrontMatter::Page(Arc::default())
+    };
+    let source = Source {
+        path: path.into(),
+        relative: Arc::clone(relative),
+        front_matter_start: split.front_matter_start,
+        body_start: split.body_start,
+        text: Arc::new(text),
+        ..Source::default()
+    };
+    Some(Document {
         source,
         front,
         fallback: None,

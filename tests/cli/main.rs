@@ -13,6 +13,7 @@ mod author;
 mod browser;
 mod build;
 mod charts;
+mod check;
 mod errors;
 mod files;
 mod harness;
