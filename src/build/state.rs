@@ -12,9 +12,13 @@
 //!   `Read::Page`, a section's value `Read::Section`), or add a [`Read`] and make
 //!   `Lookup::changes` report it;
 //! - a template function: add it to `templates::FUNCTIONS`; it reaches the content only
-//!   through `with_lookup`, which takes the [`Read`] to record (`trans` reads only the
-//!   translation tables, loaded with the templates: a change to them reloads the templates,
-//!   which renders every output again, so it records none);
+//!   through `with_lookup`, which takes the [`Read`] to record, or `with_scope`, where it
+//!   records its reads as it finds them (`trans`, `now` and the filters read only what loads
+//!   with the templates, `Resources`: a change to that reloads the templates, which renders
+//!   every output again, so they record none);
+//! - a function that reads a file of the site folder: find it with `templates::files`, which
+//!   records a [`Read::File`] for each place it looks in (and [`Read::Folder`] for the folders
+//!   on the way); an update turns every changed path, wherever it lies, into those reads;
 //! - a setting that changes how an output renders but is no value: a field of [`Recipe`];
 //! - an output: a [`Job`] with its [`OutputKind`] and [`Recipe`].
 //!
@@ -157,7 +161,7 @@ impl State {
             &options.config_file,
             &overrides,
         )?);
-        let templates = Templates::load(&config);
+        let templates = Templates::load(&config, &options.output());
         let snapshot = Snapshot::read(&config)?;
         let content = snapshot.resolve(&config, load_options(options));
         match (templates, content) {
@@ -220,7 +224,7 @@ impl State {
         options: &BuildOptions,
         changed: &[Arc<str>],
     ) -> anyhow::Result<Self> {
-        let templates = Arc::new(Templates::load(&self.config)?);
+        let templates = Arc::new(Templates::load(&self.config, &options.output())?);
         let snapshot = self.snapshot_with(changed)?;
         let content = snapshot.resolve(&self.config, load_options(options))?;
         Self::resolve(
