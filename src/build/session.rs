@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use foldhash::{HashMap, HashMapExt as _, HashSet};
@@ -42,6 +42,8 @@ pub struct Session {
     retired: Option<State>,
     /// The sum of the fingerprint stamps of the files the first build wrote (pages, copies).
     stamps: u64,
+    /// When the last build or update started reading the site's files.
+    read_since: SystemTime,
 }
 
 struct Written {
@@ -50,6 +52,8 @@ struct Written {
     recipe: u64,
     /// The [`fingerprints`] of what its rendering read.
     reads: Box<[u64]>,
+    /// The files of the site folder that template functions read or looked for.
+    files: Box<[Arc<Path>]>,
 }
 
 impl Written {
@@ -96,6 +100,7 @@ impl Session {
     ) -> anyhow::Result<Self> {
         // With no output to replace, there is nothing to link: no need to look for each file.
         let previous = previous.filter(|previous| previous.is_dir());
+        let read_since = SystemTime::now();
         let state = State::load(options)?;
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
@@ -121,6 +126,7 @@ impl Session {
             pending: Vec::new(),
             retired: None,
             stamps: stamps.into_inner(),
+            read_since,
             state,
         };
         session.remember(outputs);
@@ -186,6 +192,24 @@ impl Session {
             .collect()
     }
 
+    /// The files of the site folder that template functions read or looked for (`load_data`,
+    /// `get_hash`...), wherever they are: a watcher follows them, and a build's record
+    /// fingerprints them, besides the folders the build reads.
+    /// When the last build or update started reading the site's files: a file that
+    /// [`Session::files_read`] names, changed since, may have changed after it was read.
+    pub fn read_since(&self) -> SystemTime {
+        self.read_since
+    }
+
+    pub fn files_read(&self) -> Vec<PathBuf> {
+        let files: std::collections::BTreeSet<&Path> = self
+            .outputs
+            .values()
+            .flat_map(|written| written.files.iter().map(|file| &**file))
+            .collect();
+        files.into_iter().map(Path::to_path_buf).collect()
+    }
+
     pub fn copy_count(&self) -> usize {
         self.copies.len()
     }
@@ -194,6 +218,7 @@ impl Session {
     /// When it fails, the folder is left as it was and the paths are kept for the next update.
     pub fn update(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
         self.tidy();
+        self.read_since = SystemTime::now();
         let mut all = std::mem::take(&mut self.pending);
         all.extend_from_slice(paths);
         all.sort();
@@ -597,6 +622,7 @@ impl Session {
                 kind: job.kind.clone(),
                 recipe: job.recipe.fingerprint(),
                 reads: output.reads,
+                files: output.files,
             };
             self.outputs.insert(job.path.clone(), written);
         }

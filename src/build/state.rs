@@ -146,6 +146,8 @@ pub struct Output {
     pub bytes: Vec<u8>,
     /// The [`fingerprints`] of what the rendering read.
     pub reads: Box<[u64]>,
+    /// The files of the site folder that template functions read or looked for.
+    pub files: Box<[Arc<Path>]>,
     /// For a page: its `content/`-relative path and anchors.
     pub anchors: Option<(Arc<str>, Anchors)>,
 }
@@ -486,6 +488,7 @@ impl State {
                 Ok(Output {
                     bytes,
                     reads: fingerprints(&reads),
+                    files: files_of(&reads),
                     anchors: Some((page.source.relative.clone(), anchors)),
                 })
             }
@@ -499,22 +502,26 @@ impl State {
                 Ok(Output {
                     bytes,
                     reads: fingerprints(read.iter().chain(reads)),
+                    files: files_of(&read),
                     anchors: None,
                 })
             }
             Work::Redirect(url) => Ok(Output {
                 bytes: redirect_page(url).into_bytes(),
                 reads: Box::default(),
+                files: Box::default(),
                 anchors: None,
             }),
             Work::File(file) => Ok(Output {
                 bytes: file.render(self)?,
                 reads: fingerprints(&file.reads(self)),
+                files: Box::default(),
                 anchors: None,
             }),
             Work::Feed(scope) => Ok(Output {
                 bytes: scope.render(self),
                 reads: fingerprints(&[scope.read(self)]),
+                files: Box::default(),
                 anchors: None,
             }),
         }
@@ -551,6 +558,15 @@ impl State {
         }
         Ok(copies)
     }
+}
+
+/// The files among `reads`.
+fn files_of(reads: &[Read]) -> Box<[Arc<Path>]> {
+    let files = reads.iter().filter_map(|read| match read {
+        Read::File(path) => Some(Arc::clone(path)),
+        _ => None,
+    });
+    files.collect()
 }
 
 fn load_options(options: &BuildOptions) -> LoadOptions {
