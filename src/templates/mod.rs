@@ -522,6 +522,47 @@ fn register_functions(tera: &mut Tera) {
     tera.register_filter("ordinal", ordinal);
     tera.register_filter("num_format", num_format);
     filters::register(tera);
+    for (name, hint) in REFUSED_FUNCTIONS {
+        tera.register_function(name, move |_: Kwargs, _: &State| refuse(name, hint));
+    }
+    for (name, hint) in REFUSED_FILTERS {
+        tera.register_filter(name, move |_: Value, _: Kwargs, _: &State| {
+            refuse(name, hint)
+        });
+    }
+}
+
+/// Zola's functions that workplan does not have, with what to use instead: a theme that calls
+/// one learns it where it does, not from tera's "unknown function".
+const REFUSED_FUNCTIONS: [(&str, &str); 3] = [
+    (
+        "resize_image",
+        "workplan does not process images: resize them before adding them to `static/` or \
+         `content/`, and read their size with `get_image_metadata`",
+    ),
+    (
+        "get_taxonomy_term",
+        "use `get_taxonomy(kind=...)` and pick the term from its `items`, or \
+         `get_taxonomy_url(kind=..., name=...)` for its address",
+    ),
+    (
+        "get_env",
+        "a build does not depend on the environment: put the value in `site.toml`'s `extra` \
+         and read `config.extra`",
+    ),
+];
+
+/// Zola's filters that workplan does not have, with what to use instead.
+const REFUSED_FILTERS: [(&str, &str); 1] = [(
+    "regex_replace",
+    "use `replace(from=..., to=...)`, or prepare the text in a data file (`load_data`)",
+)];
+
+/// The error of a call to a refused function or filter.
+fn refuse(name: &str, hint: &str) -> TeraResult<Value> {
+    Err(tera::Error::message(format!(
+        "`{name}` is Zola's, and workplan does not have it{HINT_MARK}{hint}"
+    )))
 }
 
 #[expect(

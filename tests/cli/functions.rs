@@ -191,3 +191,18 @@ fn text_filters_of_zola_themes() {
         .at("templates/index.html:1:26");
     refused("{{ \"not base64!\" | base64_decode }}").help("give it text that `base64_encode` made");
 }
+
+/// Zola's functions and filters that workplan leaves out are refused where they are called,
+/// saying what to use instead.
+#[test]
+fn zolas_functions_left_out_say_what_to_use() {
+    refused("<p>\n  {{ resize_image(path=\"a.png\", width=10, op=\"fit\") }}</p>")
+        .stderr_contains("error: `resize_image` is Zola's, and workplan does not have it")
+        .at("templates/index.html:2:6")
+        .help("read their size with `get_image_metadata`");
+    refused("{{ get_taxonomy_term(kind=\"topics\", term=\"x\") }}")
+        .help("use `get_taxonomy(kind=...)`");
+    refused("{{ \"a1\" | regex_replace(pattern=\"[0-9]\", rep=\"\") }}")
+        .stderr_contains("`regex_replace` is Zola's")
+        .help("use `replace(from=..., to=...)`");
+}
