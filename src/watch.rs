@@ -7,7 +7,9 @@
 //! quiet, so that a writer paused by a busy machine does not split it into many rebuilds, or
 //! once it is a second old, so that a steady writer still sees its changes. Only the files
 //! the build reads count: the configuration, `content/`, `templates/`, `themes/` and
-//! `static/`, minus hidden files and editors' swap and backup files. When the system lost
+//! `static/`, minus hidden files and editors' swap and backup files, and the files that
+//! template functions read elsewhere in the site folder (`load_data(path="data/x.toml")`),
+//! which the command loop hands to [`Watcher::follow`] after each build. When the system lost
 //! events (its queue overflowed), the batch names the configuration file, which reloads the
 //! whole site. A watch follows a folder, not its name: when one of those folders is made,
 //! deleted or replaced (a restore from a backup, a checkout), it is watched anew before its
@@ -17,9 +19,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
@@ -58,6 +60,11 @@ pub struct Watcher {
     watcher: Mutex<RecommendedWatcher>,
     /// The site's folder, absolute.
     root: PathBuf,
+    /// Files that template functions read outside the folders watched whole, shared with the
+    /// filter of events.
+    followed: Arc<Mutex<BTreeSet<PathBuf>>>,
+    /// The folders watched (not recursively) for them.
+    followed_folders: Mutex<BTreeSet<PathBuf>>,
     signals: Receiver<Signal>,
     sender: Sender<Signal>,
 }
@@ -67,9 +74,11 @@ impl Watcher {
     pub fn new(root: &Path, config_file: &str) -> anyhow::Result<Self> {
         let (sender, signals) = mpsc::channel();
         let root = std::path::absolute(root).context("resolving the site folder")?;
+        let followed = Arc::default();
         let filter = Filter {
             root: root.clone(),
             config_file: root.join(config_file),
+            followed: Arc::clone(&followed),
         };
         let events = sender.clone();
         let mut watcher =
@@ -98,26 +107,78 @@ impl Watcher {
         Ok(Self {
             watcher: Mutex::new(watcher),
             root,
+            followed,
+            followed_folders: Mutex::default(),
             signals,
             sender,
         })
     }
 
-    /// Watches anew those of the site's folders that `batch` names themselves: made, deleted
-    /// or replaced since they were watched.
+    /// Follows `files` (absolute) besides the folders the build reads: a change to one of
+    /// them, or to a folder on the way to one (made, moved, removed), is a change of the site.
+    /// Each call replaces the files of the last. The build read them from `read_since` on,
+    /// before they were all watched: one changed since is reported as changed.
+    pub fn follow(&self, files: &[PathBuf], read_since: SystemTime) {
+        let outside: BTreeSet<PathBuf> = files
+            .iter()
+            .filter(|file| file.starts_with(&self.root) && !is_in_source_dirs(&self.root, file))
+            .cloned()
+            .collect();
+        // The nearest folder of each that exists: the root itself is watched already.
+        let folders: BTreeSet<PathBuf> = outside
+            .iter()
+            .filter_map(|file| file.ancestors().skip(1).find(|folder| folder.is_dir()))
+            .filter(|folder| *folder != self.root)
+            .map(Path::to_path_buf)
+            .collect();
+        let mut watcher = lock(&self.watcher);
+        let mut watched = lock(&self.followed_folders);
+        for gone in watched.difference(&folders) {
+            let _ = watcher.unwatch(gone);
+        }
+        for folder in folders.difference(&watched) {
+            if let Err(error) = watcher.watch(folder, RecursiveMode::NonRecursive) {
+                eprintln!("warning: cannot watch {}: {error}", folder.display());
+            }
+        }
+        *watched = folders;
+        drop((watcher, watched));
+        let changed: Vec<PathBuf> = outside
+            .iter()
+            .filter(|file| {
+                std::fs::metadata(file)
+                    .and_then(|metadata| metadata.modified())
+                    .is_ok_and(|modified| modified >= read_since)
+            })
+            .cloned()
+            .collect();
+        *lock(&self.followed) = outside;
+        if !changed.is_empty() {
+            let _ = self.sender.send(Signal::Changed(changed));
+        }
+    }
+
+    /// Watches anew those of the site's folders (and of the followed files' folders) that
+    /// `batch` names themselves: made, deleted or replaced since they were watched.
     fn watch_again(&self, batch: &BTreeSet<PathBuf>) {
-        let mut watcher = self
-            .watcher
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for folder in SOURCE_DIRS.map(|name| self.root.join(name)) {
+        let mut watcher = lock(&self.watcher);
+        let followed = lock(&self.followed_folders);
+        let folders = SOURCE_DIRS
+            .map(|name| (self.root.join(name), RecursiveMode::Recursive))
+            .into_iter()
+            .chain(
+                followed
+                    .iter()
+                    .map(|f| (f.clone(), RecursiveMode::NonRecursive)),
+            );
+        for (folder, mode) in folders {
             if !batch.contains(&folder) {
                 continue;
             }
             // The old watch may follow the folder to where it was moved, or be gone with it.
             let _ = watcher.unwatch(&folder);
             if folder.is_dir()
-                && let Err(error) = watcher.watch(&folder, RecursiveMode::Recursive)
+                && let Err(error) = watcher.watch(&folder, mode)
             {
                 eprintln!("warning: cannot watch {}: {error}", folder.display());
             }
@@ -162,6 +223,8 @@ impl Watcher {
 struct Filter {
     root: PathBuf,
     config_file: PathBuf,
+    /// [`Watcher::follow`]'s files.
+    followed: Arc<Mutex<BTreeSet<PathBuf>>>,
 }
 
 impl Filter {
@@ -189,17 +252,33 @@ impl Filter {
         let Ok(relative) = path.strip_prefix(&self.root) else {
             return false;
         };
-        let mut parts = relative
+        let is_editor_file = relative
             .components()
-            .map(|part| part.as_os_str().to_string_lossy());
-        let in_watched = parts
-            .next()
-            .is_some_and(|first| SOURCE_DIRS.contains(&first.as_ref()));
-        in_watched
-            && !relative
-                .components()
-                .any(|part| is_editor_file(&part.as_os_str().to_string_lossy()))
+            .any(|part| is_editor_file(&part.as_os_str().to_string_lossy()));
+        if is_editor_file || relative.as_os_str().is_empty() {
+            return false;
+        }
+        is_in_source_dirs(&self.root, path)
+            || lock(&self.followed)
+                .iter()
+                .any(|file| file.starts_with(path))
     }
+}
+
+/// The value behind `mutex`, even if a thread panicked holding it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Whether `path` is in one of the folders of the site at `root` that the build reads whole.
+fn is_in_source_dirs(root: &Path, path: &Path) -> bool {
+    let first = path
+        .strip_prefix(root)
+        .ok()
+        .and_then(|relative| relative.components().next());
+    first.is_some_and(|first| SOURCE_DIRS.contains(&&*first.as_os_str().to_string_lossy()))
 }
 
 /// Hidden files and the temporary files editors write beside the ones they save.
@@ -218,6 +297,7 @@ mod tests {
         Filter {
             root: PathBuf::from("/site"),
             config_file: PathBuf::from("/site/site.toml"),
+            followed: Arc::default(),
         }
     }
 
@@ -239,6 +319,24 @@ mod tests {
             "/site/content/a.md___jb_tmp___",
             "/site/content/.git/x",
             "/elsewhere/content/a.md",
+        ] {
+            assert!(!filter.wants(Path::new(unwanted)), "{unwanted}");
+        }
+    }
+
+    #[test]
+    fn followed_files_and_the_folders_on_their_way_count() {
+        let filter = filter();
+        let data = "/site/data/people.toml";
+        assert!(!filter.wants(Path::new(data)));
+        filter.followed.lock().unwrap().insert(PathBuf::from(data));
+        for wanted in [data, "/site/data"] {
+            assert!(filter.wants(Path::new(wanted)), "{wanted}");
+        }
+        for unwanted in [
+            "/site",
+            "/site/data/other.toml",
+            "/site/data/.people.toml.swp",
         ] {
             assert!(!filter.wants(Path::new(unwanted)), "{unwanted}");
         }

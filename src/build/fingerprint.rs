@@ -4,8 +4,9 @@
 //! After each build, the output's record (`.public.workplan` beside `public/`, see
 //! [`crate::output::Record`]) keeps two fingerprints: one of the inputs (the build's options, the `workplan` executable, and the path, size and modification
 //! time of every file of the configuration, `content/`, `templates/`, `static/` and `themes/`,
-//! links followed), taken before the build read them, and one of the output folder as
-//! published. The next build is skipped when both still match: nothing was edited, and nobody
+//! links followed, and of the files template functions read, which may be anywhere in the
+//! site folder: the record lists them), taken before the build read them, and one of the
+//! output folder as published. The next build is skipped when both still match: nothing was edited, and nobody
 //! touched the output. Like make and Cargo, it trusts modification times; deleting the
 //! record forces a full build. Nothing is written into the site folder, which may be
 //! read-only; a record that cannot be written only makes the next build a full one.
@@ -17,7 +18,7 @@
 use std::fs::Metadata;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::{BuildOptions, BuildSummary};
@@ -46,6 +47,36 @@ pub struct LastBuild {
     pub pages: usize,
     pub sections: usize,
     pub files_copied: usize,
+    /// The files template functions read or looked for (`load_data`...), absolute.
+    pub files: Vec<PathBuf>,
+}
+
+impl Inputs {
+    /// These inputs and the `files` template functions read (present or not), for a build
+    /// that started reading at `since`.
+    pub fn with_files(self, files: &[PathBuf], since: SystemTime) -> Self {
+        let mut hasher = DefaultHasher::new();
+        self.fingerprint.hash(&mut hasher);
+        let mut newest = UNIX_EPOCH;
+        let mut settled = self.settled;
+        for file in files {
+            match std::fs::metadata(file) {
+                Ok(metadata) => {
+                    newest = newest.max(metadata.modified().unwrap_or(UNIX_EPOCH));
+                    hash_file(&mut hasher, file, &metadata);
+                }
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                    (file, "absent").hash(&mut hasher);
+                }
+                // What cannot be looked at cannot be trusted unchanged next time.
+                Err(_) => settled = false,
+            }
+        }
+        Self {
+            fingerprint: hasher.finish(),
+            settled: settled && newest + RACY < since,
+        }
+    }
 }
 
 impl LastBuild {
@@ -64,10 +95,16 @@ impl LastBuild {
             && output(&options.output(), "").is_ok_and(|output| output == self.output)
     }
 
-    /// Records a build just published from inputs of fingerprint `inputs`, its output of
-    /// fingerprint `output` (as [`output`] makes it). Failing to is no error: the next build is
-    /// then a full one.
-    pub fn record(options: &BuildOptions, inputs: Inputs, output: u64, summary: &BuildSummary) {
+    /// Records a build just published from inputs of fingerprint `inputs` (with the `files`
+    /// template functions read), its output of fingerprint `output` (as [`output`] makes it).
+    /// Failing to is no error: the next build is then a full one.
+    pub fn record(
+        options: &BuildOptions,
+        inputs: Inputs,
+        files: Vec<PathBuf>,
+        output: u64,
+        summary: &BuildSummary,
+    ) {
         let former = options.root.join(FORMER_FILE);
         if std::fs::read_to_string(&former).is_ok_and(|text| text.starts_with(FORMAT)) {
             let _ = std::fs::remove_file(&former);
@@ -82,6 +119,7 @@ impl LastBuild {
             pages: summary.pages,
             sections: summary.sections,
             files_copied: summary.files_copied,
+            files,
         };
         // Without a record, the next build is a full one: slower, never wrong.
         if let Ok(record) = Record::new(&options.root, &options.output()) {
@@ -90,10 +128,16 @@ impl LastBuild {
     }
 
     fn to_text(&self) -> String {
-        format!(
+        let mut text = format!(
             "{FORMAT}\ninputs {:016x}\noutput {:016x}\npages {}\nsections {}\nfiles_copied {}\n",
             self.inputs, self.output, self.pages, self.sections, self.files_copied
-        )
+        );
+        for file in &self.files {
+            // A path that is not text reads back as another, absent file: the next build is
+            // then a full one.
+            text.push_str(&format!("read {}\n", file.to_string_lossy()));
+        }
+        text
     }
 
     fn parse(text: &str) -> Option<Self> {
@@ -103,13 +147,18 @@ impl LastBuild {
         }
         let mut value = |key: &str| lines.next()?.strip_prefix(key)?.strip_prefix(' ');
         let hex = |text: &str| u64::from_str_radix(text, 16).ok();
-        Some(Self {
+        let mut last = Self {
             inputs: hex(value("inputs")?)?,
             output: hex(value("output")?)?,
             pages: value("pages")?.parse().ok()?,
             sections: value("sections")?.parse().ok()?,
             files_copied: value("files_copied")?.parse().ok()?,
-        })
+            files: Vec::new(),
+        };
+        for line in lines {
+            last.files.push(PathBuf::from(line.strip_prefix("read ")?));
+        }
+        Some(last)
     }
 }
 
@@ -222,6 +271,10 @@ mod tests {
             pages: 10,
             sections: 2,
             files_copied: 3,
+            files: vec![
+                PathBuf::from("/site/data/a b.csv"),
+                PathBuf::from("/site/x"),
+            ],
         };
         assert_eq!(LastBuild::parse(&last.to_text()), Some(last));
         assert_eq!(LastBuild::parse("workplan last-build 0\n"), None);

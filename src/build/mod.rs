@@ -114,7 +114,7 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
     let last = LastBuild::load(options);
     let early = last.as_ref().and_then(|_| inputs());
     if let (Some(last), Some(early)) = (&last, early)
-        && last.is_current(options, early)
+        && last.is_current(options, early.with_files(&last.files, since))
     {
         return Ok(BuildSummary {
             pages: last.pages,
@@ -134,7 +134,10 @@ pub fn build(options: &BuildOptions) -> anyhow::Result<BuildSummary> {
     });
     let (session, summary) = built?;
     if let (Some(inputs), Ok(output)) = (inputs, session.output_fingerprint()) {
-        LastBuild::record(options, inputs, output, &summary);
+        // Hashed after the build: a file changed while it was read is too recent to record.
+        let files = session.files_read();
+        let inputs = inputs.with_files(&files, since);
+        LastBuild::record(options, inputs, files, output, &summary);
     }
     // Freeing every value of a large site takes a good part of a second; a process about to
     // exit need not wait for it.

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::Context as _;
 use foldhash::{HashMap, HashMapExt as _, HashSet};
@@ -42,6 +42,8 @@ pub struct Session {
     retired: Option<State>,
     /// The sum of the fingerprint stamps of the files the first build wrote (pages, copies).
     stamps: u64,
+    /// When the last build or update started reading the site's files.
+    read_since: SystemTime,
 }
 
 struct Written {
@@ -50,6 +52,17 @@ struct Written {
     recipe: u64,
     /// The [`fingerprints`] of what its rendering read.
     reads: Box<[u64]>,
+    /// The files of the site folder that template functions read or looked for.
+    files: Box<[Arc<Path>]>,
+}
+
+impl Written {
+    /// Whether its rendering read one of `changed` ([`fingerprints`], sorted).
+    fn read_any(&self, changed: &[u64]) -> bool {
+        self.reads
+            .iter()
+            .any(|read| changed.binary_search(read).is_ok())
+    }
 }
 
 /// What an update did.
@@ -87,6 +100,7 @@ impl Session {
     ) -> anyhow::Result<Self> {
         // With no output to replace, there is nothing to link: no need to look for each file.
         let previous = previous.filter(|previous| previous.is_dir());
+        let read_since = SystemTime::now();
         let state = State::load(options)?;
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
@@ -112,6 +126,7 @@ impl Session {
             pending: Vec::new(),
             retired: None,
             stamps: stamps.into_inner(),
+            read_since,
             state,
         };
         session.remember(outputs);
@@ -177,6 +192,24 @@ impl Session {
             .collect()
     }
 
+    /// The files of the site folder that template functions read or looked for (`load_data`,
+    /// `get_hash`...), wherever they are: a watcher follows them, and a build's record
+    /// fingerprints them, besides the folders the build reads.
+    /// When the last build or update started reading the site's files: a file that
+    /// [`Session::files_read`] names, changed since, may have changed after it was read.
+    pub fn read_since(&self) -> SystemTime {
+        self.read_since
+    }
+
+    pub fn files_read(&self) -> Vec<PathBuf> {
+        let files: std::collections::BTreeSet<&Path> = self
+            .outputs
+            .values()
+            .flat_map(|written| written.files.iter().map(|file| &**file))
+            .collect();
+        files.into_iter().map(Path::to_path_buf).collect()
+    }
+
     pub fn copy_count(&self) -> usize {
         self.copies.len()
     }
@@ -185,6 +218,7 @@ impl Session {
     /// When it fails, the folder is left as it was and the paths are kept for the next update.
     pub fn update(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
         self.tidy();
+        self.read_since = SystemTime::now();
         let mut all = std::mem::take(&mut self.pending);
         all.extend_from_slice(paths);
         all.sort();
@@ -199,6 +233,17 @@ impl Session {
     fn apply(&mut self, paths: &[PathBuf]) -> anyhow::Result<Update> {
         let started = Instant::now();
         let changes = self.classify(paths);
+        // The files template functions read (`load_data`, `get_hash`...) may be anywhere in the
+        // site folder, and may be Markdown or static files too.
+        let file_reads: Vec<Read> = paths
+            .iter()
+            .flat_map(|path| Read::of_changed_path(&absolute(path)))
+            .collect();
+        let files_changed = fingerprints(&file_reads);
+        let files_read = self
+            .outputs
+            .values()
+            .any(|written| written.read_any(&files_changed));
         let mut copies_may_change =
             changes.copies || changes.config || !changes.markdown.is_empty();
         // A static file added, removed or renamed may claim the address of another output: the
@@ -216,7 +261,9 @@ impl Session {
             self.replace_state(state, None)?
         } else if copies_moved || !changes.markdown.is_empty() {
             match self.body_only_edits(&changes.markdown)? {
-                Some(sources) if !copies_moved => {
+                // A file read by a function (`load_data` of a Markdown file) may change other
+                // outputs than its pages.
+                Some(sources) if !copies_moved && !files_read => {
                     // Edits of pages' text alone cannot add, move or remove a copied file
                     // (a static file saved in the same batch is still copied).
                     copies_may_change = changes.copies;
@@ -243,9 +290,11 @@ impl Session {
                         .map(|page| page.source.relative.clone())
                         .collect();
                     changed_sources.extend(showing);
-                    self.replace_state(state, Some(&changed_sources))?
+                    self.replace_state(state, Some((&changed_sources, &file_reads)))?
                 }
             }
+        } else if files_read {
+            self.update_readers(&files_changed)?
         } else {
             Update::default()
         };
@@ -264,9 +313,6 @@ impl Session {
     }
 
     fn classify(&self, paths: &[PathBuf]) -> Changes {
-        // Watchers report absolute paths; the site may have been named relatively.
-        let absolute =
-            |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
         let root = absolute(&self.state.config.root);
         let theme = self.state.config.theme_dir.as_deref().map(absolute);
         let theme = theme.as_deref();
@@ -360,10 +406,10 @@ impl Session {
             return false;
         };
         let read = Read::AreaText(page.lang.clone(), area.number);
-        let print = fingerprints([&read])[0];
+        let print = fingerprints([&read]);
         self.outputs
             .values()
-            .any(|written| written.reads.binary_search(&print).is_ok())
+            .any(|written| written.read_any(&print))
     }
 
     /// Re-renders pages whose body alone changed.
@@ -385,34 +431,59 @@ impl Session {
             renewed.get(relative).or_else(|| self.anchors.get(relative))
         })?;
         let changed = self.write_changed(&outputs)?;
-        let count = outputs.len();
         for (index, source) in sources {
             self.state.snapshot.update_source(source.clone());
             self.state.content.pages[index].source = source;
         }
         self.anchors.extend(renewed);
+        Ok(self.remember_update(outputs, changed))
+    }
+
+    /// Re-renders the outputs that read a file whose reads' [`fingerprints`] are `changed`,
+    /// when nothing else changed: the site's values, and so its Markdown and anchors, are the
+    /// same.
+    fn update_readers(&mut self, changed: &[u64]) -> anyhow::Result<Update> {
+        let jobs = self.state.jobs();
+        let rendered: Vec<_> = jobs
+            .par_iter()
+            .filter(|job| {
+                self.outputs
+                    .get(&job.path)
+                    .is_some_and(|written| written.read_any(changed))
+            })
+            .map(|job| (job, self.state.render(job, None)))
+            .collect();
+        let (outputs, _) = Self::collect(rendered)?;
+        let changed = self.write_changed(&outputs)?;
+        Ok(self.remember_update(outputs, changed))
+    }
+
+    /// Remembers what `outputs` read, of which those at `changed` were written anew.
+    fn remember_update(&mut self, outputs: Vec<(&Job, Output)>, changed: Vec<String>) -> Update {
+        let rendered = outputs.len();
         self.remember(outputs);
-        Ok(Update {
+        Update {
             changed,
-            rendered: count,
+            rendered,
             elapsed: Duration::ZERO,
-        })
+        }
     }
 
     /// Moves to `state`, re-rendering the outputs that read something that changed. With
-    /// `changed_sources`, only those pages' own text changed besides what the values show;
-    /// without, everything is re-rendered (new templates or configuration).
+    /// `changed`, only those pages' own text and those files (their reads) changed besides
+    /// what the values show; without, everything is re-rendered (new templates or
+    /// configuration).
     fn replace_state(
         &mut self,
         state: State,
-        changed_sources: Option<&HashSet<Arc<str>>>,
+        changed: Option<(&HashSet<Arc<str>>, &[Read])>,
     ) -> anyhow::Result<Update> {
         let jobs = state.jobs();
-        let dirty: Vec<&Job> = match changed_sources {
+        let dirty: Vec<&Job> = match changed {
             None => jobs.iter().collect(),
-            Some(sources) => {
+            Some((sources, files)) => {
                 let changes = self.state.views.lookup().changes(state.views.lookup());
-                let changed = fingerprints(&changes);
+                let changed = fingerprints(changes.iter().chain(files));
                 jobs.par_iter()
                     .filter(|job| self.is_dirty(job, &changed, sources))
                     .collect()
@@ -455,17 +526,11 @@ impl Session {
             output::remove(&self.dir, &path)?;
             changed.push(path);
         }
-        let count = outputs.len();
-        self.remember(outputs);
         self.anchors
             .retain(|relative, _| live.contains(&**relative));
         self.anchors.extend(renewed);
         self.retired = Some(std::mem::replace(&mut self.state, state));
-        Ok(Update {
-            changed,
-            rendered: count,
-            elapsed: Duration::ZERO,
-        })
+        Ok(self.remember_update(outputs, changed))
     }
 
     /// Whether `job` can render differently now: it is new, it is another kind of output
@@ -483,10 +548,7 @@ impl Session {
         {
             return true;
         }
-        before
-            .reads
-            .iter()
-            .any(|read| changed.binary_search(read).is_ok())
+        before.read_any(changed)
     }
 
     /// Splits rendered outputs into successes and problems; any problem fails the update.
@@ -560,10 +622,16 @@ impl Session {
                 kind: job.kind.clone(),
                 recipe: job.recipe.fingerprint(),
                 reads: output.reads,
+                files: output.files,
             };
             self.outputs.insert(job.path.clone(), written);
         }
     }
+}
+
+/// `path` made absolute as watchers report paths: the site may have been named relatively.
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn read_copy(source: &Path) -> anyhow::Result<Vec<u8>> {

@@ -12,9 +12,13 @@
 //!   `Read::Page`, a section's value `Read::Section`), or add a [`Read`] and make
 //!   `Lookup::changes` report it;
 //! - a template function: add it to `templates::FUNCTIONS`; it reaches the content only
-//!   through `with_lookup`, which takes the [`Read`] to record (`trans` reads only the
-//!   translation tables, loaded with the templates: a change to them reloads the templates,
-//!   which renders every output again, so it records none);
+//!   through `with_lookup`, which takes the [`Read`] to record, or `with_scope`, where it
+//!   records its reads as it finds them (`trans`, `now` and the filters read only what loads
+//!   with the templates, `Resources`: a change to that reloads the templates, which renders
+//!   every output again, so they record none);
+//! - a function that reads a file of the site folder: find it with `templates::files`, which
+//!   records a [`Read::File`] for each place it looks in (and [`Read::Folder`] for the folders
+//!   on the way); an update turns every changed path, wherever it lies, into those reads;
 //! - a setting that changes how an output renders but is no value: a field of [`Recipe`];
 //! - an output: a [`Job`] with its [`OutputKind`] and [`Recipe`].
 //!
@@ -142,6 +146,8 @@ pub struct Output {
     pub bytes: Vec<u8>,
     /// The [`fingerprints`] of what the rendering read.
     pub reads: Box<[u64]>,
+    /// The files of the site folder that template functions read or looked for.
+    pub files: Box<[Arc<Path>]>,
     /// For a page: its `content/`-relative path and anchors.
     pub anchors: Option<(Arc<str>, Anchors)>,
 }
@@ -150,7 +156,7 @@ impl State {
     /// Loads and resolves the whole site. Template and content problems are reported together.
     pub fn load(options: &BuildOptions) -> anyhow::Result<Self> {
         let config = load_config(options)?;
-        let templates = Templates::load(&config);
+        let templates = Templates::load(&config, &options.output());
         let snapshot = Snapshot::read(&config)?;
         let content = snapshot.resolve(&config, load_options(options));
         match (templates, content) {
@@ -175,7 +181,7 @@ impl State {
         let snapshot = Snapshot::read(&config)?;
         let (content, mut problems) =
             snapshot.resolve_despite_problems(&config, load_options(options));
-        let templates = match Templates::load(&config) {
+        let templates = match Templates::load(&config, &options.output()) {
             Ok(templates) => templates,
             Err(error) => {
                 problems.extend(error.downcast::<Diagnostics>()?.0);
@@ -243,7 +249,7 @@ impl State {
         options: &BuildOptions,
         changed: &[Arc<str>],
     ) -> anyhow::Result<Self> {
-        let templates = Arc::new(Templates::load(&self.config)?);
+        let templates = Arc::new(Templates::load(&self.config, &options.output())?);
         let snapshot = self.snapshot_with(changed)?;
         let content = snapshot.resolve(&self.config, load_options(options))?;
         Self::resolve(
@@ -505,6 +511,7 @@ impl State {
                 Ok(Output {
                     bytes,
                     reads: fingerprints(&reads),
+                    files: files_of(&reads),
                     anchors: Some((page.source.relative.clone(), anchors)),
                 })
             }
@@ -518,22 +525,26 @@ impl State {
                 Ok(Output {
                     bytes,
                     reads: fingerprints(read.iter().chain(reads)),
+                    files: files_of(&read),
                     anchors: None,
                 })
             }
             Work::Redirect(url) => Ok(Output {
                 bytes: redirect_page(url).into_bytes(),
                 reads: Box::default(),
+                files: Box::default(),
                 anchors: None,
             }),
             Work::File(file) => Ok(Output {
                 bytes: file.render(self)?,
                 reads: fingerprints(&file.reads(self)),
+                files: Box::default(),
                 anchors: None,
             }),
             Work::Feed(scope) => Ok(Output {
                 bytes: scope.render(self),
                 reads: fingerprints(&[scope.read(self)]),
+                files: Box::default(),
                 anchors: None,
             }),
         }
@@ -570,6 +581,15 @@ impl State {
         }
         Ok(copies)
     }
+}
+
+/// The files among `reads`.
+fn files_of(reads: &[Read]) -> Box<[Arc<Path>]> {
+    let files = reads.iter().filter_map(|read| match read {
+        Read::File(path) => Some(Arc::clone(path)),
+        _ => None,
+    });
+    files.collect()
 }
 
 fn load_options(options: &BuildOptions) -> LoadOptions {

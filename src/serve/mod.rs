@@ -142,7 +142,14 @@ fn rebuild_until_stopped(
     mut outcome: impl FnMut(Result<&Update, &anyhow::Error>),
 ) {
     let indexer = crate::search::Indexer::start(options.output());
-    while let Signal::Changed(paths) = watcher.next() {
+    loop {
+        // The files template functions read may be anywhere in the site folder.
+        if let Some(session) = session.as_ref() {
+            watcher.follow(&session.files_read(), session.read_since());
+        }
+        let Signal::Changed(paths) = watcher.next() else {
+            break;
+        };
         let updated = session.is_some();
         let result = match session {
             Some(session) => session.update(&paths),

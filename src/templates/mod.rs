@@ -4,13 +4,19 @@
 //! mistakes are reported together, and so that one parsed set serves every rebuild of a live
 //! preview. Each render is given the [`Lookup`] that the functions (`get_url`, `get_page`,
 //! `get_section`, ...) search, and returns what those functions read: the live preview uses it
-//! to re-render exactly the outputs a change can alter.
+//! to re-render exactly the outputs a change can alter. Besides the content, functions read
+//! the site's files (`files`: `load_data`, `get_hash`...), the build's time (`clock`) and the
+//! interface strings (`i18n`); `filters` are Zola's text filters that tera 2 left out.
 
+mod clock;
+mod files;
+mod filters;
 mod i18n;
 mod limits;
 mod numbers;
 mod view;
 
+pub use clock::SOURCE_DATE_EPOCH;
 pub use limits::remove_when_stopped;
 
 use std::borrow::Cow;
@@ -24,9 +30,9 @@ use foldhash::{HashMap, HashMapExt as _};
 use jiff::fmt::strtime::BrokenDownTime;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
-use crate::config::Config;
+use crate::config::{Config, Slugify};
 use crate::content::front_matter::Date;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 pub use i18n::{I18N_DIR, Translations};
 pub use view::{Lookup, Pager, Pagination, Views};
 
@@ -65,6 +71,19 @@ pub enum Read {
     /// The address of every page, section and taxonomy, and the pages' dates (what a sitemap
     /// lists).
     Addresses,
+    /// A file of the site folder that a function read or looked for (`load_data`,
+    /// `get_hash`...), by absolute path: saved, made or removed, it changes what the function
+    /// gives.
+    File(Arc<Path>),
+    /// A folder holding a file a function looked for: moved or removed, its files are too.
+    Folder(Arc<Path>),
+}
+
+impl Read {
+    /// The reads that a change of the file or folder at `path` (absolute) alters.
+    pub fn of_changed_path(path: &Path) -> [Self; 2] {
+        [Self::File(path.into()), Self::Folder(path.into())]
+    }
 }
 
 /// Numbers standing for `reads`, sorted and without repeats: equal reads have equal
@@ -79,10 +98,21 @@ pub fn fingerprints<'a>(reads: impl IntoIterator<Item = &'a Read>) -> Box<[u64]>
     prints.into_boxed_slice()
 }
 
+/// What the functions and filters draw on besides the content, loaded with the templates: a
+/// change to any of these (the theme's `i18n/`, `site.toml`) reloads the templates, which
+/// renders every output again, so that reading them records no [`Read`]. The files that
+/// `files` finds are content: reading one records its [`Read::File`].
+struct Resources {
+    translations: Translations,
+    clock: clock::Clock,
+    slugify: Slugify,
+    files: Arc<files::SiteFiles>,
+}
+
 /// What the render running on a thread may reach, and what it has read so far.
 struct Scope {
     lookup: Arc<Lookup>,
-    translations: Arc<Translations>,
+    resources: Arc<Resources>,
     reads: Vec<Read>,
     /// The language being rendered, when not the default: `get_page`, `get_section` and
     /// `get_url` of `@/` paths find its versions of pages.
@@ -107,14 +137,47 @@ fn localized(path: &str, lang: Option<&str>) -> TeraResult<Arc<str>> {
 
 /// Runs `f` with this thread's render lookup, recording `read`.
 fn with_lookup<T>(read: Read, f: impl FnOnce(&Lookup) -> Result<T, String>) -> TeraResult<T> {
+    with_scope(|scope| {
+        scope.reads.push(read);
+        f(&scope.lookup)
+    })
+}
+
+/// Runs `f` with this thread's render scope, for a function whose reads are known only as it
+/// runs (the places `load_data` looks in, the links of `markdown`): `f` records them in
+/// `scope.reads`.
+fn with_scope<T>(f: impl FnOnce(&mut Scope) -> Result<T, String>) -> TeraResult<T> {
     limits::check_time().map_err(tera::Error::message)?;
     SCOPE.with_borrow_mut(|scope| {
         let scope = scope
             .as_mut()
             .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
-        scope.reads.push(read);
-        f(&scope.lookup).map_err(tera::Error::message)
+        f(scope).map_err(tera::Error::message)
     })
+}
+
+/// Refuses an argument that `function` does not take, naming those it does: a misspelt
+/// argument would otherwise be ignored without a word.
+fn accept(function: &str, kwargs: &Kwargs, takes: &[&str]) -> TeraResult<()> {
+    for (key, _) in kwargs.iter() {
+        let key = key.as_str().unwrap_or_default();
+        if takes.contains(&key) {
+            continue;
+        }
+        let listed: Vec<String> = takes.iter().map(|name| format!("`{name}`")).collect();
+        let takes_what = match listed.as_slice() {
+            [] => format!("`{function}` takes no arguments"),
+            _ => format!("`{function}` takes {}", listed.join(", ")),
+        };
+        let hint = match did_you_mean(key, takes.iter().copied()) {
+            Some(meant) => format!("did you mean `{meant}`? {takes_what}"),
+            None => takes_what,
+        };
+        return Err(tera::Error::message(format!(
+            "`{function}` has no argument `{key}`{HINT_MARK}{hint}"
+        )));
+    }
+    Ok(())
 }
 
 const TEMPLATES_DIR: &str = "templates";
@@ -134,8 +197,8 @@ pub struct Templates {
     /// Which of the values every render gets (`plan`, `menu`) each template reads, itself or
     /// through a parent or include: a render reads those of its language.
     global_reads: HashMap<String, GlobalReads>,
-    /// The interface strings of `trans`, loaded (and reloaded) with the templates.
-    translations: Arc<Translations>,
+    /// What functions read besides the content, loaded (and reloaded) with the templates.
+    resources: Arc<Resources>,
 }
 
 struct TemplateFile {
@@ -146,8 +209,8 @@ struct TemplateFile {
 
 impl Templates {
     /// Loads `themes/<theme>/templates/` and then `templates/`, whose files replace the theme's
-    /// of the same name.
-    pub fn load(config: &Config) -> anyhow::Result<Self> {
+    /// of the same name. `output` is the output folder, which functions never read.
+    pub fn load(config: &Config, output: &Path) -> anyhow::Result<Self> {
         let mut files = HashMap::new();
         let theme_templates = config.theme_dir.as_ref().map(|dir| dir.join(TEMPLATES_DIR));
         for dir in theme_templates
@@ -168,7 +231,12 @@ impl Templates {
             tera,
             files,
             global_reads: HashMap::new(),
-            translations: Arc::new(Translations::load(config)?),
+            resources: Arc::new(Resources {
+                translations: Translations::load(config)?,
+                clock: clock::Clock::read()?,
+                slugify: config.slugify,
+                files: Arc::new(files::SiteFiles::new(config, output)?),
+            }),
         };
         added.map_err(|error| templates.diagnostics(&error))?;
         templates.global_reads = templates
@@ -199,7 +267,7 @@ impl Templates {
 
     /// The interface string `key` in `lang`, if the theme or the site has one.
     pub fn translation(&self, key: &str, lang: &str) -> Option<&str> {
-        self.translations.get(key, lang).ok()
+        self.resources.translations.get(key, lang).ok()
     }
 
     /// Renders `name` into `out` with `lookup` for the functions; returns what it read.
@@ -234,7 +302,7 @@ impl Templates {
         }
         SCOPE.set(Some(Scope {
             lookup: Arc::clone(lookup),
-            translations: Arc::clone(&self.translations),
+            resources: Arc::clone(&self.resources),
             reads: Vec::new(),
             lang,
         }));
@@ -428,8 +496,9 @@ fn read_templates(
 type Function = fn(Kwargs, &State) -> TeraResult<Value>;
 
 /// Every template function the site's templates may call. Each one reaches the content only
-/// through `with_lookup`, which records what it read; `tests/sites/everything` calls each.
-pub const FUNCTIONS: [(&str, Function); 7] = [
+/// through `with_lookup` or `with_scope`, which record what it read; each refuses an argument
+/// it does not take (`accept`); `tests/sites/everything` calls each.
+pub const FUNCTIONS: [(&str, Function); 11] = [
     ("get_url", get_url),
     ("get_page", get_page),
     ("get_area_text", get_area_text),
@@ -437,6 +506,10 @@ pub const FUNCTIONS: [(&str, Function); 7] = [
     ("get_taxonomy", get_taxonomy),
     ("get_taxonomy_url", get_taxonomy_url),
     ("trans", trans),
+    ("now", clock::now),
+    ("load_data", files::load_data),
+    ("get_hash", files::get_hash),
+    ("get_image_metadata", files::get_image_metadata),
 ];
 
 fn register_functions(tera: &mut Tera) {
@@ -448,6 +521,48 @@ fn register_functions(tera: &mut Tera) {
     tera.register_filter("date", format_date);
     tera.register_filter("ordinal", ordinal);
     tera.register_filter("num_format", num_format);
+    filters::register(tera);
+    for (name, hint) in REFUSED_FUNCTIONS {
+        tera.register_function(name, move |_: Kwargs, _: &State| refuse(name, hint));
+    }
+    for (name, hint) in REFUSED_FILTERS {
+        tera.register_filter(name, move |_: Value, _: Kwargs, _: &State| {
+            refuse(name, hint)
+        });
+    }
+}
+
+/// Zola's functions that workplan does not have, with what to use instead: a theme that calls
+/// one learns it where it does, not from tera's "unknown function".
+const REFUSED_FUNCTIONS: [(&str, &str); 3] = [
+    (
+        "resize_image",
+        "workplan does not process images: resize them before adding them to `static/` or \
+         `content/`, and read their size with `get_image_metadata`",
+    ),
+    (
+        "get_taxonomy_term",
+        "use `get_taxonomy(kind=...)` and pick the term from its `items`, or \
+         `get_taxonomy_url(kind=..., name=...)` for its address",
+    ),
+    (
+        "get_env",
+        "a build does not depend on the environment: put the value in `site.toml`'s `extra` \
+         and read `config.extra`",
+    ),
+];
+
+/// Zola's filters that workplan does not have, with what to use instead.
+const REFUSED_FILTERS: [(&str, &str); 1] = [(
+    "regex_replace",
+    "use `replace(from=..., to=...)`, or prepare the text in a data file (`load_data`)",
+)];
+
+/// The error of a call to a refused function or filter.
+fn refuse(name: &str, hint: &str) -> TeraResult<Value> {
+    Err(tera::Error::message(format!(
+        "`{name}` is Zola's, and workplan does not have it{HINT_MARK}{hint}"
+    )))
 }
 
 #[expect(
@@ -455,13 +570,25 @@ fn register_functions(tera: &mut Tera) {
     reason = "tera passes function arguments by value"
 )]
 fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    accept(
+        "get_url",
+        &kwargs,
+        &["path", "lang", "cachebust", "trailing_slash"],
+    )?;
     let path: Cow<str> = kwargs.must_get("path")?;
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
     if !path.starts_with(crate::markdown::INTERNAL_PREFIX) {
         // A file's URL; with `lang`, in that language's folder (as Zola does).
-        return with_lookup(Read::Url(path.as_ref().into()), |lookup| {
-            lookup.file_url(&path, lang.as_deref()).map(Value::from)
-        });
+        let mut url = with_lookup(Read::Url(path.as_ref().into()), |lookup| {
+            lookup.file_url(&path, lang.as_deref())
+        })?;
+        if kwargs.get::<bool>("trailing_slash")?.unwrap_or(false) && !url.ends_with('/') {
+            url.push('/');
+        }
+        if kwargs.get::<bool>("cachebust")?.unwrap_or(false) {
+            url = format!("{url}?h={}", files::cachebust(&path)?);
+        }
+        return Ok(Value::from(url));
     }
     let key = localized(&path, lang.as_deref())?;
     let read = Read::Url(key.split('#').next().unwrap_or_default().into());
@@ -477,6 +604,7 @@ fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     reason = "tera passes function arguments by value"
 )]
 fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    accept("get_page", &kwargs, &["path", "lang"])?;
     let path: Cow<str> = kwargs.must_get("path")?;
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
     let key = localized(&path, lang.as_deref())?;
@@ -491,6 +619,7 @@ fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     reason = "tera passes function arguments by value"
 )]
 fn get_area_text(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    accept("get_area_text", &kwargs, &["number", "lang"])?;
     let number: u32 = kwargs.must_get("number")?;
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
     let lang = render_language(lang.as_deref())?;
@@ -520,6 +649,7 @@ fn render_language(lang: Option<&str>) -> TeraResult<Arc<str>> {
     reason = "tera passes function arguments by value"
 )]
 fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    accept("get_section", &kwargs, &["path", "lang", "metadata_only"])?;
     let path: Cow<str> = kwargs.must_get("path")?;
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
     let relative = localized(&path, lang.as_deref())?;
@@ -539,12 +669,23 @@ fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     reason = "tera passes function arguments by value"
 )]
 fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    accept("get_taxonomy", &kwargs, &["kind", "lang", "required"])?;
     let kind: Cow<str> = kwargs.must_get("kind")?;
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let required = kwargs.get::<bool>("required")?.unwrap_or(true);
     let key = taxonomy_key(&kind, lang.as_deref())?;
     with_lookup(Read::Taxonomy(key.clone()), |lookup| {
-        lookup.taxonomy(&key, &kind)
+        optional(lookup.taxonomy(&key, &kind), required)
     })
+}
+
+/// What a function that takes Zola's `required` gives: with `required=false`, nothing where it
+/// would fail.
+fn optional(found: Result<Value, String>, required: bool) -> Result<Value, String> {
+    match found {
+        Err(_) if !required => Ok(Value::none()),
+        found => found,
+    }
 }
 
 #[expect(
@@ -552,13 +693,22 @@ fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     reason = "tera passes function arguments by value"
 )]
 fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
+    accept(
+        "get_taxonomy_url",
+        &kwargs,
+        &["kind", "name", "lang", "required"],
+    )?;
     // Names may be written as numbers (`name=2024`): read as text either way.
     let kind: Cow<str> = kwargs.must_get("kind")?;
     let name: Cow<str> = kwargs.must_get("name")?;
     let lang: Option<Cow<str>> = kwargs.get("lang")?;
+    let required = kwargs.get::<bool>("required")?.unwrap_or(true);
     let key = taxonomy_key(&kind, lang.as_deref())?;
     with_lookup(Read::TermUrl(key.clone(), name.to_string()), |lookup| {
-        lookup.term_url(&key, &kind, &name).map(Value::from)
+        optional(
+            lookup.term_url(&key, &kind, &name).map(Value::from),
+            required,
+        )
     })
 }
 
@@ -587,6 +737,7 @@ fn taxonomy_key(kind: &str, lang: Option<&str>) -> TeraResult<String> {
     reason = "tera passes function arguments by value"
 )]
 fn trans(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
+    accept("trans", &kwargs, &["key", "lang", "default"])?;
     let key: Cow<str> = kwargs.must_get("key")?;
     let default: Option<Cow<str>> = kwargs.get("default")?;
     let lang = language(&kwargs, "lang", state)?;
@@ -619,12 +770,18 @@ fn language(kwargs: &Kwargs, argument: &str, state: &State) -> TeraResult<Option
 /// Like `trans`, the filters that speak a language record no `Read`: a change of language
 /// or table reloads the templates.
 fn with_translations<T>(f: impl FnOnce(&Translations) -> TeraResult<T>) -> TeraResult<T> {
+    with_resources(|resources| f(&resources.translations))
+}
+
+/// Runs `f` with what this render's functions draw on besides the content ([`Resources`]),
+/// which records no `Read`.
+fn with_resources<T>(f: impl FnOnce(&Resources) -> TeraResult<T>) -> TeraResult<T> {
     limits::check_time().map_err(tera::Error::message)?;
     SCOPE.with_borrow(|scope| {
         let scope = scope
             .as_ref()
             .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?;
-        f(&scope.translations)
+        f(&scope.resources)
     })
 }
 
@@ -635,6 +792,7 @@ fn with_translations<T>(f: impl FnOnce(&Translations) -> TeraResult<T>) -> TeraR
     reason = "tera passes filter arguments by value"
 )]
 fn ordinal(n: u64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    accept("ordinal", &kwargs, &["lang"])?;
     let lang = language(&kwargs, "lang", state)?;
     with_translations(|translations| {
         let lang = lang.as_deref().unwrap_or(translations.default_language());
@@ -650,6 +808,7 @@ fn ordinal(n: u64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
     reason = "tera passes filter arguments by value"
 )]
 fn num_format(n: i64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    accept("num_format", &kwargs, &["locale"])?;
     if let Some(locale) = kwargs.get::<Cow<str>>("locale")? {
         return numbers::num_format(n, &locale).ok_or_else(|| {
             tera::Error::message(format!(
@@ -671,6 +830,7 @@ fn num_format(n: i64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
     reason = "tera passes filter arguments by value"
 )]
 fn format_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    accept("date", &kwargs, &["format"])?;
     let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
     let date = Date::parse(value).map_err(tera::Error::message)?;
     if format == "%Y-%m-%d" {

@@ -632,6 +632,24 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
     );
 }
 
+/// `build` skips a build when nothing it reads changed: a data file a template loads counts.
+#[test]
+fn a_build_is_not_skipped_when_a_loaded_data_file_changed() {
+    let site = SiteTest::new("minimal");
+    site.replace(
+        "templates/index.html",
+        "<h1>",
+        "{% set lead = load_data(path=\"data/lead.toml\") %}<p class=\"lead\">{{ lead.name }}</p><h1>",
+    );
+    site.write("data/lead.toml", "name = \"Li Wei\"\n").settle();
+    site.run(["build"]).success().stdout_contains("Built ");
+    site.run(["build"]).success().stdout_contains("Up to date");
+    site.write("data/lead.toml", "name = \"Wang Fang\"\n")
+        .settle();
+    site.run(["build"]).success().stdout_contains("Built ");
+    assert!(site.file("public/index.html").contains("Wang Fang"));
+}
+
 /// A build with nothing changed since the last one leaves the output alone without building;
 /// any edit (content, templates, static files), an option, or a change to the output itself
 /// makes it build again.

@@ -190,6 +190,93 @@ fn a_page_and_a_static_file_saved_together_match_a_clean_build() {
     live.assert_matches_clean("clash removed");
 }
 
+/// Files that template functions read (`load_data`, `get_hash`, `get_url(cachebust=true)`,
+/// `get_image_metadata`) saved, made, broken and moved during a live preview: what read them
+/// renders again, and the folder matches a clean build after each.
+#[test]
+fn files_read_by_functions_edited_live_match_clean_builds() {
+    let site = SiteTest::new("everything");
+    let mut live = Live::open(&site);
+    let about = |dir: &Path| fs::read_to_string(dir.join("about/index.html")).unwrap();
+
+    // A data file outside the folders the build reads: only the page that loads it (in both
+    // languages) renders again.
+    site.replace("data/people.toml", "Zhang Min", "Wang Fang");
+    let update = live
+        .session
+        .update(&[site.path("data/people.toml")])
+        .unwrap();
+    assert!(about(&live.dir).contains("Wang Fang (Teachers"));
+    assert_eq!(update.changed, ["/about/", "/fr/about/"]);
+    assert_eq!(update.rendered, 2);
+    live.assert_matches_clean("data");
+
+    // The theme's stylesheet, which `get_hash` and `cachebust` read, and the image and CSV
+    // files beside the content.
+    let before = about(&live.dir);
+    append(
+        &site.path("themes/all/static/style.css"),
+        "\np { margin: 0; }\n",
+    );
+    let update = live
+        .session
+        .update(&[site.path("themes/all/static/style.css")])
+        .unwrap();
+    assert!(
+        update.changed.iter().any(|path| path == "/about/"),
+        "{update:?}"
+    );
+    assert_ne!(
+        about(&live.dir),
+        before,
+        "the hashes of the stylesheet changed"
+    );
+    live.assert_matches_clean("stylesheet");
+    append(&site.path("content/priorities/chart.csv"), "3,4\n");
+    live.session
+        .update(&[site.path("content/priorities/chart.csv")])
+        .unwrap();
+    assert!(about(&live.dir).contains("[1,2][3,4]"));
+    live.assert_matches_clean("csv");
+
+    // A file made where a function found none (`required=false`), and one made in an earlier
+    // place than the one found: `static/style.css` now wins over the theme's.
+    site.write("static/added-0.txt", "Added live");
+    site.write("static/style.css", "p { color: blue; }\n");
+    live.session
+        .update(&[
+            site.path("static/added-0.txt"),
+            site.path("static/style.css"),
+        ])
+        .unwrap();
+    assert!(about(&live.dir).contains("Added live"));
+    live.assert_matches_clean("made");
+
+    // A broken file fails the update as it fails a clean build, then mended.
+    let people = fs::read_to_string(site.path("data/people.toml")).unwrap();
+    site.write("data/people.toml", "people = [");
+    let error = live.session.update(&[site.path("data/people.toml")]);
+    let error = format!("{:#}", error.unwrap_err());
+    assert!(
+        error.contains("`data/people.toml:1:11` is not valid TOML"),
+        "{error}"
+    );
+    site.write("data/people.toml", &people);
+    live.session
+        .update(&[site.path("data/people.toml")])
+        .unwrap();
+    live.assert_matches_clean("mended");
+
+    // The data folder moved away and back, as a watcher reports it: the folders alone.
+    let (data, away) = (site.path("data"), site.path("data-away"));
+    fs::rename(&data, &away).unwrap();
+    let error = live.session.update(&[data.clone(), away.clone()]);
+    assert!(format!("{:#}", error.unwrap_err()).contains("no file `data/people.toml`"));
+    fs::rename(&away, &data).unwrap();
+    live.session.update(&[data, away]).unwrap();
+    live.assert_matches_clean("moved back");
+}
+
 /// A live preview's session of a site, keeping `live/` beside it up to date.
 struct Live<'a> {
     site: &'a SiteTest,
@@ -1007,7 +1094,7 @@ fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<Path
     names.push("alt.html".to_string());
     let name = random.pick(&names).as_str();
     let own = root.join("templates").join(name);
-    match random.below(6) {
+    match random.below(8) {
         0 => {
             // A template of the site's own, replacing the theme's: a copy with a mark.
             let original = fs::read_to_string(theme.join(name))
@@ -1024,16 +1111,7 @@ fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<Path
         2 => {
             // Renamed away and back: a page using it fails, then builds again.
             let away = own.with_file_name(format!("renamed-{name}"));
-            let (from, to) = if away.exists() {
-                (away, own)
-            } else {
-                (own, away)
-            };
-            let renamed = fs::rename(&from, &to).is_ok();
-            (
-                format!("renamed {} to {} ({renamed})", shown(&from), shown(&to)),
-                vec![from, to],
-            )
+            rename_away_or_back(root, own, away)
         }
         3 => {
             // Now and then at the address of a generated file: a clash both must report.
@@ -1050,6 +1128,9 @@ fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<Path
             fs::remove_file(file).unwrap();
             (format!("removed {}", shown(file)), vec![file.clone()])
         }
+        6 => data_edit(root, random, step),
+        // The folder of the data files moved away or back: the site fails without them.
+        7 => rename_away_or_back(root, root.join("data"), root.join("data-away")),
         _ => {
             let files = walk(&root.join("static"));
             let Some(file) = files.first() else {
@@ -1064,6 +1145,54 @@ fn file_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<Path
             )
         }
     }
+}
+
+/// Renames `here` to `away`, or back when it is away; returns what it did and both paths.
+fn rename_away_or_back(root: &Path, here: PathBuf, away: PathBuf) -> (String, Vec<PathBuf>) {
+    let (from, to) = if away.exists() {
+        (away, here)
+    } else {
+        (here, away)
+    };
+    let renamed = fs::rename(&from, &to).is_ok();
+    let shown = |path: &Path| path.strip_prefix(root).unwrap().display().to_string();
+    (
+        format!("renamed {} to {} ({renamed})", shown(&from), shown(&to)),
+        vec![from, to],
+    )
+}
+
+/// Rewrites a file that `load_data` reads, now and then with a mistake in it.
+fn data_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>) {
+    let broken = random.below(4) == 0;
+    let (file, text) = match random.below(3) {
+        0 if broken => ("data/people.toml", "people = [".to_string()),
+        0 => (
+            "data/people.toml",
+            format!(
+                "updated = 2024-06-{:02}\n[[people]]\nname = \"Person {step}\"\noffice = \"Office\"\n",
+                random.below(28) + 1
+            ),
+        ),
+        1 if broken => ("data/numbers.json", "{\"schools\":".to_string()),
+        1 => (
+            "data/numbers.json",
+            format!(
+                "{{\"schools\": {step}, \"names\": [\"n{}\"]}}",
+                random.below(9)
+            ),
+        ),
+        _ if broken => ("content/priorities/chart.csv", "a,b\n1\n".to_string()),
+        _ => (
+            "content/priorities/chart.csv",
+            format!("a,b\n{step},{}\n", random.below(9)),
+        ),
+    };
+    let path = root.join(file);
+    if let Some(folder) = path.parent().filter(|folder| folder.is_dir()) {
+        fs::write(folder.join(path.file_name().unwrap()), text).unwrap();
+    }
+    (format!("data file {file} (broken: {broken})"), vec![path])
 }
 
 /// Whether `path` is a section's file: `_index.md` or a translation of it (`_index.fr.md`).

@@ -6,7 +6,8 @@
 //! `publish`, the output folder replaced safely under faults, `i18n`, the theme's interface
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
-//! maintainers' `new` and `status`, `charts`, the build-time charts in both validators;
+//! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
+//! `functions`, Zola's template functions and filters;
 //! `hostile` and `properties` feed the build bad and random input.
 
 mod author;
@@ -16,6 +17,7 @@ mod charts;
 mod check;
 mod errors;
 mod files;
+mod functions;
 mod harness;
 mod hostile;
 mod i18n;

@@ -424,3 +424,33 @@ fn a_saved_translation_table_updates_every_page() {
     );
     clean_build(&site).wait_for(&site.path("public"), "a clean build");
 }
+
+/// A data file outside the folders the build reads, which a template loads: saved, the page
+/// shows it; its folder removed and made again, the page follows; and a clean build of the
+/// same files, whose record lists the file, builds again when only the file changed.
+#[test]
+fn a_data_file_that_a_template_loads_is_watched_wherever_it_is() {
+    let site = SiteTest::new("minimal");
+    site.replace(
+        "templates/index.html",
+        "<h1>",
+        "{% set lead = load_data(path=\"data/lead.toml\") %}<p class=\"lead\">{{ lead.name }}</p><h1>",
+    );
+    site.write("data/lead.toml", "name = \"Li Wei\"\n");
+    let _watcher = watch(&site);
+    assert!(shows(&site, "public/index.html", "Li Wei"));
+
+    site.write("data/lead.toml", "name = \"Wang Fang\"\n");
+    eventually("the saved data file on the home page", || {
+        shows(&site, "public/index.html", "Wang Fang")
+    });
+    fs::remove_dir_all(site.path("data")).unwrap();
+    site.write("data/lead.toml", "name = \"Zhang Min\"\n");
+    eventually("the data file made again on the home page", || {
+        shows(&site, "public/index.html", "Zhang Min")
+    });
+    site.write("data/lead.toml", "name = \"Chen Jie\"\n");
+    eventually("the data file in its new folder on the home page", || {
+        shows(&site, "public/index.html", "Chen Jie")
+    });
+}

@@ -82,6 +82,11 @@ impl Lookup {
         Ok(self.base.permalink(&format!("{prefix}/{file}")))
     }
 
+    /// Where `@/` links lead, as the pages' Markdown resolves them.
+    pub fn link_targets(&self) -> &LinkTargets {
+        &self.permalinks
+    }
+
     /// `@/x.md` to its permalink; any other path to the URL of that file in the output.
     pub fn url(&self, path: &str) -> Result<String, String> {
         if path.starts_with(crate::markdown::INTERNAL_PREFIX) {
