@@ -17,6 +17,9 @@ use crate::toml_error;
 
 /// The name of the configuration file at the site root.
 pub const FILE_NAME: &str = "site.toml";
+/// The name of every Atom feed file (Zola's default `feed_filenames`).
+pub const FEED_FILE_NAME: &str = "atom.xml";
+
 /// The folders of a site that a build reads, beside its configuration.
 pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
 
@@ -55,6 +58,13 @@ struct SiteToml {
     /// The other languages the site is published in (Zola's `[languages.<code>]`).
     #[serde(default)]
     languages: BTreeMap<Spanned<String>, LanguageToml>,
+    /// Zola's globs of files in `content/` and `static/` to leave out.
+    #[serde(default)]
+    ignored_content: Vec<Spanned<String>>,
+    #[serde(default)]
+    ignored_static: Vec<Spanned<String>>,
+    /// Zola's names of feed files: workplan writes Atom, as `atom.xml`.
+    feed_filenames: Option<Spanned<Vec<String>>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -113,7 +123,48 @@ pub struct Config {
     pub languages: Vec<Language>,
     /// The day the plan's state is given for (`as_of`); else its latest update's.
     pub as_of: Option<crate::content::front_matter::Date>,
+    /// Files of `content/` and of `static/` left out (Zola's `ignored_content`, `ignored_static`).
+    pub ignored_content: Ignored,
+    pub ignored_static: Ignored,
     pub extra: toml::Table,
+}
+
+/// Files a site leaves out: globs matched, as Zola matches them, against a file's path below
+/// its folder (`/`-separated; `*` crosses folders) or its name alone.
+#[derive(Debug, Clone, Default)]
+pub struct Ignored(Option<globset::GlobSet>);
+
+impl Ignored {
+    /// Whether the file or folder at `relative` (below `content/` or `static/`) is left out.
+    pub fn matches(&self, relative: &str) -> bool {
+        self.0.as_ref().is_some_and(|globs| {
+            let name = relative.rsplit('/').next().unwrap_or(relative);
+            globs.is_match(relative) || globs.is_match(name)
+        })
+    }
+
+    fn parse(shown_path: &Path, text: &str, globs: &[Spanned<String>]) -> Result<Self, Diagnostic> {
+        if globs.is_empty() {
+            return Ok(Self(None));
+        }
+        let mut set = globset::GlobSetBuilder::new();
+        for glob in globs {
+            let parsed = globset::Glob::new(glob.get_ref()).map_err(|error| {
+                Diagnostic::at(
+                    shown_path,
+                    text,
+                    glob.span(),
+                    format!("not a glob: {}", error.kind()),
+                )
+                .with_hint("write a pattern such as `*.xlsx`, `drafts/**` or `temp.*`")
+            })?;
+            set.add(parsed);
+        }
+        let set = set
+            .build()
+            .map_err(|error| Diagnostic::file(shown_path, format!("the ignored globs: {error}")))?;
+        Ok(Self(Some(set)))
+    }
 }
 
 /// A language the site is published in, with what it sets for itself.
@@ -314,6 +365,20 @@ fn resolve(
             .into());
     }
     let languages = languages(shown_path, text, &raw)?;
+    let ignored_content = Ignored::parse(shown_path, text, &raw.ignored_content)?;
+    let ignored_static = Ignored::parse(shown_path, text, &raw.ignored_static)?;
+    if let Some(names) = &raw.feed_filenames
+        && names.get_ref().iter().any(|name| name != FEED_FILE_NAME)
+    {
+        return Err(Diagnostic::at(
+            shown_path,
+            text,
+            names.span(),
+            "workplan writes Atom feeds, named `atom.xml`",
+        )
+        .with_hint("write `feed_filenames = [\"atom.xml\"]`, or leave the key out (RSS feeds are not written)")
+        .into());
+    }
     for taxonomy in &raw.taxonomies {
         let slug = path_slug(&taxonomy.get_ref().name, raw.slugify.taxonomies);
         if !slug::names_a_folder(&slug) {
@@ -353,6 +418,8 @@ fn resolve(
         translations: raw.translations,
         languages,
         as_of: raw.as_of,
+        ignored_content,
+        ignored_static,
         extra: raw.extra,
     })
 }

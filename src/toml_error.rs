@@ -89,10 +89,76 @@ impl Diagnostic {
     }
 }
 
+/// Keys of Zola's `config.toml` and front matter that workplan does not take, each with what
+/// to do instead: a Zola site that uses one hears why, rather than "unknown key".
+const ZOLA_KEYS_REFUSED: [(&str, &str); 15] = [
+    (
+        "output_dir",
+        "name the output folder on the command line: `workplan build --output-dir DIR`",
+    ),
+    (
+        "compile_sass",
+        "Sass is not compiled: put plain CSS in `static/`",
+    ),
+    (
+        "minify_html",
+        "pages are written as rendered; a web server's compression saves more",
+    ),
+    (
+        "hard_link_static",
+        "static files are copied, and files unchanged since the last build are linked on their own",
+    ),
+    (
+        "preserve_dotfiles_in_output",
+        "the output folder is replaced whole; only its `.git` is kept",
+    ),
+    (
+        "generate_feed",
+        "Zola 0.19 renamed it: write `generate_feeds`",
+    ),
+    (
+        "feed_filename",
+        "Zola 0.19 renamed it: write `feed_filenames = [\"atom.xml\"]`",
+    ),
+    (
+        "exclude_paginated_pages_in_sitemap",
+        "the sitemap lists every page of a listing",
+    ),
+    (
+        "markdown",
+        "`[markdown]` is not read yet: links, footnotes and code follow workplan's defaults",
+    ),
+    (
+        "link_checker",
+        "`workplan check` checks every internal link and heading; external links are not checked yet",
+    ),
+    (
+        "search",
+        "search is Pagefind's (`build_search_index = true`); `[search]`'s fields do not apply to it",
+    ),
+    ("mode", "remove it: Zola sets it itself"),
+    (
+        "highlight_code",
+        "code is not highlighted yet: remove the key",
+    ),
+    (
+        "highlight_theme",
+        "code is not highlighted yet: remove the key",
+    ),
+    (
+        "render_emoji",
+        "emoji shortcodes are not turned into emoji: write the emoji itself",
+    ),
+];
+
 /// Rewords serde's messages and finds a hint: the key meant, or the shape of value expected.
 fn explain(message: &str, spanned: &str) -> (String, Option<String>) {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        if let Some((_, instead)) = ZOLA_KEYS_REFUSED.iter().find(|(key, _)| *key == field) {
+            let message = format!("Zola's `{field}` is not supported by workplan");
+            return (message, Some((*instead).to_string()));
+        }
         let known = backticked(expected);
         let hint = match did_you_mean(field, known.iter().copied()) {
             Some(meant) => format!("did you mean `{meant}`?"),

@@ -18,7 +18,7 @@ use crate::content::front_matter::Date;
 use crate::templates::Read;
 
 /// The feed's file name inside the folder of what it follows.
-pub const FILE_NAME: &str = "atom.xml";
+pub use crate::config::FEED_FILE_NAME as FILE_NAME;
 
 /// What a feed follows.
 #[derive(Debug, Clone)]

@@ -574,7 +574,7 @@ impl State {
             .iter()
             .chain([&self.config.root.join("static")])
         {
-            list_static(dir, &mut copies)?;
+            list_static(dir, &self.config.ignored_static, &mut copies)?;
         }
         for asset in &self.content.assets {
             copies.insert(asset.path.clone(), asset.source.clone());
@@ -598,26 +598,34 @@ fn load_options(options: &BuildOptions) -> LoadOptions {
     }
 }
 
-fn list_static(dir: &Path, copies: &mut BTreeMap<String, PathBuf>) -> anyhow::Result<()> {
+fn list_static(
+    dir: &Path,
+    ignored: &config::Ignored,
+    copies: &mut BTreeMap<String, PathBuf>,
+) -> anyhow::Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir) {
+    let relative = |path: &Path| {
+        path.strip_prefix(dir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
+    let walker = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !ignored.matches(&relative(entry.path())));
+    for entry in walker {
         let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file() && !content::is_ignored(&name) {
-            let relative = entry
-                .path()
-                .strip_prefix(dir)?
-                .to_string_lossy()
-                .replace('\\', "/");
+            let relative = relative(entry.path());
             copies.insert(format!("/{relative}"), entry.path().to_path_buf());
         }
     }
     Ok(())
 }
 
-/// Joins the diagnostics of failed stages; other errors pass through as they are.
 /// `site.toml` with the options' overrides.
 fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
     let overrides = config::Overrides {
@@ -630,6 +638,7 @@ fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
     )?))
 }
 
+/// Joins the diagnostics of failed stages; other errors pass through as they are.
 fn merge_problems<const N: usize>(errors: [Option<anyhow::Error>; N]) -> anyhow::Error {
     let mut merged = Diagnostics::default();
     for error in errors.into_iter().flatten() {

@@ -314,7 +314,7 @@ pub struct Snapshot {
 impl Snapshot {
     /// Reads every file of `content/`, the Markdown in parallel.
     pub fn read(config: &Config) -> anyhow::Result<Self> {
-        let files = discover(&config.root)?;
+        let files = discover(&config.root, &config.ignored_content)?;
         let documents = files
             .markdown
             .par_iter()
@@ -451,7 +451,7 @@ struct Files {
 
 /// Lists `content/` (relative paths, `/`-separated, in name order), leaving out hidden files
 /// and editors' swap and backup files.
-fn discover(root: &Path) -> anyhow::Result<Files> {
+fn discover(root: &Path, ignored: &crate::config::Ignored) -> anyhow::Result<Files> {
     let dir = root.join(CONTENT_DIR);
     let mut files = Files {
         markdown: Vec::new(),
@@ -464,19 +464,16 @@ fn discover(root: &Path) -> anyhow::Result<Files> {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| {
-            entry.depth() == 0 || !is_ignored(&entry.file_name().to_string_lossy())
+            entry.depth() == 0
+                || !(is_ignored(&entry.file_name().to_string_lossy())
+                    || ignored.matches(&below(&dir, entry.path())))
         });
     for entry in walker {
         let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
         if !entry.file_type().is_file() {
             continue;
         }
-        let relative = entry.path().strip_prefix(&dir)?;
-        let relative = relative
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let relative = below(&dir, entry.path());
         if relative.ends_with(".md") {
             files.markdown.push(relative.into());
         } else {
@@ -534,6 +531,16 @@ fn read_document(root: &Path, relative: &Arc<str>) -> Result<Document, Diagnosti
         front,
         fallback: None,
     })
+}
+
+/// `path` below `dir`, `/`-separated.
+fn below(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// A file whose front matter has a problem, with its text and no front matter; `None` when

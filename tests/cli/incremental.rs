@@ -822,7 +822,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 18] = [
+const CONFIG_KEYS: [&str; 21] = [
     "base_url",
     "title",
     "description",
@@ -840,6 +840,9 @@ const CONFIG_KEYS: [&str; 18] = [
     "translations",
     "languages",
     "as_of",
+    "ignored_content",
+    "ignored_static",
+    "feed_filenames",
     "extra",
 ];
 
@@ -1008,6 +1011,10 @@ impl Choice {
             "build_search_index" => (n == 0 && flag == "true").to_string(),
             "feed_limit" => (n + 1).to_string(),
             "as_of" => format!("2024-{:02}-15", n * 3 + 1),
+            // A page, an asset or nothing left out; a static file or nothing.
+            "ignored_content" => ["[\"area-4.md\"]", "[\"*.csv\"]", "[]"][n % 3].to_string(),
+            "ignored_static" => ["[\"notes.txt\"]", "[]"][n % 2].to_string(),
+            "feed_filenames" => "[\"atom.xml\"]".to_string(),
             "author" => format!("\"Author {n}\""),
             "translations" => format!("{{ greeting = \"Hello {n}\" }}"),
             // Without `fr`, its translations are pages named `*.fr.md` of no language: the

@@ -116,3 +116,73 @@ fn yaml_mistakes_are_located_in_the_yaml() {
     site.write("content/blog/gamma.md", "---\ntitle: [Gamma\n---\n");
     site.run(["build"]).failure().stderr_contains("YAML: ");
 }
+
+/// Zola's `ignored_content` and `ignored_static` leave files out, by name or by path below
+/// their folder; a pattern that is no glob is a located error.
+#[test]
+fn ignored_content_and_static_leave_files_out() {
+    let site = SiteTest::new("zola");
+    site.write("content/blog/figures.xlsx", "spreadsheet")
+        .write("content/blog/chart.png", "picture")
+        .write("content/drafts/_index.md", "+++\ntitle = \"Drafts\"\n+++\n")
+        .write("content/drafts/idea.md", "+++\ntitle = \"Idea\"\n+++\n")
+        .write("static/site.css", "body {}")
+        .write("static/work/logo.psd", "layers");
+    let config = site.file("site.toml");
+    site.write(
+        "site.toml",
+        format!("{config}ignored_content = [\"*.xlsx\", \"drafts/**\", \"drafts\"]\nignored_static = [\"*.psd\"]\n"),
+    );
+    site.run(["build"]).success();
+    assert!(site.exists("public/blog/chart.png") && site.exists("public/site.css"));
+    for left_out in [
+        "public/blog/figures.xlsx",
+        "public/drafts/index.html",
+        "public/drafts/idea/index.html",
+        "public/work/logo.psd",
+    ] {
+        assert!(!site.exists(left_out), "{left_out} was published");
+    }
+    site.write(
+        "site.toml",
+        format!("{config}ignored_content = [\"*.{{xlsx\"]\n"),
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("site.toml:6:20")
+        .stderr_contains("not a glob");
+}
+
+/// A key of Zola's that workplan does not take says so and what to do, where a key no tool
+/// knows gets "unknown key"; `feed_filenames` takes Atom's name only.
+#[test]
+fn zolas_keys_that_workplan_refuses_say_what_to_do() {
+    let site = SiteTest::new("zola");
+    let config = site.file("site.toml");
+    site.write("site.toml", format!("{config}compile_sass = true\n"));
+    site.run(["build"])
+        .failure()
+        .stderr_contains("error: Zola's `compile_sass` is not supported by workplan")
+        .stderr_contains("site.toml:6:1")
+        .stderr_contains("plain CSS");
+    site.write(
+        "site.toml",
+        format!("{config}[markdown]\nsmart_punctuation = true\n"),
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("Zola's `markdown` is not supported");
+    site.write(
+        "site.toml",
+        format!("{config}feed_filenames = [\"rss.xml\"]\n"),
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("site.toml:6:18")
+        .stderr_contains("workplan writes Atom feeds");
+    site.write(
+        "site.toml",
+        format!("{config}feed_filenames = [\"atom.xml\"]\n"),
+    );
+    site.run(["build"]).success();
+}
