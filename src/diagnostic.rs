@@ -19,6 +19,9 @@ pub struct Diagnostic {
     /// Boxed: diagnostics travel in `Result`s, and most are never made.
     pub location: Option<Box<Location>>,
     pub hint: Option<String>,
+    /// For a problem in a template: the page it was rendering (a content file or an
+    /// address), and how many other pages met the same problem.
+    pub rendering: Option<Box<(String, usize)>>,
 }
 
 /// Whether a problem stops the build, or is worth fixing without stopping it.
@@ -50,6 +53,7 @@ impl Diagnostic {
             path: path.as_ref().to_path_buf(),
             location: None,
             hint: None,
+            rendering: None,
         }
     }
 
@@ -69,6 +73,13 @@ impl Diagnostic {
     #[must_use]
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// The same problem, met while rendering `page` (`content/x.md`, or an address).
+    #[must_use]
+    pub fn while_rendering(mut self, page: impl Into<String>) -> Self {
+        self.rendering = Some(Box::new((page.into(), 0)));
         self
     }
 
@@ -117,6 +128,17 @@ impl Diagnostic {
             None => title.element(annotate_snippets::Origin::path(&path)),
         };
         let mut report = vec![main];
+        let rendering = self
+            .rendering
+            .as_deref()
+            .map(|(page, others)| match others {
+                0 => format!("while rendering {page}"),
+                1 => format!("while rendering {page} and 1 other page"),
+                n => format!("while rendering {page} and {n} other pages"),
+            });
+        if let Some(rendering) = &rendering {
+            report.push(Group::with_title(Level::NOTE.secondary_title(rendering)));
+        }
         if let Some(hint) = &self.hint {
             report.push(Group::with_title(Level::HELP.secondary_title(hint)));
         }
@@ -189,13 +211,39 @@ impl Diagnostics {
         if self.0.is_empty() {
             return Ok(value);
         }
-        self.0.sort_by(|a, b| {
-            let line = |d: &Diagnostic| d.location.as_ref().map_or(0, |l| l.line);
-            (&a.path, line(a)).cmp(&(&b.path, line(b)))
-        });
-        self.0.dedup();
+        sort_and_merge(&mut self.0);
         Err(self)
     }
+}
+
+/// Sorts problems by severity, file and place, and makes one of those that differ only in the
+/// page being rendered: a template's mistake met by 10,000 pages is one problem, naming the
+/// first page and counting the others.
+pub fn sort_and_merge(problems: &mut Vec<Diagnostic>) {
+    let place = |d: &Diagnostic| {
+        d.location
+            .as_ref()
+            .map_or((0, 0), |at| (at.line, at.column))
+    };
+    problems.sort_by(|a, b| {
+        (a.severity, &a.path, place(a), &a.message, &a.rendering).cmp(&(
+            b.severity,
+            &b.path,
+            place(b),
+            &b.message,
+            &b.rendering,
+        ))
+    });
+    problems.dedup_by(|later, kept| {
+        let same = Diagnostic {
+            rendering: kept.rendering.clone(),
+            ..later.clone()
+        } == *kept;
+        if same && let Some(rendering) = &mut kept.rendering {
+            rendering.1 += 1;
+        }
+        same
+    });
 }
 
 impl From<Diagnostic> for Diagnostics {

@@ -95,11 +95,7 @@ pub fn check(options: &BuildOptions) -> anyhow::Result<Report> {
         problems.extend(render_in_memory(&state));
         problems.extend(warnings(&state.content, state.config.as_of));
     }
-    problems.sort_by(|a, b| {
-        let line = |d: &Diagnostic| d.location.as_ref().map_or(0, |at| at.line);
-        (a.severity, &a.path, line(a)).cmp(&(b.severity, &b.path, line(b)))
-    });
-    problems.dedup();
+    crate::diagnostic::sort_and_merge(&mut problems);
     Ok(Report { problems })
 }
 

@@ -491,12 +491,12 @@ impl State {
                 let rendered = markdown::render(source, &self.targets, job.recipe.markdown)
                     .map_err(Diagnostics)?;
                 let context = self.views.page_context(&self.content, *index, &rendered);
-                let mut reads = self.templates.render(
-                    job.recipe.template_name(),
-                    context,
-                    lookup,
-                    &mut bytes,
-                )?;
+                let mut reads = self
+                    .templates
+                    .render(job.recipe.template_name(), context, lookup, &mut bytes)
+                    .map_err(|problems| {
+                        while_rendering(problems, &page.source.path.display().to_string())
+                    })?;
                 let shown = [Some(*index), page.lower, page.higher];
                 let pages = shown
                     .into_iter()
@@ -516,12 +516,17 @@ impl State {
                 })
             }
             Work::Template { context, reads } => {
-                let read = self.templates.render(
-                    job.recipe.template_name(),
-                    context.clone(),
-                    lookup,
-                    &mut bytes,
-                )?;
+                let read = self
+                    .templates
+                    .render(
+                        job.recipe.template_name(),
+                        context.clone(),
+                        lookup,
+                        &mut bytes,
+                    )
+                    .map_err(|problems| {
+                        while_rendering(problems, &format!("the page at {}", job.path))
+                    })?;
                 Ok(Output {
                     bytes,
                     reads: fingerprints(read.iter().chain(reads)),
@@ -624,6 +629,17 @@ fn list_static(
         }
     }
     Ok(())
+}
+
+/// Names the page whose rendering met `problems`.
+fn while_rendering(problems: Diagnostics, page: &str) -> Diagnostics {
+    Diagnostics(
+        problems
+            .0
+            .into_iter()
+            .map(|problem| problem.while_rendering(page))
+            .collect(),
+    )
 }
 
 /// `site.toml` with the options' overrides.

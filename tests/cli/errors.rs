@@ -642,3 +642,25 @@ fn a_nul_character_is_a_located_error() {
     .at("content/x.md:2:9")
     .problems(1);
 }
+
+/// A template's mistake names the page it was rendering, counts the other pages that met it
+/// (one problem, not one per page), and suggests the name meant: a field, a variable, a
+/// filter or a function.
+#[test]
+fn template_mistakes_name_the_page_and_the_name_meant() {
+    let site = SiteTest::new("zola");
+    for (template, meant) in [
+        ("{{ page.titel }}", "did you mean `title`?"),
+        ("{{ pag.title }}", "did you mean `page`?"),
+        ("{{ page.title | uppr }}", "did you mean `upper`?"),
+        ("{{ get_pag(path=\"blog/alpha.md\") }}", "did you mean `get_page`?"),
+    ] {
+        site.write("templates/page.html", template);
+        let run = site.run(["build"]);
+        run.failure().stderr_contains(&format!("help: {meant}"));
+        if template.contains("page.titel") {
+            run.stderr_contains("note: while rendering content/blog/alpha.md and 2 other pages")
+                .stderr_contains("error: the site has 1 problem to fix");
+        }
+    }
+}
