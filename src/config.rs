@@ -38,6 +38,8 @@ struct SiteToml {
     taxonomies: Vec<Spanned<Taxonomy>>,
     #[serde(default)]
     slugify: Slugify,
+    #[serde(default)]
+    markdown: Markdown,
     #[serde(default = "yes")]
     generate_sitemap: bool,
     #[serde(default = "yes")]
@@ -111,6 +113,8 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     /// How slugs are made for paths, taxonomy terms and heading ids.
     pub slugify: Slugify,
+    /// How Markdown is rendered (Zola's `[markdown]`).
+    pub markdown: Markdown,
     /// Which site files besides the pages to write.
     pub generate: Generate,
     /// The most entries a feed lists (all when `None`).
@@ -241,6 +245,21 @@ pub struct Taxonomy {
     #[serde(default)]
     pub feed: bool,
     pub paginate_by: Option<usize>,
+}
+
+/// Zola's `[markdown]` table, the parts workplan takes (see `toml_error` for the others).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools)]
+pub struct Markdown {
+    /// Straight quotes, `--`, `---` and `...` become typographic ones.
+    pub smart_punctuation: bool,
+    /// Links to other sites open in a new tab (with `rel="noopener"`).
+    pub external_links_target_blank: bool,
+    pub external_links_no_follow: bool,
+    pub external_links_no_referrer: bool,
+    /// Images load lazily and decode off the main thread.
+    pub lazy_async_image: bool,
 }
 
 /// Zola's `[slugify]` table: how each kind of slug is made. A kind not named keeps letters
@@ -406,6 +425,7 @@ fn resolve(
             .map(Spanned::into_inner)
             .collect(),
         slugify: raw.slugify,
+        markdown: raw.markdown,
         generate: Generate {
             sitemap: raw.generate_sitemap,
             robots_txt: raw.generate_robots_txt,

@@ -94,14 +94,21 @@ pub struct RenderOptions {
     pub anchor_links: AnchorLinks,
     /// How heading ids are made from their text (`[slugify] anchors`).
     pub anchors: Strategy,
+    /// The site's `[markdown]` settings.
+    pub markdown: crate::config::Markdown,
 }
 
-pub(crate) fn parser_options() -> Options {
-    Options::ENABLE_TABLES
+pub(crate) fn parser_options(markdown: crate::config::Markdown) -> Options {
+    let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if markdown.smart_punctuation {
+        options | Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        options
+    }
 }
 
 /// Renders the body of `source`. Broken `@/` links are errors located in the file.
@@ -125,13 +132,25 @@ pub fn render(
         more_seen: false,
     };
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    let mut parser = Parser::new_ext(body, parser_options()).into_offset_iter();
+    let mut parser = Parser::new_ext(body, parser_options(options.markdown)).into_offset_iter();
     let mut pending: VecDeque<Event<'_>> = VecDeque::new();
     let events = std::iter::from_fn(|| {
         if let Some(event) = pending.pop_front() {
             return Some(event);
         }
         let (mut event, range) = parser.next()?;
+        if matches!(event, Event::Start(Tag::Image { .. })) && options.markdown.lazy_async_image {
+            // Written whole: pulldown-cmark's writer has no room for more attributes.
+            let mut image = vec![event];
+            for (event, _) in parser.by_ref() {
+                let end = matches!(event, Event::End(TagEnd::Image));
+                image.push(event);
+                if end {
+                    break;
+                }
+            }
+            return Some(lazy_image(&image));
+        }
         if !matches!(event, Event::Start(Tag::Heading { .. })) {
             pass.adjust(&mut event, &range);
             return Some(event);
@@ -171,6 +190,87 @@ pub fn render(
     Ok(rendered)
 }
 
+/// Whether a link leads to another site.
+fn is_external(url: &str) -> bool {
+    ["http://", "https://", "//"]
+        .iter()
+        .any(|scheme| url.starts_with(scheme))
+}
+
+/// The opening tag of a link to another site with the attributes `[markdown]` asks for (as
+/// Zola writes them); `None` when it asks for none.
+fn external_link(url: &str, title: &str, markdown: crate::config::Markdown) -> Option<String> {
+    let mut rel = Vec::new();
+    if markdown.external_links_target_blank {
+        rel.push("noopener");
+    }
+    if markdown.external_links_no_follow {
+        rel.push("nofollow");
+    }
+    if markdown.external_links_no_referrer {
+        rel.push("noreferrer");
+    }
+    if rel.is_empty() {
+        return None;
+    }
+    let mut tag = format!("<a href=\"{}\"", escape_attribute_url(url));
+    if !title.is_empty() {
+        tag.push_str(&format!(
+            " title=\"{}\"",
+            crate::templates::escape_html(title)
+        ));
+    }
+    if markdown.external_links_target_blank {
+        tag.push_str(" target=\"_blank\"");
+    }
+    tag.push_str(&format!(" rel=\"{}\">", rel.join(" ")));
+    Some(tag)
+}
+
+/// An image (its events, start to end) as one `<img>` that loads lazily and decodes off the
+/// main thread; its alternative text is the text of its events, as the writer would make it.
+fn lazy_image(events: &[Event<'_>]) -> Event<'static> {
+    let Some(Event::Start(Tag::Image {
+        dest_url, title, ..
+    })) = events.first()
+    else {
+        unreachable!("an image's events start with its start");
+    };
+    let alt = plain_text(events);
+    let mut tag = format!(
+        "<img src=\"{}\" alt=\"{}\"",
+        escape_attribute_url(dest_url),
+        crate::templates::escape_html(&alt)
+    );
+    if !title.is_empty() {
+        tag.push_str(&format!(
+            " title=\"{}\"",
+            crate::templates::escape_html(title)
+        ));
+    }
+    tag.push_str(" loading=\"lazy\" decoding=\"async\" />");
+    Event::InlineHtml(tag.into())
+}
+
+/// The text of an element's events, without its markup (a heading's title, an image's
+/// alternative text).
+fn plain_text(events: &[Event<'_>]) -> String {
+    events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A URL for an attribute, as pulldown-cmark's writer writes `href` and `src`.
+fn escape_attribute_url(url: &str) -> String {
+    let mut escaped = String::with_capacity(url.len());
+    pulldown_cmark_escape::escape_href(&mut escaped, url).expect("writing to a string");
+    escaped
+}
+
 /// What `<!-- more -->` becomes while rendering, found in the HTML afterwards.
 const MORE_PLACEHOLDER: &str = "<!--workplan:more-->";
 const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>\n";
@@ -200,6 +300,13 @@ impl<'a> Pass<'a> {
             Event::Start(Tag::Link { dest_url, .. }) if dest_url.starts_with(INTERNAL_PREFIX) => {
                 if let Some(url) = self.resolve(dest_url, range) {
                     *dest_url = url.into();
+                }
+            }
+            Event::Start(Tag::Link {
+                dest_url, title, ..
+            }) if is_external(dest_url) => {
+                if let Some(tag) = external_link(dest_url, title, self.options.markdown) {
+                    *event = Event::InlineHtml(tag.into());
                 }
             }
             Event::Html(html) | Event::InlineHtml(html)
@@ -247,13 +354,7 @@ impl<'a> Pass<'a> {
     /// Gives a heading (its events, start to end) its id, written `{#id}` or made from its
     /// text, and the anchor link the section asks for.
     fn name_heading<'e>(&mut self, mut events: Vec<Event<'e>>) -> Vec<Event<'e>> {
-        let title: String = events
-            .iter()
-            .filter_map(|event| match event {
-                Event::Text(text) | Event::Code(text) => Some(text.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let title = plain_text(&events);
         let Event::Start(Tag::Heading { level, id, .. }) = &mut events[0] else {
             unreachable!("a heading's events start with its start");
         };
@@ -572,6 +673,7 @@ mod tests {
         let options = RenderOptions {
             anchor_links: AnchorLinks::Left,
             anchors: Strategy::Off,
+            ..RenderOptions::default()
         };
         let rendered = render(&source("## Say \"hi\" 1<2\n"), &targets(), options).unwrap();
         assert_eq!(rendered.anchors, ["Say_\"hi\"_1<2"]);

@@ -91,7 +91,15 @@ impl Diagnostic {
 
 /// Keys of Zola's `config.toml` and front matter that workplan does not take, each with what
 /// to do instead: a Zola site that uses one hears why, rather than "unknown key".
-const ZOLA_KEYS_REFUSED: [(&str, &str); 15] = [
+const ZOLA_KEYS_REFUSED: [(&str, &str); 16] = [
+    (
+        "bottom_footnotes",
+        "footnotes are written where their text is; remove the key",
+    ),
+    (
+        "highlight_themes_css",
+        "code is not highlighted yet: remove the key",
+    ),
     (
         "output_dir",
         "name the output folder on the command line: `workplan build --output-dir DIR`",
@@ -123,10 +131,6 @@ const ZOLA_KEYS_REFUSED: [(&str, &str); 15] = [
     (
         "exclude_paginated_pages_in_sitemap",
         "the sitemap lists every page of a listing",
-    ),
-    (
-        "markdown",
-        "`[markdown]` is not read yet: links, footnotes and code follow workplan's defaults",
     ),
     (
         "link_checker",

@@ -148,7 +148,8 @@ fn markdown_warnings(source: &Source) -> Vec<Diagnostic> {
     let mut level = 1;
     // The image or heading being read: where it starts, and whether it holds any text.
     let mut open: Option<(Range<usize>, bool)> = None;
-    for (event, span) in Parser::new_ext(body, crate::markdown::parser_options()).into_offset_iter()
+    for (event, span) in Parser::new_ext(body, crate::markdown::parser_options(Default::default()))
+        .into_offset_iter()
     {
         match event {
             Event::Start(Tag::Image { .. }) => open = Some((span, false)),

@@ -365,6 +365,7 @@ impl State {
                     .front
                     .insert_anchor_links,
                 anchors: self.config.slugify.anchors,
+                markdown: self.config.markdown,
             },
             ..Recipe::template(check::page_template(&self.content, page))
         };
@@ -690,6 +691,7 @@ fn render_section_markdown(
             let options = RenderOptions {
                 anchor_links: section.front.insert_anchor_links,
                 anchors: config.slugify.anchors,
+                markdown: config.markdown,
             };
             markdown::render(&section.source, targets, options)
         })

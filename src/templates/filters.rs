@@ -46,6 +46,7 @@ fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
         let options = RenderOptions {
             anchor_links: AnchorLinks::None,
             anchors: scope.resources.slugify.anchors,
+            markdown: scope.resources.markdown,
         };
         let rendered = markdown::render(&source, scope.lookup.link_targets(), options).map_err(
             |problems| match problems.into_iter().next() {

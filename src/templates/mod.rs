@@ -106,6 +106,8 @@ struct Resources {
     translations: Translations,
     clock: clock::Clock,
     slugify: Slugify,
+    /// `[markdown]`, for the `markdown` filter.
+    markdown: crate::config::Markdown,
     files: Arc<files::SiteFiles>,
 }
 
@@ -235,6 +237,7 @@ impl Templates {
                 translations: Translations::load(config)?,
                 clock: clock::Clock::read()?,
                 slugify: config.slugify,
+                markdown: config.markdown,
                 files: Arc::new(files::SiteFiles::new(config, output)?),
             }),
         };

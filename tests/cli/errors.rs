@@ -653,7 +653,10 @@ fn template_mistakes_name_the_page_and_the_name_meant() {
         ("{{ page.titel }}", "did you mean `title`?"),
         ("{{ pag.title }}", "did you mean `page`?"),
         ("{{ page.title | uppr }}", "did you mean `upper`?"),
-        ("{{ get_pag(path=\"blog/alpha.md\") }}", "did you mean `get_page`?"),
+        (
+            "{{ get_pag(path=\"blog/alpha.md\") }}",
+            "did you mean `get_page`?",
+        ),
     ] {
         site.write("templates/page.html", template);
         let run = site.run(["build"]);

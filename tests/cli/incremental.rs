@@ -822,7 +822,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 21] = [
+const CONFIG_KEYS: [&str; 22] = [
     "base_url",
     "title",
     "description",
@@ -843,6 +843,7 @@ const CONFIG_KEYS: [&str; 21] = [
     "ignored_content",
     "ignored_static",
     "feed_filenames",
+    "markdown",
     "extra",
 ];
 
@@ -1015,6 +1016,10 @@ impl Choice {
             "ignored_content" => ["[\"area-4.md\"]", "[\"*.csv\"]", "[]"][n % 3].to_string(),
             "ignored_static" => ["[\"notes.txt\"]", "[]"][n % 2].to_string(),
             "feed_filenames" => "[\"atom.xml\"]".to_string(),
+            "markdown" => format!(
+                "{{ smart_punctuation = {flag}, external_links_target_blank = {}, lazy_async_image = {flag} }}",
+                n % 2 == 0
+            ),
             "author" => format!("\"Author {n}\""),
             "translations" => format!("{{ greeting = \"Hello {n}\" }}"),
             // Without `fr`, its translations are pages named `*.fr.md` of no language: the

@@ -167,11 +167,11 @@ fn zolas_keys_that_workplan_refuses_say_what_to_do() {
         .stderr_contains("plain CSS");
     site.write(
         "site.toml",
-        format!("{config}[markdown]\nsmart_punctuation = true\n"),
+        format!("{config}[markdown]\nhighlight_code = true\n"),
     );
     site.run(["build"])
         .failure()
-        .stderr_contains("Zola's `markdown` is not supported");
+        .stderr_contains("Zola's `highlight_code` is not supported");
     site.write(
         "site.toml",
         format!("{config}feed_filenames = [\"rss.xml\"]\n"),
@@ -185,4 +185,51 @@ fn zolas_keys_that_workplan_refuses_say_what_to_do() {
         format!("{config}feed_filenames = [\"atom.xml\"]\n"),
     );
     site.run(["build"]).success();
+}
+
+/// Zola's `[markdown]` settings workplan takes: typographic punctuation, attributes of links to
+/// other sites, and images that load lazily; internal links stay as they are.
+#[test]
+fn markdown_settings_change_the_html_as_zolas_do() {
+    let site = SiteTest::new("zola");
+    site.write(
+        "content/blog/gamma.md",
+        "+++\ntitle = \"Gamma\"\ndate = 2024-01-15\n+++\n\"Quoted\" -- and... [out](https://example.com/a?b=1&c=2 \"Out\") \
+         [in](@/blog/alpha.md)\n\n![The *chart* of 2024](chart.png \"Chart\")\n",
+    );
+    site.run(["build"]).success();
+    let plain = site.file("public/blog/gamma/index.html");
+    assert!(
+        plain.contains(r#"<a href="https://example.com/a?b=1&amp;c=2" title="Out">out</a>"#),
+        "{plain}"
+    );
+    assert!(plain.contains("\"Quoted\" -- and..."), "{plain}");
+
+    let config = site.file("site.toml");
+    site.write(
+        "site.toml",
+        format!(
+            "{config}[markdown]\nsmart_punctuation = true\nexternal_links_target_blank = true\n\
+             external_links_no_follow = true\nexternal_links_no_referrer = true\nlazy_async_image = true\n"
+        ),
+    );
+    site.run(["build"]).success();
+    let html = site.file("public/blog/gamma/index.html");
+    assert!(html.contains("“Quoted” – and…"), "{html}");
+    assert!(
+        html.contains(
+            r#"<a href="https://example.com/a?b=1&amp;c=2" title="Out" target="_blank" rel="noopener nofollow noreferrer">out</a>"#
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<a href="https://example.org/blog/alpha/">in</a>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r#"<img src="chart.png" alt="The chart of 2024" title="Chart" loading="lazy" decoding="async" />"#
+        ),
+        "{html}"
+    );
 }

@@ -226,7 +226,7 @@ impl Views {
                 .editions
                 .iter()
                 .flat_map(|edition| {
-                    area_texts(content, &edition.lang, targets, config.slugify.anchors)
+                    area_texts(content, &edition.lang, targets, config)
                         .map(|(number, text)| ((edition.lang.clone(), number), text))
                 })
                 .collect(),

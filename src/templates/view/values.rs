@@ -463,12 +463,14 @@ pub(super) fn area_texts(
     content: &Content,
     lang: &str,
     targets: &LinkTargets,
-    anchors: crate::slug::Strategy,
+    config: &Config,
 ) -> impl Iterator<Item = (u32, String)> {
+    let (anchors, markdown) = (config.slugify.anchors, config.markdown);
     content.areas(lang).into_iter().map(move |(page, area)| {
         let options = crate::markdown::RenderOptions {
             anchor_links: content.sections[page.section].front.insert_anchor_links,
             anchors,
+            markdown,
         };
         let html = crate::markdown::render(&page.source, targets, options)
             .map(|rendered| rendered.html)
