@@ -40,6 +40,8 @@ struct SiteToml {
     slugify: Slugify,
     #[serde(default)]
     markdown: Markdown,
+    #[serde(default)]
+    link_checker: LinkCheckerToml,
     #[serde(default = "yes")]
     generate_sitemap: bool,
     #[serde(default = "yes")]
@@ -115,6 +117,8 @@ pub struct Config {
     pub slugify: Slugify,
     /// How Markdown is rendered (Zola's `[markdown]`).
     pub markdown: Markdown,
+    /// How `check --external` treats links to other sites (Zola's `[link_checker]`).
+    pub link_checker: LinkChecker,
     /// Which site files besides the pages to write.
     pub generate: Generate,
     /// The most entries a feed lists (all when `None`).
@@ -260,6 +264,32 @@ pub struct Markdown {
     pub external_links_no_referrer: bool,
     /// Images load lazily and decode off the main thread.
     pub lazy_async_image: bool,
+}
+
+/// Zola's `[link_checker]` as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct LinkCheckerToml {
+    skip_prefixes: Vec<String>,
+    external_level: Option<Level>,
+}
+
+/// How a problem counts: Zola's `error` or `warn`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Error,
+    Warn,
+}
+
+/// What `check --external` skips, and how a broken link to another site counts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkChecker {
+    /// Addresses starting with one of these are not asked for.
+    pub skip_prefixes: Vec<String>,
+    /// Whether a broken link to another site is a warning (`external_level = "warn"`), not an
+    /// error.
+    pub external_warns: bool,
 }
 
 /// Zola's `[slugify]` table: how each kind of slug is made. A kind not named keeps letters
@@ -426,6 +456,10 @@ fn resolve(
             .collect(),
         slugify: raw.slugify,
         markdown: raw.markdown,
+        link_checker: LinkChecker {
+            skip_prefixes: raw.link_checker.skip_prefixes,
+            external_warns: raw.link_checker.external_level == Some(Level::Warn),
+        },
         generate: Generate {
             sitemap: raw.generate_sitemap,
             robots_txt: raw.generate_robots_txt,

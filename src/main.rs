@@ -71,6 +71,13 @@ enum Command {
         /// How to print the report.
         #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
         format: ReportFormat,
+        /// Also ask for every link to another site (over the network; a day's answers are
+        /// remembered in the user's cache folder).
+        #[arg(long)]
+        external: bool,
+        /// With --external: the longest, in seconds, a site may take to answer.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        timeout: u64,
     },
     /// List the translations each language of the site lacks (`name.<code>.md` files to write).
     Translations {
@@ -184,9 +191,18 @@ fn main() -> ExitCode {
                 }
             }
         }),
-        Command::Check { site, format } => {
+        Command::Check {
+            site,
+            format,
+            external,
+            timeout,
+        } => {
             let options = build_options(site, None, false);
-            match build::check(&options) {
+            let external = external.then(|| build::ExternalOptions {
+                timeout: std::time::Duration::from_secs(timeout),
+                ..build::ExternalOptions::default()
+            });
+            match build::check(&options, external.as_ref()) {
                 Ok(report) => return print_report(&report, format),
                 Err(error) => Err(error),
             }

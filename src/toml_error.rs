@@ -91,7 +91,15 @@ impl Diagnostic {
 
 /// Keys of Zola's `config.toml` and front matter that workplan does not take, each with what
 /// to do instead: a Zola site that uses one hears why, rather than "unknown key".
-const ZOLA_KEYS_REFUSED: [(&str, &str); 16] = [
+const ZOLA_KEYS_REFUSED: [(&str, &str); 17] = [
+    (
+        "internal_level",
+        "links inside the site are always checked, and a broken one is an error",
+    ),
+    (
+        "skip_anchor_prefixes",
+        "the headings that links to other sites name are not checked: remove the key",
+    ),
     (
         "bottom_footnotes",
         "footnotes are written where their text is; remove the key",
@@ -131,10 +139,6 @@ const ZOLA_KEYS_REFUSED: [(&str, &str); 16] = [
     (
         "exclude_paginated_pages_in_sitemap",
         "the sitemap lists every page of a listing",
-    ),
-    (
-        "link_checker",
-        "`workplan check` checks every internal link and heading; external links are not checked yet",
     ),
     (
         "search",

@@ -2,7 +2,8 @@
 //! nothing written (no output, no record of the build), and every problem found reported at
 //! once. Errors are what stops a build; warnings are what a reader would stumble on without
 //! stopping it: images without alternative text, empty headings, heading levels that skip,
-//! tasks past their deadline and not done, pages not yet translated.
+//! tasks past their deadline and not done, pages not yet translated; with `--external`, links
+//! to other sites that do not answer.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use serde::Serialize;
 
 use super::BuildOptions;
 use super::check::{self, Anchors};
+use super::external::ExternalOptions;
 use super::state::State;
 use crate::content::front_matter::Date;
 use crate::content::{Content, Source};
@@ -83,17 +85,22 @@ impl Report {
     }
 }
 
-/// Checks the site at `options.root` without writing anything.
+/// Checks the site at `options.root` without writing anything (but, with `external`, the
+/// cache of the links to other sites that answered).
 ///
 /// # Errors
 ///
 /// When the site cannot be read at all (no configuration file, an unreadable folder); the
 /// problems of the site's own files are the report's.
-pub fn check(options: &BuildOptions) -> anyhow::Result<Report> {
+pub fn check(options: &BuildOptions, external: Option<&ExternalOptions>) -> anyhow::Result<Report> {
     let (state, mut problems) = State::load_despite_problems(options)?;
     if let Some(state) = state {
         problems.extend(render_in_memory(&state));
         problems.extend(warnings(&state.content, state.config.as_of));
+        if let Some(external) = external {
+            let settings = &state.config.link_checker;
+            problems.extend(super::external::check(&state.content, settings, external));
+        }
     }
     crate::diagnostic::sort_and_merge(&mut problems);
     Ok(Report { problems })

@@ -11,6 +11,7 @@
 
 mod audit;
 mod check;
+mod external;
 mod feeds;
 mod files;
 mod fingerprint;
@@ -23,6 +24,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::config;
 use crate::output::{Replace, Staging};
 pub use audit::{Report, check};
+pub use external::ExternalOptions;
 use fingerprint::LastBuild;
 pub use session::{Session, Update};
 

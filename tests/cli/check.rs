@@ -140,3 +140,130 @@ fn warnings_alone_pass() {
         .stdout_contains("0 errors, 2 warnings")
         .stderr_contains("warning: task 1.1 is overdue");
 }
+
+/// A local site for the links: `/good` answers, `/gone` is not there, `/slow` answers after
+/// the check's time limit, `/moved` redirects to `/good`, `/get-only` refuses HEAD. Counts the
+/// requests made for each path.
+struct LinkServer {
+    url: String,
+    asked: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl LinkServer {
+    fn start() -> Self {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let asked = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = std::sync::Arc::clone(&asked);
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let log = std::sync::Arc::clone(&log);
+                std::thread::spawn(move || {
+                    let mut request = String::new();
+                    let mut reader = BufReader::new(&stream);
+                    if reader.read_line(&mut request).is_err() {
+                        return;
+                    }
+                    let mut parts = request.split_whitespace();
+                    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                    log.lock().unwrap().push(path.to_string());
+                    let (status, extra) = match (method, path) {
+                        (_, "/good") => ("200 OK", ""),
+                        (_, "/moved") => ("301 Moved Permanently", "Location: /good\r\n"),
+                        ("HEAD", "/get-only") => ("405 Method Not Allowed", ""),
+                        (_, "/get-only") => ("200 OK", ""),
+                        (_, "/slow") => {
+                            std::thread::sleep(std::time::Duration::from_secs(3));
+                            ("200 OK", "")
+                        }
+                        _ => ("404 Not Found", ""),
+                    };
+                    let mut stream = &stream;
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\n{extra}Content-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                });
+            }
+        });
+        Self { url, asked }
+    }
+
+    fn asked(&self, path: &str) -> usize {
+        self.asked
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|p| *p == path)
+            .count()
+    }
+}
+
+/// `check --external` asks for every link to another site, a few at a time and within its
+/// time limit: a missing page is an error at the link, a site that does not answer in time a
+/// warning, redirects and servers that refuse HEAD are fine; the answers that came are
+/// remembered for the next check. Without `--external` nothing is asked.
+#[test]
+fn external_links_are_checked_only_when_asked() {
+    let server = LinkServer::start();
+    let cache = tempfile::tempdir().unwrap();
+    let site = SiteTest::new("zola").with_env("WORKPLAN_CACHE_DIR", cache.path().to_str().unwrap());
+    let url = &server.url;
+    site.write(
+        "content/blog/gamma.md",
+        format!(
+            "+++\ntitle = \"Gamma\"\n+++\n[good]({url}/good#part) [moved]({url}/moved)\n\n\
+             [get]({url}/get-only) [gone]({url}/gone)\n\n![slow]({url}/slow)\n"
+        ),
+    );
+    site.run(["check"]).success();
+    assert_eq!(
+        server.asked.lock().unwrap().len(),
+        0,
+        "check without --external asked"
+    );
+
+    let run = site.run(["check", "--external", "--timeout", "1"]);
+    run.failure()
+        .stdout_contains("1 error, 1 warning")
+        .stderr_contains(&format!(
+            "error: the link to {url}/gone is broken: the site answers 404"
+        ))
+        .stderr_contains("content/blog/gamma.md:6:40")
+        .stderr_contains(&format!(
+            "warning: the link to {url}/slow cannot be reached: no answer in time"
+        ));
+    // `/good` is asked for itself, and once more through `/moved`.
+    let good = server.asked("/good");
+    assert!((1..=2).contains(&good), "/good asked {good} times");
+
+    // The next check asks again only for what did not answer.
+    let gone = server.asked("/gone");
+    site.run(["check", "--external", "--timeout", "1"])
+        .failure();
+    assert_eq!(
+        server.asked("/good"),
+        good,
+        "the answers were not remembered"
+    );
+    assert!(server.asked("/gone") > gone);
+
+    // `[link_checker]`: skipped prefixes are not asked for; a broken link may be a warning.
+    let config = site.file("site.toml");
+    site.write(
+        "site.toml",
+        format!(
+            "{config}[link_checker]\nskip_prefixes = [\"{url}/slow\"]\nexternal_level = \"warn\"\n"
+        ),
+    );
+    let slow_before = server.asked("/slow");
+    site.run(["check", "--external", "--timeout", "1"])
+        .success()
+        .stdout_contains("0 errors, 1 warning");
+    assert_eq!(
+        server.asked("/slow"),
+        slow_before,
+        "a skipped prefix was asked for"
+    );
+}
