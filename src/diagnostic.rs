@@ -97,6 +97,11 @@ impl Diagnostic {
 
     /// The rustc-style report, without colour.
     pub fn render(&self) -> String {
+        self.render_in(false)
+    }
+
+    /// The rustc-style report, in colour (ANSI escapes, for a terminal) or not.
+    pub fn render_in(&self, colour: bool) -> String {
         let path = self.path.display().to_string();
         let level = match self.severity {
             Severity::Error => Level::ERROR,
@@ -120,7 +125,12 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             report.push(Group::with_title(Level::HELP.secondary_title(hint)));
         }
-        Renderer::plain().render(&report)
+        let renderer = if colour {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report)
     }
 }
 
@@ -204,14 +214,26 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// Every problem, then how many there are; in colour or not.
+    pub fn render_in(&self, colour: bool) -> String {
+        let mut text = String::new();
         for diagnostic in &self.0 {
-            writeln!(f, "{}\n", diagnostic.render())?;
+            text.push_str(&diagnostic.render_in(colour));
+            text.push_str("\n\n");
         }
         let count = self.0.len();
         let plural = if count == 1 { "" } else { "s" };
-        write!(f, "error: the site has {count} problem{plural} to fix")
+        text.push_str(&format!(
+            "error: the site has {count} problem{plural} to fix"
+        ));
+        text
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render_in(false))
     }
 }
 
@@ -220,8 +242,13 @@ impl std::error::Error for Diagnostics {}
 /// An error as the user reads it: diagnostics as they are, anything else as `error:` with one
 /// `caused by:` line per source.
 pub fn describe(error: &anyhow::Error) -> String {
+    describe_in(error, false)
+}
+
+/// [`describe`], with the diagnostics in colour or not.
+pub fn describe_in(error: &anyhow::Error, colour: bool) -> String {
     if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
-        return diagnostics.to_string();
+        return diagnostics.render_in(colour);
     }
     let mut text = format!("error: {error}");
     for cause in error.chain().skip(1) {
