@@ -206,3 +206,33 @@ fn serve_open_hands_the_address_to_the_desktop_launcher() {
     let asked = fs::read_to_string(&opened).unwrap();
     assert_eq!(asked.trim(), format!("open {}", server.url()), "{asked}");
 }
+
+/// `build --watch --verbose` names the files a rebuild changed; `--quiet` tells of a broken
+/// site and says nothing of the good build after it.
+#[test]
+fn a_watched_rebuild_names_its_files_when_verbose_and_is_silent_when_quiet() {
+    const PAGE: &str = "content/priorities/higher.md";
+    let site = SiteTest::new("minimal");
+    let verbose = site.spawn_until(["build", "--watch", "-v"], "the first build", |line| {
+        line.ends_with("(Ctrl-C to stop)")
+    });
+    site.replace(PAGE, "Better universities.", "Better colleges.");
+    eventually("the changed page to be named", || {
+        verbose
+            .stdout_lines("  changed ")
+            .contains(&"  changed /priorities/higher-education/".to_string())
+    });
+    drop(verbose);
+    // Quiet, it prints nothing but errors: a broken file gives it one to print at once.
+    site.write("content/broken.md", BROKEN);
+    let quiet = site.spawn_until(["build", "--watch", "-q"], "the error", |line| {
+        line.contains("content/broken.md:2:9")
+    });
+    fs::remove_file(site.path("content/broken.md")).unwrap();
+    site.replace(PAGE, "Better colleges.", "Better schools.");
+    eventually("the edit in public/", || {
+        fs::read_to_string(site.path("public/priorities/higher-education/index.html"))
+            .is_ok_and(|html| html.contains("Better schools."))
+    });
+    assert_eq!(quiet.stdout(), "");
+}
