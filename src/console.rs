@@ -8,6 +8,8 @@
 use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
+use crate::diagnostic::{Severity, headline};
+
 /// How much a command prints besides its errors.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
@@ -70,6 +72,7 @@ pub fn error(error: &anyhow::Error) {
 /// Prints a warning on standard error, unless `--quiet`.
 pub fn warning(message: impl std::fmt::Display) {
     if shows(Verbosity::Normal) {
-        eprintln!("warning: {message}");
+        let message = message.to_string();
+        eprintln!("{}", headline(Severity::Warning, &message, colour()));
     }
 }

@@ -224,9 +224,8 @@ impl Diagnostics {
         }
         let count = self.0.len();
         let plural = if count == 1 { "" } else { "s" };
-        text.push_str(&format!(
-            "error: the site has {count} problem{plural} to fix"
-        ));
+        let summary = format!("the site has {count} problem{plural} to fix");
+        text.push_str(&headline(Severity::Error, &summary, colour));
         text
     }
 }
@@ -250,11 +249,27 @@ pub fn describe_in(error: &anyhow::Error, colour: bool) -> String {
     if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
         return diagnostics.render_in(colour);
     }
-    let mut text = format!("error: {error}");
+    let mut text = headline(Severity::Error, &error.to_string(), colour);
     for cause in error.chain().skip(1) {
         text.push_str(&format!("\ncaused by: {cause}"));
     }
     text
+}
+
+/// `error: message` or `warning: message`, its level in colour as a diagnostic's is.
+pub fn headline(severity: Severity, message: &str, colour: bool) -> String {
+    let level = match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    if !colour {
+        return format!("{level}: {message}");
+    }
+    let level = match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    Renderer::styled().render(&[Group::with_title(level.primary_title(message))])
 }
 
 /// The closest of `candidates` to `typo`, if one is close enough to be a likely meant word.
@@ -317,6 +332,23 @@ mod tests {
         let at = diagnostic.location.as_ref().unwrap();
         assert!(at.span.end <= at.excerpt.len(), "{at:?}");
         assert!(diagnostic.render().contains("--> a.md:2:"));
+    }
+
+    #[test]
+    fn a_coloured_headline_has_the_words_of_the_plain_one() {
+        let plain = headline(Severity::Warning, "cannot watch x", false);
+        assert_eq!(plain, "warning: cannot watch x");
+        let coloured = headline(Severity::Warning, "cannot watch x", true);
+        assert!(coloured.contains("\x1b["), "{coloured:?}");
+        let mut stripped = String::new();
+        let mut rest = coloured.as_str();
+        while let Some(at) = rest.find('\x1b') {
+            stripped.push_str(&rest[..at]);
+            rest = &rest[at..];
+            rest = &rest[rest.find('m').unwrap() + 1..];
+        }
+        stripped.push_str(rest);
+        assert_eq!(stripped, plain);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum, ValueHint};
 use workplan::author::{self, Plan, StatusChange};
 use workplan::build::{self, BuildOptions};
 use workplan::console::{self, ColourChoice, Verbosity};
@@ -19,7 +19,7 @@ use workplan::serve::{self, ServeOptions};
 struct Cli {
     /// The site's folder (where site.toml is) [default: the current folder or the nearest
     /// one above it that holds the configuration file].
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, value_hint = ValueHint::DirPath)]
     root: Option<PathBuf>,
     /// The configuration file, relative to the root.
     #[arg(short, long, global = true, default_value = workplan::config::FILE_NAME)]
@@ -52,7 +52,7 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
         /// Where to write the site [default: <root>/public].
-        #[arg(short, long)]
+        #[arg(short, long, value_hint = ValueHint::DirPath)]
         output_dir: Option<PathBuf>,
         /// Keep the output up to date: rebuild what changed on every save, until Ctrl-C.
         #[arg(short, long)]
@@ -72,7 +72,7 @@ enum Command {
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
         /// Write the site to this folder instead of a private temporary one.
-        #[arg(short, long)]
+        #[arg(short, long, value_hint = ValueHint::DirPath)]
         output_dir: Option<PathBuf>,
         /// Open the site in the default browser.
         #[arg(long)]
@@ -119,7 +119,8 @@ enum Command {
     },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
-        /// Folder for the new site [default: the root].
+        /// Folder for the new site [default: the root, else the current folder].
+        #[arg(value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
         /// Add the site's files to a folder that is not empty (no file is overwritten).
         #[arg(long)]
