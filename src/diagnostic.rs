@@ -108,6 +108,11 @@ impl Diagnostic {
 
     /// The rustc-style report, without colour.
     pub fn render(&self) -> String {
+        self.render_in(false)
+    }
+
+    /// The rustc-style report, in colour (ANSI escapes, for a terminal) or not.
+    pub fn render_in(&self, colour: bool) -> String {
         let path = self.path.display().to_string();
         let level = match self.severity {
             Severity::Error => Level::ERROR,
@@ -142,7 +147,12 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             report.push(Group::with_title(Level::HELP.secondary_title(hint)));
         }
-        Renderer::plain().render(&report)
+        let renderer = if colour {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+        renderer.render(&report)
     }
 }
 
@@ -252,14 +262,25 @@ impl From<Diagnostic> for Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// Every problem, then how many there are; in colour or not.
+    pub fn render_in(&self, colour: bool) -> String {
+        let mut text = String::new();
         for diagnostic in &self.0 {
-            writeln!(f, "{}\n", diagnostic.render())?;
+            text.push_str(&diagnostic.render_in(colour));
+            text.push_str("\n\n");
         }
         let count = self.0.len();
         let plural = if count == 1 { "" } else { "s" };
-        write!(f, "error: the site has {count} problem{plural} to fix")
+        let summary = format!("the site has {count} problem{plural} to fix");
+        text.push_str(&headline(Severity::Error, &summary, colour));
+        text
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render_in(false))
     }
 }
 
@@ -268,14 +289,35 @@ impl std::error::Error for Diagnostics {}
 /// An error as the user reads it: diagnostics as they are, anything else as `error:` with one
 /// `caused by:` line per source.
 pub fn describe(error: &anyhow::Error) -> String {
+    describe_in(error, false)
+}
+
+/// [`describe`], with the diagnostics in colour or not.
+pub fn describe_in(error: &anyhow::Error, colour: bool) -> String {
     if let Some(diagnostics) = error.downcast_ref::<Diagnostics>() {
-        return diagnostics.to_string();
+        return diagnostics.render_in(colour);
     }
-    let mut text = format!("error: {error}");
+    let mut text = headline(Severity::Error, &error.to_string(), colour);
     for cause in error.chain().skip(1) {
         text.push_str(&format!("\ncaused by: {cause}"));
     }
     text
+}
+
+/// `error: message` or `warning: message`, its level in colour as a diagnostic's is.
+pub fn headline(severity: Severity, message: &str, colour: bool) -> String {
+    let level = match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    if !colour {
+        return format!("{level}: {message}");
+    }
+    let level = match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    Renderer::styled().render(&[Group::with_title(level.primary_title(message))])
 }
 
 /// The closest of `candidates` to `typo`, if one is close enough to be a likely meant word.
@@ -338,6 +380,23 @@ mod tests {
         let at = diagnostic.location.as_ref().unwrap();
         assert!(at.span.end <= at.excerpt.len(), "{at:?}");
         assert!(diagnostic.render().contains("--> a.md:2:"));
+    }
+
+    #[test]
+    fn a_coloured_headline_has_the_words_of_the_plain_one() {
+        let plain = headline(Severity::Warning, "cannot watch x", false);
+        assert_eq!(plain, "warning: cannot watch x");
+        let coloured = headline(Severity::Warning, "cannot watch x", true);
+        assert!(coloured.contains("\x1b["), "{coloured:?}");
+        let mut stripped = String::new();
+        let mut rest = coloured.as_str();
+        while let Some(at) = rest.find('\x1b') {
+            stripped.push_str(&rest[..at]);
+            rest = &rest[at..];
+            rest = &rest[rest.find('m').unwrap() + 1..];
+        }
+        stripped.push_str(rest);
+        assert_eq!(stripped, plain);
     }
 
     #[test]

@@ -15,12 +15,14 @@
 //! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
 //! collected before the build fails. [`init`] writes a new site; [`author`] adds areas, tasks
 //! and status updates to the plan's files. [`xlsx`] writes the task list as an Excel
-//! workbook, and [`charts`] draws the plan's progress as accessible SVG.
+//! workbook, and [`charts`] draws the plan's progress as accessible SVG. [`console`] holds how
+//! much the commands print and whether in colour.
 
 pub mod author;
 pub mod build;
 pub mod charts;
 pub mod config;
+pub mod console;
 pub mod content;
 pub mod diagnostic;
 pub mod init;

@@ -4,24 +4,45 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use anyhow::Context as _;
+use clap::{Args, CommandFactory as _, Parser, Subcommand, ValueEnum, ValueHint};
 use workplan::author::{self, Plan, StatusChange};
 use workplan::build::{self, BuildOptions};
+use workplan::console::{self, ColourChoice, Verbosity};
+use workplan::diagnostic::Severity;
+use workplan::init;
 use workplan::serve::{self, ServeOptions};
-use workplan::{diagnostic, init};
 
 /// Publish a work plan as a static site.
 #[derive(Parser)]
 #[command(version, about)]
 struct Cli {
-    /// The site's folder (where site.toml is).
-    #[arg(short, long, global = true, default_value = ".")]
-    root: PathBuf,
+    /// The site's folder (where site.toml is) [default: the current folder or the nearest
+    /// one above it that holds the configuration file].
+    #[arg(short, long, global = true, value_hint = ValueHint::DirPath)]
+    root: Option<PathBuf>,
     /// The configuration file, relative to the root.
     #[arg(short, long, global = true, default_value = workplan::config::FILE_NAME)]
     config: String,
+    /// Print errors only.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: how long each stage of a build took, which files a rebuild changed.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Draw diagnostics in colour: `auto` on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_enum, default_value_t = Colour::Auto, value_name = "WHEN")]
+    color: Colour,
     #[command(subcommand)]
     command: Command,
+}
+
+/// When diagnostics are drawn in colour.
+#[derive(Clone, Copy, ValueEnum)]
+enum Colour {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Subcommand)]
@@ -31,7 +52,7 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
         /// Where to write the site [default: <root>/public].
-        #[arg(short, long)]
+        #[arg(short, long, value_hint = ValueHint::DirPath)]
         output_dir: Option<PathBuf>,
         /// Keep the output up to date: rebuild what changed on every save, until Ctrl-C.
         #[arg(short, long)]
@@ -51,7 +72,7 @@ enum Command {
         #[arg(short, long, default_value_t = 1111)]
         port: u16,
         /// Write the site to this folder instead of a private temporary one.
-        #[arg(short, long)]
+        #[arg(short, long, value_hint = ValueHint::DirPath)]
         output_dir: Option<PathBuf>,
         /// Open the site in the default browser.
         #[arg(long)]
@@ -105,12 +126,21 @@ enum Command {
     },
     /// Create a new site: site.toml, a sample priority area and the default theme.
     Init {
-        /// Folder for the new site [default: the root].
+        /// Folder for the new site [default: the root, else the current folder].
+        #[arg(value_hint = ValueHint::DirPath)]
         dir: Option<PathBuf>,
         /// Add the site's files to a folder that is not empty (no file is overwritten).
         #[arg(long)]
         force: bool,
     },
+    /// Print a completion script for a shell, e.g. `workplan completions bash >
+    /// ~/.local/share/bash-completion/completions/workplan`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `workplan man > ~/.local/share/man/man1/workplan.1`.
+    Man,
 }
 
 /// What `workplan new` adds.
@@ -155,8 +185,28 @@ struct SiteArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
+    let colour = match cli.color {
+        Colour::Auto => ColourChoice::Auto,
+        Colour::Always => ColourChoice::Always,
+        Colour::Never => ColourChoice::Never,
+    };
+    console::configure(verbosity, colour);
+    let root = match (&cli.root, &cli.command) {
+        (Some(root), _) => root.clone(),
+        // A new site is made where it is asked for, not in a site above.
+        (None, Command::Init { .. }) => PathBuf::from("."),
+        (None, _) => find_root(&cli.config),
+    };
+    let normal = console::shows(Verbosity::Normal);
     let build_options = |site: SiteArgs, output_dir, force| BuildOptions {
-        root: cli.root.clone(),
+        root: root.clone(),
         config_file: cli.config.clone(),
         output_dir,
         base_url: site.base_url,
@@ -171,7 +221,10 @@ fn main() -> ExitCode {
             force,
         } => build::build(&build_options(site, output_dir, force)).map(|summary| {
             for warning in &summary.warnings {
-                eprintln!("warning: {warning}");
+                console::warning(warning);
+            }
+            if !normal {
+                return;
             }
             let (pages, sections) = (summary.pages, summary.sections);
             let output = summary.output.display();
@@ -182,6 +235,9 @@ fn main() -> ExitCode {
                 );
             } else {
                 println!("Built {pages} pages and {sections} sections into {output} in {ms} ms");
+            }
+            if console::shows(Verbosity::Verbose) && !summary.timings.is_empty() {
+                println!("{}", summary.timings_line());
             }
             for (lang, missing, all) in &summary.missing_translations {
                 if *missing > 0 {
@@ -209,12 +265,15 @@ fn main() -> ExitCode {
         }
         Command::Translations { drafts } => {
             let options = BuildOptions {
-                root: cli.root.clone(),
+                root: root.clone(),
                 config_file: cli.config.clone(),
                 drafts,
                 ..BuildOptions::default()
             };
             build::missing_translations(&options).map(|languages| {
+                if !normal {
+                    return;
+                }
                 if languages.is_empty() {
                     println!("The site is published in one language: there is nothing to translate.");
                 }
@@ -250,11 +309,18 @@ fn main() -> ExitCode {
             open,
             allowed_hosts,
         }),
-        Command::New { what } => Plan::read(&cli.root, &cli.config).and_then(|plan| match what {
+        Command::New { what } => Plan::read(&root, &cli.config).and_then(|plan| match what {
             New::Area { title, slug } => plan
                 .new_area(&title, slug.as_deref(), author::today())
-                .map(|path| println!("{}", path.display())),
+                .map(|path| {
+                    if normal {
+                        println!("{}", path.display());
+                    }
+                }),
             New::Task { area, title } => plan.new_task(&area, &title).map(|task| {
+                if !normal {
+                    return;
+                }
                 println!("{}", task.id);
                 for translation in &task.translations {
                     eprintln!(
@@ -270,7 +336,7 @@ fn main() -> ExitCode {
             status,
             note,
             date,
-        } => Plan::read(&cli.root, &cli.config).and_then(|plan| {
+        } => Plan::read(&root, &cli.config).and_then(|plan| {
             let change = StatusChange {
                 id,
                 status,
@@ -278,20 +344,27 @@ fn main() -> ExitCode {
                 date,
             };
             plan.set_status(&change, author::today()).map(|changed| {
-                println!("{changed}");
+                if normal {
+                    println!("{changed}");
+                }
                 for (translation, status) in &changed.disagreeing {
-                    eprintln!(
-                        "warning: {} writes `status = \"{status}\"` for task {}: remove it, or make it \"{}\"",
+                    console::warning(format_args!(
+                        "{} writes `status = \"{status}\"` for task {}: remove it, or make it \"{}\"",
                         translation.display(),
                         changed.id,
                         changed.to.key()
-                    );
+                    ));
                 }
             })
         }),
+        Command::Completions { shell } => print_cli_doc(Some(shell)),
+        Command::Man => print_cli_doc(None),
         Command::Init { dir, force } => {
-            let dir = dir.unwrap_or_else(|| cli.root.clone());
+            let dir = dir.unwrap_or_else(|| root.clone());
             init::init(&dir, &cli.config, force).map(|created| {
+                if !normal {
+                    return;
+                }
                 for kept in &created.kept {
                     println!("Kept {}, which was there already", kept.display());
                 }
@@ -311,10 +384,46 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{}", diagnostic::describe(&error));
+            console::error(&error);
             ExitCode::FAILURE
         }
     }
+}
+
+/// The site's folder when `--root` is not given: the current folder or the nearest one above
+/// it that holds `config`, as Zola finds its `config.toml`. The current folder is `.`, so that
+/// paths print as before; one above is absolute (`../..` says less). `.` when no folder has
+/// one, for the error to name.
+fn find_root(config: &str) -> PathBuf {
+    let here = PathBuf::from(".");
+    if here.join(config).is_file() {
+        return here;
+    }
+    std::env::current_dir()
+        .ok()
+        .and_then(|current| {
+            current
+                .ancestors()
+                .skip(1)
+                .find(|folder| folder.join(config).is_file())
+                .map(std::path::Path::to_path_buf)
+        })
+        .unwrap_or(here)
+}
+
+/// Prints a completion script for `shell`, or the manual page, made from the definition above.
+fn print_cli_doc(shell: Option<clap_complete::Shell>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut command = Cli::command();
+    // Made whole first: clap_complete panics on a write error, such as a closed pipe.
+    let mut text = Vec::new();
+    match shell {
+        Some(shell) => clap_complete::generate(shell, &mut command, "workplan", &mut text),
+        None => clap_mangen::Man::new(command).render(&mut text)?,
+    }
+    std::io::stdout()
+        .write_all(&text)
+        .context("writing to standard output")
 }
 
 /// Prints `check`'s report: problems on stderr as the build prints them (JSON on stdout), then
@@ -325,7 +434,16 @@ fn print_report(report: &build::Report, format: ReportFormat) -> ExitCode {
         ReportFormat::Json => println!("{}", report.to_json()),
         ReportFormat::Text => {
             for problem in &report.problems {
-                eprintln!("{}\n", problem.render());
+                if problem.severity == Severity::Error || console::shows(Verbosity::Normal) {
+                    eprintln!("{}\n", problem.render_in(console::colour()));
+                }
+            }
+            if !console::shows(Verbosity::Normal) {
+                return if errors > 0 {
+                    ExitCode::FAILURE
+                } else {
+                    ExitCode::SUCCESS
+                };
             }
             let count =
                 |n: usize, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });

@@ -12,8 +12,6 @@ use std::sync::mpsc;
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
 
-use crate::diagnostic::describe;
-
 /// The folder of the index inside the site.
 pub const DIR: &str = "pagefind";
 
@@ -81,7 +79,7 @@ impl Indexer {
                     }
                 }
                 if let Err(error) = index(&site) {
-                    eprintln!("{}", describe(&error));
+                    crate::console::error(&error);
                 }
             }
         });

@@ -138,7 +138,7 @@ impl Watcher {
         }
         for folder in folders.difference(&watched) {
             if let Err(error) = watcher.watch(folder, RecursiveMode::NonRecursive) {
-                eprintln!("warning: cannot watch {}: {error}", folder.display());
+                crate::console::warning(format_args!("cannot watch {}: {error}", folder.display()));
             }
         }
         *watched = folders;
@@ -180,7 +180,7 @@ impl Watcher {
             if folder.is_dir()
                 && let Err(error) = watcher.watch(&folder, mode)
             {
-                eprintln!("warning: cannot watch {}: {error}", folder.display());
+                crate::console::warning(format_args!("cannot watch {}: {error}", folder.display()));
             }
         }
     }

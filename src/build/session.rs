@@ -44,6 +44,8 @@ pub struct Session {
     stamps: u64,
     /// When the last build or update started reading the site's files.
     read_since: SystemTime,
+    /// How long the first build's stages took, for `--verbose`.
+    timings: Vec<(&'static str, Duration)>,
 }
 
 struct Written {
@@ -101,7 +103,9 @@ impl Session {
         // With no output to replace, there is nothing to link: no need to look for each file.
         let previous = previous.filter(|previous| previous.is_dir());
         let read_since = SystemTime::now();
+        let started = Instant::now();
         let state = State::load(options)?;
+        let loaded = started.elapsed();
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
         let rendered: Vec<(&Job, Result<Output, Diagnostics>)> = jobs
@@ -117,6 +121,7 @@ impl Session {
             })
             .collect();
         let (outputs, page_anchors) = Self::collect(rendered)?;
+        let rendered = started.elapsed();
         let mut session = Self {
             options: options.clone(),
             dir: dir.to_path_buf(),
@@ -128,12 +133,18 @@ impl Session {
             stamps: stamps.into_inner(),
             read_since,
             state,
+            timings: Vec::new(),
         };
         session.remember(outputs);
         check::anchors(&session.state.content, |relative| {
             session.anchors.get(relative)
         })?;
         session.copy_all(previous)?;
+        session.timings = vec![
+            ("load", loaded),
+            ("render", rendered - loaded),
+            ("copy", started.elapsed() - rendered),
+        ];
         Ok(session)
     }
 
@@ -144,6 +155,12 @@ impl Session {
             crate::search::index(&self.dir)?;
         }
         Ok(())
+    }
+
+    /// How long the first build's stages took: loading the site, rendering and writing its
+    /// pages, copying its files.
+    pub fn timings(&self) -> &[(&'static str, Duration)] {
+        &self.timings
     }
 
     /// Frees the site as it was before the last update. Freeing a large site's values takes a

@@ -13,6 +13,7 @@ use anyhow::Context as _;
 
 use crate::build::{self, BuildOptions, Session, Update};
 use crate::config::BaseUrl;
+use crate::console::{self, Verbosity};
 use crate::diagnostic::describe;
 use crate::watch::{Signal, Watcher};
 use http::{HttpOptions, Server};
@@ -71,20 +72,17 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         allowed_hosts: options.allowed_hosts.clone(),
     })?;
     let url = format!("http://{}{prefix}/", server.address());
-    println!("Serving {} at {url}", build_options.root.display());
+    if console::shows(Verbosity::Normal) {
+        println!("Serving {} at {url}", build_options.root.display());
+    }
     let mut session = match build::build_session(&build_options) {
         Ok((session, summary)) => {
-            println!(
-                "Built {} pages in {} ms",
-                summary.pages,
-                summary.elapsed.as_millis()
-            );
-            warn(&summary);
+            built(&summary, None);
             server.ready();
             Some(session)
         }
         Err(error) => {
-            eprintln!("{}", describe(&error));
+            console::error(&error);
             server.show_error(&describe(&error));
             None
         }
@@ -103,7 +101,9 @@ pub fn serve(options: &ServeOptions) -> anyhow::Result<()> {
         failing = outcome.is_err();
     });
     server.stop();
-    println!("Stopped.");
+    if console::shows(Verbosity::Normal) {
+        println!("Stopped.");
+    }
     Ok(())
 }
 
@@ -115,17 +115,11 @@ pub fn build_and_watch(options: &BuildOptions) -> anyhow::Result<()> {
     watcher.stop_on_ctrl_c()?;
     let mut session = match build::build_session(options) {
         Ok((session, summary)) => {
-            println!(
-                "Built {} pages into {} in {} ms; watching for changes (Ctrl-C to stop)",
-                summary.pages,
-                summary.output.display(),
-                summary.elapsed.as_millis()
-            );
-            warn(&summary);
+            built(&summary, Some("; watching for changes (Ctrl-C to stop)"));
             Some(session)
         }
         Err(error) => {
-            eprintln!("{}", describe(&error));
+            console::error(&error);
             None
         }
     };
@@ -155,12 +149,7 @@ fn rebuild_until_stopped(
             Some(session) => session.update(&paths),
             // A full build, swapped in only when it succeeds, like `workplan build`.
             None => build::build_session(options).map(|(opened, summary)| {
-                println!(
-                    "Built {} pages in {} ms",
-                    summary.pages,
-                    summary.elapsed.as_millis()
-                );
-                warn(&summary);
+                built(&summary, None);
                 *session = Some(opened);
                 Update {
                     changed: vec!["/".to_string()],
@@ -170,14 +159,8 @@ fn rebuild_until_stopped(
         };
         match &result {
             Ok(update) if update.changed.is_empty() => {}
-            Ok(update) => println!(
-                "Rebuilt in {} ms: {} file{} changed, {} rendered",
-                update.elapsed.as_millis(),
-                update.changed.len(),
-                if update.changed.len() == 1 { "" } else { "s" },
-                update.rendered
-            ),
-            Err(error) => eprintln!("{}", describe(error)),
+            Ok(update) => rebuilt(update),
+            Err(error) => console::error(error),
         }
         outcome(result.as_ref());
         if let Some(session) = session.as_mut() {
@@ -195,20 +178,50 @@ fn rebuild_until_stopped(
     }
 }
 
-/// Prints what went wrong once the site was published (a leftover that could not be removed).
-fn warn(summary: &build::BuildSummary) {
+/// Tells of a full build of the preview: with `watching`, where it was written and what
+/// follows; under `--verbose`, how long each stage took.
+fn built(summary: &build::BuildSummary, watching: Option<&str>) {
+    if console::shows(Verbosity::Normal) {
+        let ms = summary.elapsed.as_millis();
+        match watching {
+            Some(rest) => println!(
+                "Built {} pages into {} in {ms} ms{rest}",
+                summary.pages,
+                summary.output.display()
+            ),
+            None => println!("Built {} pages in {ms} ms", summary.pages),
+        }
+    }
+    if console::shows(Verbosity::Verbose) {
+        println!("{}", summary.timings_line());
+    }
     for warning in &summary.warnings {
-        eprintln!("warning: {warning}");
+        console::warning(warning);
     }
 }
 
+/// Tells what a rebuild changed: how many files, and under `--verbose` which.
+fn rebuilt(update: &Update) {
+    if console::shows(Verbosity::Normal) {
+        let count = update.changed.len();
+        println!(
+            "Rebuilt in {} ms: {count} file{} changed, {} rendered",
+            update.elapsed.as_millis(),
+            if count == 1 { "" } else { "s" },
+            update.rendered
+        );
+    }
+    if console::shows(Verbosity::Verbose) {
+        for path in &update.changed {
+            println!("  changed {path}");
+        }
+    }
+}
+
+/// Opens `url` with the system's handler for web addresses (`xdg-open` or the desktop's own
+/// launcher, `open` on macOS, the shell on Windows), without waiting for the browser.
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    if let Err(error) = std::process::Command::new(opener).arg(url).spawn() {
-        eprintln!("cannot open a browser ({opener}: {error}); visit {url}");
+    if let Err(error) = open::that_detached(url) {
+        console::warning(format_args!("cannot open a browser ({error}); visit {url}"));
     }
 }

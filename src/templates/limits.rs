@@ -256,7 +256,7 @@ fn watchdog() {
                 }
             });
         if let Err(error) = spawned {
-            eprintln!("warning: templates run without a time limit: {error}");
+            crate::console::warning(format_args!("templates run without a time limit: {error}"));
         }
     });
 }

@@ -7,7 +7,8 @@
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
 //! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
-//! `functions`, Zola's template functions and filters;
+//! `functions`, Zola's template functions and filters; `terminal`, completions, the manual page,
+//! --quiet, --verbose, colour, the site found from a folder inside it and `serve --open`;
 //! `hostile` and `properties` feed the build bad and random input.
 
 mod author;
@@ -34,6 +35,7 @@ mod readme;
 mod search;
 mod serve;
 mod slugify;
+mod terminal;
 mod validate;
 mod watch;
 mod zola;
