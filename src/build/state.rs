@@ -488,8 +488,19 @@ impl State {
             Work::Page(index) => {
                 let page = &self.content.pages[*index];
                 let source = source.unwrap_or(&page.source);
-                let rendered = markdown::render(source, &self.targets, job.recipe.markdown)
-                    .map_err(Diagnostics)?;
+                let mut shortcodes = self.templates.shortcodes(
+                    lookup,
+                    page.lang.clone(),
+                    self.views.shortcode_context(*index),
+                );
+                let rendered = markdown::render(
+                    source,
+                    &self.targets,
+                    job.recipe.markdown,
+                    Some(&mut shortcodes),
+                )
+                .map_err(Diagnostics)?;
+                let shortcode_reads = shortcodes.reads;
                 let context = self.views.page_context(&self.content, *index, &rendered);
                 let mut reads = self.templates.render(
                     job.recipe.template_name(),
@@ -497,6 +508,7 @@ impl State {
                     lookup,
                     &mut bytes,
                 )?;
+                reads.extend(shortcode_reads);
                 let shown = [Some(*index), page.lower, page.higher];
                 let pages = shown
                     .into_iter()
@@ -666,7 +678,7 @@ fn render_section_markdown(
                 anchor_links: section.front.insert_anchor_links,
                 anchors: config.slugify.anchors,
             };
-            markdown::render(&section.source, targets, options)
+            markdown::render(&section.source, targets, options, None)
         })
         .collect();
     let mut problems = Diagnostics::default();

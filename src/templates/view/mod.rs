@@ -278,6 +278,14 @@ impl Views {
         &self.lookup
     }
 
+    /// What the shortcodes of page `index` see besides their arguments: `page`, its value
+    /// without its content (which they make).
+    pub fn shortcode_context(&self, index: usize) -> Context {
+        let mut context = Context::new();
+        context.insert_value("page", self.lookup.pages[index].clone());
+        context
+    }
+
     /// The context of a page's template.
     pub fn page_context(&self, content: &Content, index: usize, rendered: &Rendered) -> Context {
         let page = &content.pages[index];

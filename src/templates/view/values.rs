@@ -470,7 +470,7 @@ pub(super) fn area_texts(
             anchor_links: content.sections[page.section].front.insert_anchor_links,
             anchors,
         };
-        let html = crate::markdown::render(&page.source, targets, options)
+        let html = crate::markdown::render(&page.source, targets, options, None)
             .map(|rendered| rendered.html)
             .unwrap_or_default();
         (area.number, html)
