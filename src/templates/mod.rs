@@ -200,7 +200,7 @@ pub struct Templates {
     /// through a parent or include: a render reads those of its language.
     global_reads: HashMap<String, GlobalReads>,
     /// Each shortcode's template, by shortcode name.
-    shortcodes: HashMap<String, String>,
+    shortcodes: HashMap<String, shortcodes::Shortcode>,
     /// What functions read besides the content, loaded (and reloaded) with the templates.
     resources: Arc<Resources>,
 }
@@ -240,7 +240,7 @@ impl Templates {
             tera,
             files,
             global_reads: HashMap::new(),
-            shortcodes,
+            shortcodes: HashMap::new(),
             resources: Arc::new(Resources {
                 translations: Translations::load(config)?,
                 clock: clock::Clock::read()?,
@@ -249,6 +249,7 @@ impl Templates {
             }),
         };
         added.map_err(|error| templates.diagnostics(&error))?;
+        templates.shortcodes = shortcodes::with_arguments(shortcodes, &templates.tera);
         templates.global_reads = templates
             .files
             .keys()

@@ -16,6 +16,39 @@ use crate::markdown::shortcodes::{Arg, Call, Expansion, Shortcodes};
 
 const FOLDER: &str = "shortcodes/";
 
+/// What every shortcode's template sees besides its arguments (`plan` and `menu` as every
+/// template does).
+const GIVEN: [&str; 8] = [
+    "nth", "lang", "body", "page", "section", "config", "plan", "menu",
+];
+
+/// A shortcode's template, and the arguments it reads.
+pub(super) struct Shortcode {
+    template: String,
+    takes: Vec<String>,
+}
+
+/// The shortcodes of the templates `found` (name to template name).
+pub(super) fn with_arguments(
+    found: HashMap<String, String>,
+    tera: &tera::Tera,
+) -> HashMap<String, Shortcode> {
+    found
+        .into_iter()
+        .map(|(name, template)| {
+            let mut takes: Vec<String> = tera
+                .get_template_variables(&template)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|variable| !GIVEN.contains(variable))
+                .map(str::to_string)
+                .collect();
+            takes.sort();
+            (name, Shortcode { template, takes })
+        })
+        .collect()
+}
+
 /// Each shortcode's template, by name: of the files `shortcodes/<name>.html` and
 /// `shortcodes/<name>.md`, the site's HTML, the site's Markdown, the theme's HTML, the
 /// theme's Markdown. `files` gives each template name and whether the theme has it.
@@ -78,7 +111,7 @@ impl Templates {
 impl Shortcodes for ShortcodeRenderer<'_> {
     fn render(&mut self, call: &Call) -> Result<Expansion, (String, String)> {
         let shortcodes = &self.templates.shortcodes;
-        let Some(template) = shortcodes.get(&call.name) else {
+        let Some(Shortcode { template, takes }) = shortcodes.get(&call.name) else {
             let message = format!("unknown shortcode `{}`", call.name);
             let place = format!(
                 "a shortcode is a template `templates/shortcodes/{}.html` (or `.md`) of the site \
@@ -92,6 +125,25 @@ impl Shortcodes for ShortcodeRenderer<'_> {
             };
             return Err((message, hint));
         };
+        let takes_what = || {
+            let listed: Vec<String> = takes.iter().map(|name| format!("`{name}`")).collect();
+            match listed.as_slice() {
+                [] => format!("`{}` takes no arguments", call.name),
+                _ => format!("`{}` takes {}", call.name, listed.join(", ")),
+            }
+        };
+        for (arg, _) in &call.args {
+            if !takes.contains(arg) {
+                let hint = match did_you_mean(arg, takes.iter().map(String::as_str)) {
+                    Some(meant) => format!("did you mean `{meant}`? {}", takes_what()),
+                    None => takes_what(),
+                };
+                return Err((
+                    format!("shortcode `{}` has no argument `{arg}`", call.name),
+                    hint,
+                ));
+            }
+        }
         // Zola's order: the arguments win over `nth` and `lang`, and lose to `page`,
         // `section` and `config`.
         let mut context = tera::Context::new();
@@ -112,19 +164,13 @@ impl Shortcodes for ShortcodeRenderer<'_> {
             Ok(reads) => self.reads.extend(reads),
             Err(problems) => {
                 let problem = problems.0.into_iter().next();
-                let (message, hint) = problem.map_or_else(
+                let (message, place) = problem.map_or_else(
                     || (String::new(), String::new()),
-                    |problem| {
-                        let hint = problem.hint.clone().unwrap_or_default();
-                        (
-                            problem.message.clone(),
-                            format!("{}: {hint}", problem.position()),
-                        )
-                    },
+                    |problem| (problem.message.clone(), problem.position()),
                 );
                 return Err((
                     format!("shortcode `{}` cannot be rendered: {message}", call.name),
-                    format!("in {hint}"),
+                    format!("{}; its template fails at {place}", takes_what()),
                 ));
             }
         }

@@ -7,7 +7,7 @@
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
 //! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
-//! `functions`, Zola's template functions and filters;
+//! `functions`, Zola's template functions and filters, `shortcodes`, Zola's shortcodes;
 //! `hostile` and `properties` feed the build bad and random input.
 
 mod author;
@@ -33,6 +33,7 @@ mod publish;
 mod readme;
 mod search;
 mod serve;
+mod shortcodes;
 mod slugify;
 mod validate;
 mod watch;
