@@ -76,7 +76,7 @@ const PLACEHOLDER_OPEN: char = '\u{f8fe}';
 const PLACEHOLDER_CLOSE: char = '\u{f8ff}';
 
 /// Whether `body` may hold a call or an escape; a body without `{{` or `{%` costs one scan.
-pub(super) fn may_have_calls(body: &str) -> bool {
+pub fn may_have_calls(body: &str) -> bool {
     find_open(body, 0, body.len()).is_some()
 }
 

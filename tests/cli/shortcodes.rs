@@ -82,6 +82,13 @@ fn the_themes_shortcodes_show_notes_figures_and_the_plan() {
 </ol>"#;
     assert!(theirs.contains(tasks), "{theirs}");
 
+    // A section's text has shortcodes too, which see `section`.
+    let areas = site.file("public/areas/index.html");
+    assert!(
+        areas.contains("<p>The areas, in <em>Areas</em>\n.</p>\n<div class=\"area-progress\">"),
+        "{areas}"
+    );
+
     // In Chinese, the theme's words are Chinese.
     site.replace(
         "site.toml",
