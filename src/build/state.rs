@@ -39,6 +39,7 @@ use super::files::SiteFile;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::shortcodes::Shortcodes;
 use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
 use crate::templates::{Pager, Pagination, Read, Templates, Views, fingerprints};
 
@@ -505,19 +506,25 @@ impl State {
             Work::Page(index) => {
                 let page = &self.content.pages[*index];
                 let source = source.unwrap_or(&page.source);
-                let mut shortcodes = self.templates.shortcodes(
-                    lookup,
-                    page.lang.clone(),
-                    self.views.shortcode_context(*index),
-                );
+                // Most pages call no shortcode: they make no renderer.
+                let mut shortcodes =
+                    markdown::shortcodes::may_have_calls(source.body()).then(|| {
+                        self.templates.shortcodes(
+                            lookup,
+                            page.lang.clone(),
+                            self.views.shortcode_context(*index),
+                        )
+                    });
                 let rendered = markdown::render(
                     source,
                     &self.targets,
                     job.recipe.markdown,
-                    Some(&mut shortcodes),
+                    shortcodes
+                        .as_mut()
+                        .map(|renderer| renderer as &mut dyn Shortcodes),
                 )
                 .map_err(Diagnostics)?;
-                let shortcode_reads = shortcodes.reads;
+                let shortcode_reads = shortcodes.map(|renderer| renderer.reads);
                 let context = self.views.page_context(&self.content, *index, &rendered);
                 let mut reads = self.templates.render(
                     job.recipe.template_name(),
@@ -525,7 +532,7 @@ impl State {
                     lookup,
                     &mut bytes,
                 )?;
-                reads.extend(shortcode_reads);
+                reads.extend(shortcode_reads.into_iter().flatten());
                 let shown = [Some(*index), page.lower, page.higher];
                 let pages = shown
                     .into_iter()

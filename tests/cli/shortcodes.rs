@@ -23,7 +23,8 @@ fn the_sites_shortcodes_render_as_zola_renders_them() {
     let notes = prose(&site, "public/notes/index.html");
     // Up to the theme's shortcodes: inline HTML in its paragraph, an HTML call alone in a
     // paragraph standing without one, a body rendered by its template, a Markdown shortcode
-    // whose heading gets an id, escapes, and calls in code and in prose that are not calls.
+    // whose heading gets an id, escapes (in code too, where Zola's documentation shows calls
+    // so), and calls in code and in prose that are not calls.
     let expected = r#"<p>A video: <span class="video" data-id="abc" data-nth="1" data-start="30" data-page="Notes" data-lang="en"></span>
  inline.</p>
 <span class="video" data-id="second" data-nth="2" data-muted data-page="Notes" data-lang="en"></span>
@@ -37,6 +38,7 @@ fn the_sites_shortcodes_render_as_zola_renders_them() {
 <p>Shown as written: {{ video(id="x") }} and {% quote() %}Body{% end %}.</p>
 <p>In code: <code>{{ video(id="code") }}</code>.</p>
 <pre><code>{{ video(id="fenced") }}
+{{ video(id="escaped") }}
 {% quote() %}not a body{% end %}
 </code></pre>
 <p>Not a call: {{ page.title }}.</p>
