@@ -141,12 +141,11 @@ impl Expanded {
             let Some(close) = after.find(PLACEHOLDER_CLOSE) else {
                 break;
             };
-            let Some(html) = self.placeholder(
-                &rest[open..open
-                    + PLACEHOLDER_OPEN.len_utf8()
-                    + close
-                    + PLACEHOLDER_CLOSE.len_utf8()],
-            ) else {
+            let Some(html) = after[..close]
+                .parse::<usize>()
+                .ok()
+                .and_then(|number| self.html.get(number))
+            else {
                 break;
             };
             filled.push_str(&escape(&rest[..open]));
