@@ -109,7 +109,9 @@ pub fn page_links(content: &Content, targets: &LinkTargets) -> Vec<Diagnostic> {
     content
         .pages
         .par_iter()
-        .filter_map(|page| markdown::render(&page.source, targets, RenderOptions::default()).err())
+        .filter_map(|page| {
+            markdown::render(&page.source, targets, RenderOptions::default(), None).err()
+        })
         .flatten()
         .collect()
 }

@@ -39,6 +39,7 @@ use super::files::SiteFile;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::markdown::shortcodes::Shortcodes;
 use crate::markdown::{self, LinkTargets, RenderOptions, Rendered};
 use crate::templates::{Pager, Pagination, Read, Templates, Views, fingerprints};
 
@@ -209,7 +210,7 @@ impl State {
     ) -> anyhow::Result<Self> {
         let snapshot = self.snapshot_with(changed)?;
         if !copies_moved && let Some(content) = snapshot.patch(&self.content, changed) {
-            return Ok(self.patched(snapshot, content?));
+            return self.patched(snapshot, content?);
         }
         let content = snapshot.resolve(&self.config, load_options(options))?;
         Self::resolve(
@@ -223,7 +224,7 @@ impl State {
 
     /// The site with `content`, which differs from this site's only in pages' values: URLs,
     /// sections and so link targets are the same.
-    fn patched(&self, snapshot: Snapshot, content: Content) -> Self {
+    fn patched(&self, snapshot: Snapshot, content: Content) -> anyhow::Result<Self> {
         let views = Views::new(
             &self.config,
             &content,
@@ -232,15 +233,24 @@ impl State {
             Some((&self.views, &self.content)),
             &self.templates,
         );
-        Self {
+        // A section's shortcodes may show the pages' values, which the edits changed.
+        let (sections_rendered, views) = with_section_shortcodes(
+            &self.config,
+            &content,
+            &self.templates,
+            &self.targets,
+            (Arc::clone(&self.sections_rendered), views),
+            Some((&self.views, &self.content)),
+        )?;
+        Ok(Self {
             config: Arc::clone(&self.config),
             templates: Arc::clone(&self.templates),
             snapshot,
             content,
             targets: Arc::clone(&self.targets),
-            sections_rendered: Arc::clone(&self.sections_rendered),
+            sections_rendered,
             views,
-        }
+        })
     }
 
     /// Reloads the templates and the `changed` content files, keeping the configuration.
@@ -298,13 +308,21 @@ impl State {
             previous,
             &templates,
         );
+        let (sections_rendered, views) = with_section_shortcodes(
+            &config,
+            &content,
+            &templates,
+            &targets,
+            (sections_rendered.into(), views),
+            previous,
+        )?;
         Ok(Self {
             config,
             templates,
             snapshot,
             content,
             targets,
-            sections_rendered: sections_rendered.into(),
+            sections_rendered,
             views,
         })
     }
@@ -489,8 +507,25 @@ impl State {
             Work::Page(index) => {
                 let page = &self.content.pages[*index];
                 let source = source.unwrap_or(&page.source);
-                let rendered = markdown::render(source, &self.targets, job.recipe.markdown)
-                    .map_err(Diagnostics)?;
+                // Most pages call no shortcode: they make no renderer.
+                let mut shortcodes =
+                    markdown::shortcodes::may_have_calls(source.body()).then(|| {
+                        self.templates.shortcodes(
+                            lookup,
+                            page.lang.clone(),
+                            self.views.shortcode_context(*index),
+                        )
+                    });
+                let rendered = markdown::render(
+                    source,
+                    &self.targets,
+                    job.recipe.markdown,
+                    shortcodes
+                        .as_mut()
+                        .map(|renderer| renderer as &mut dyn Shortcodes),
+                )
+                .map_err(Diagnostics)?;
+                let shortcode_reads = shortcodes.map(|renderer| renderer.reads);
                 let context = self.views.page_context(&self.content, *index, &rendered);
                 let mut reads = self
                     .templates
@@ -498,6 +533,7 @@ impl State {
                     .map_err(|problems| {
                         while_rendering(problems, &page.source.path.display().to_string())
                     })?;
+                reads.extend(shortcode_reads.into_iter().flatten());
                 let shown = [Some(*index), page.lower, page.higher];
                 let pages = shown
                     .into_iter()
@@ -693,7 +729,7 @@ fn render_section_markdown(
                 anchors: config.slugify.anchors,
                 markdown: config.markdown,
             };
-            markdown::render(&section.source, targets, options)
+            markdown::render(&section.source, targets, options, None)
         })
         .collect();
     let mut problems = Diagnostics::default();
@@ -705,6 +741,55 @@ fn render_section_markdown(
         }
     }
     problems.into_result(rendered)
+}
+
+/// The sections' Markdown with the shortcodes of those whose text calls any: a shortcode's
+/// template may read any value of the site (`plan`, `get_page`...), so these render once the
+/// values are made (with the sections' text as rendered without shortcodes), and the values
+/// are made again with their HTML (`previous` as for the first). Sites whose sections call
+/// none pay one scan of their text.
+/// What the calls read needs no recording: the sections are rendered again whenever the
+/// content changes, and an output showing one reads it (`Read::Section`).
+fn with_section_shortcodes(
+    config: &Config,
+    content: &Content,
+    templates: &Templates,
+    targets: &Arc<LinkTargets>,
+    (rendered, views): (Arc<[Rendered]>, Views),
+    previous: Option<(&Views, &Content)>,
+) -> Result<(Arc<[Rendered]>, Views), Diagnostics> {
+    let calling: Vec<usize> = (0..content.sections.len())
+        .filter(|&index| {
+            markdown::shortcodes::may_have_calls(content.sections[index].source.body())
+        })
+        .collect();
+    if calling.is_empty() {
+        return Ok((rendered, views));
+    }
+    let mut sections = rendered.to_vec();
+    let mut problems = Diagnostics::default();
+    for index in calling {
+        let section = &content.sections[index];
+        let options = RenderOptions {
+            anchor_links: section.front.insert_anchor_links,
+            anchors: config.slugify.anchors,
+            markdown: config.markdown,
+        };
+        let mut shortcodes = templates.shortcodes(
+            views.lookup(),
+            section.lang.clone(),
+            views.section_shortcode_context(&section.source.relative),
+        );
+        match markdown::render(&section.source, targets, options, Some(&mut shortcodes)) {
+            Ok(html) => sections[index] = html,
+            Err(found) => problems.extend(found),
+        }
+    }
+    problems.into_result(())?;
+    // Made from the site before the change, as the first were: a page's summary counts as
+    // unchanged only when it is the same as before the change.
+    let views = Views::new(config, content, &sections, targets, previous, templates);
+    Ok((sections.into(), views))
 }
 
 /// A page that sends the browser on to `url`.

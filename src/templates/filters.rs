@@ -48,16 +48,15 @@ fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
             anchors: scope.resources.slugify.anchors,
             markdown: scope.resources.markdown,
         };
-        let rendered = markdown::render(&source, scope.lookup.link_targets(), options).map_err(
-            |problems| match problems.into_iter().next() {
+        let rendered = markdown::render(&source, scope.lookup.link_targets(), options, None)
+            .map_err(|problems| match problems.into_iter().next() {
                 Some(problem) => format!(
                     "`markdown`: {}{HINT_MARK}{}",
                     problem.message,
                     problem.hint.unwrap_or_default()
                 ),
                 None => "`markdown`: the text cannot be rendered".to_string(),
-            },
-        )?;
+            })?;
         scope
             .reads
             .extend(rendered.links.iter().cloned().map(Read::Url));

@@ -14,6 +14,7 @@ mod filters;
 mod i18n;
 mod limits;
 mod numbers;
+mod shortcodes;
 mod view;
 
 pub use clock::SOURCE_DATE_EPOCH;
@@ -34,6 +35,7 @@ use crate::config::{Config, Slugify};
 use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 pub use i18n::{I18N_DIR, Translations};
+pub use shortcodes::ShortcodeRenderer;
 pub use view::{Lookup, Pager, Pagination, Views};
 
 /// `text` escaped for HTML text and attribute values, as templates escape it.
@@ -199,6 +201,8 @@ pub struct Templates {
     /// Which of the values every render gets (`plan`, `menu`) each template reads, itself or
     /// through a parent or include: a render reads those of its language.
     global_reads: HashMap<String, GlobalReads>,
+    /// Each shortcode's template, by shortcode name.
+    shortcodes: HashMap<String, shortcodes::Shortcode>,
     /// What functions read besides the content, loaded (and reloaded) with the templates.
     resources: Arc<Resources>,
 }
@@ -229,10 +233,16 @@ impl Templates {
             .map(|(name, file)| (name.as_str(), file.text.as_str()))
             .collect();
         let added = tera.add_raw_templates(sources);
+        let shortcodes = shortcodes::find(
+            files
+                .iter()
+                .map(|(name, file)| (name.as_str(), !file.path.starts_with(TEMPLATES_DIR))),
+        );
         let mut templates = Self {
             tera,
             files,
             global_reads: HashMap::new(),
+            shortcodes: HashMap::new(),
             resources: Arc::new(Resources {
                 translations: Translations::load(config)?,
                 clock: clock::Clock::read()?,
@@ -242,6 +252,7 @@ impl Templates {
             }),
         };
         added.map_err(|error| templates.diagnostics(&error))?;
+        templates.shortcodes = shortcodes::with_arguments(shortcodes, &templates.tera);
         templates.global_reads = templates
             .files
             .keys()

@@ -19,8 +19,14 @@ fn table(code: &str) -> BTreeMap<String, String> {
 /// The keys the theme's templates name literally (`trans(key="home")`).
 fn literal_keys() -> Vec<String> {
     let mut keys = Vec::new();
-    for entry in fs::read_dir(Path::new(THEME).join("templates")).unwrap() {
-        let text = fs::read_to_string(entry.unwrap().path()).unwrap();
+    let templates = Path::new(THEME).join("templates");
+    let files = fs::read_dir(&templates)
+        .unwrap()
+        .chain(fs::read_dir(templates.join("shortcodes")).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_file());
+    for path in files {
+        let text = fs::read_to_string(path).unwrap();
         for call in text.split("trans(key=\"").skip(1) {
             let key = call.split('"').next().unwrap();
             // `trans(key="status_" ~ task.status)` is checked by the build.

@@ -1242,3 +1242,66 @@ fn set_key(path: &Path, key: &str, value: &str) {
     };
     fs::write(path, edited).unwrap();
 }
+
+/// A page showing an area through a shortcode (`area_progress`, `area_tasks`) depends on the
+/// plan: a task's status edited live re-renders it, as a body, a shortcode's template and
+/// a call's mistake do, each matching a clean build.
+#[test]
+fn shortcodes_edited_live_match_clean_builds() {
+    let site = SiteTest::with_shipped_themes("shortcodes");
+    let mut live = Live::open(&site);
+
+    site.replace(
+        "content/areas/schools.md",
+        "status = \"in-progress\"",
+        "status = \"done\"",
+    );
+    let update = live
+        .session
+        .update(&[site.path("content/areas/schools.md")])
+        .unwrap();
+    assert!(
+        update.changed.iter().any(|path| path == "/notes/"),
+        "{update:?}"
+    );
+    live.assert_matches_clean("status");
+
+    site.replace("content/notes.md", "Deadlines move.", "Deadlines hold.");
+    live.session
+        .update(&[site.path("content/notes.md")])
+        .unwrap();
+    live.assert_matches_clean("body");
+
+    site.replace(
+        "content/notes.md",
+        "area_tasks(number=1)",
+        "area_tasks(numbr=1)",
+    );
+    let error = live
+        .session
+        .update(&[site.path("content/notes.md")])
+        .unwrap_err();
+    assert!(
+        format!("{error:#}").contains("no argument `numbr`"),
+        "{error:#}"
+    );
+    site.replace(
+        "content/notes.md",
+        "area_tasks(numbr=1)",
+        "area_tasks(number=1)",
+    );
+    live.session
+        .update(&[site.path("content/notes.md")])
+        .unwrap();
+    live.assert_matches_clean("mended");
+
+    site.replace(
+        "templates/shortcodes/quote.html",
+        "<cite>",
+        "<cite class=\"by\">",
+    );
+    live.session
+        .update(&[site.path("templates/shortcodes/quote.html")])
+        .unwrap();
+    live.assert_matches_clean("template");
+}

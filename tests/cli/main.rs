@@ -7,8 +7,9 @@
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
 //! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
-//! `functions`, Zola's template functions and filters; `terminal`, completions, the manual page,
-//! --quiet, --verbose, colour, the site found from a folder inside it and `serve --open`;
+//! `functions`, Zola's template functions and filters, `shortcodes`, Zola's shortcodes;
+//! `terminal`, completions, the manual page, --quiet, --verbose, colour, the site found from a
+//! folder inside it and `serve --open`;
 //! `hostile` and `properties` feed the build bad and random input.
 
 mod author;
@@ -34,6 +35,7 @@ mod publish;
 mod readme;
 mod search;
 mod serve;
+mod shortcodes;
 mod slugify;
 mod terminal;
 mod validate;

@@ -278,6 +278,24 @@ impl Views {
         &self.lookup
     }
 
+    /// What the shortcodes of page `index` see besides their arguments: `page`, its value
+    /// without its content (which they make).
+    pub fn shortcode_context(&self, index: usize) -> Context {
+        let mut context = Context::new();
+        context.insert_value("page", self.lookup.pages[index].clone());
+        context
+    }
+
+    /// What the shortcodes of the section at `relative` see besides their arguments:
+    /// `section`, its value without its pages.
+    pub fn section_shortcode_context(&self, relative: &str) -> Context {
+        let mut context = Context::new();
+        if let Ok(value) = self.lookup.section_meta(relative) {
+            context.insert_value("section", value);
+        }
+        context
+    }
+
     /// The context of a page's template.
     pub fn page_context(&self, content: &Content, index: usize, rendered: &Rendered) -> Context {
         let page = &content.pages[index];

@@ -472,7 +472,7 @@ pub(super) fn area_texts(
             anchors,
             markdown,
         };
-        let html = crate::markdown::render(&page.source, targets, options)
+        let html = crate::markdown::render(&page.source, targets, options, None)
             .map(|rendered| rendered.html)
             .unwrap_or_default();
         (area.number, html)

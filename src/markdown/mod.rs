@@ -4,6 +4,9 @@
 //! One parse with pulldown-cmark; the events are adjusted in place (heading ids, link targets,
 //! the `<!-- more -->` marker) and written once. Anchors into other pages cannot be checked
 //! until those are rendered too, so they are returned for the build to check at the end.
+//! Before that, a body with Zola's shortcodes has them expanded ([`shortcodes`]).
+
+pub mod shortcodes;
 
 use std::collections::VecDeque;
 use std::ops::Range;
@@ -17,6 +20,7 @@ use crate::content::Source;
 use crate::content::front_matter::AnchorLinks;
 use crate::diagnostic::Diagnostic;
 use crate::slug::{self, Strategy};
+use shortcodes::{Expanded, Shortcodes};
 
 const MORE_MARKER: &str = "<!-- more -->";
 pub(crate) const INTERNAL_PREFIX: &str = "@/";
@@ -111,7 +115,9 @@ pub(crate) fn parser_options(markdown: crate::config::Markdown) -> Options {
     }
 }
 
-/// Renders the body of `source`. Broken `@/` links are errors located in the file.
+/// Renders the body of `source`, expanding its shortcodes with `shortcodes` (without, calls
+/// stay as written). Broken `@/` links and shortcode calls that fail are errors located in
+/// the file.
 ///
 /// The events stream from the parser to the HTML writer; only a heading's events are held,
 /// until its end, because its id comes from its text.
@@ -119,10 +125,21 @@ pub fn render(
     source: &Source,
     targets: &LinkTargets,
     options: RenderOptions,
+    shortcodes: Option<&mut dyn Shortcodes>,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let body = source.body();
+    let written = source.body();
+    let expanded = match shortcodes {
+        Some(shortcodes) if shortcodes::may_have_calls(written) => {
+            Some(expand_shortcodes(source, shortcodes)?)
+        }
+        _ => None,
+    };
+    let body = expanded.as_ref().map_or(written, |expanded| &expanded.text);
     let mut pass = Pass {
         source,
+        body,
+        expanded: expanded.as_ref(),
+        paragraph_dropped: false,
         targets,
         options,
         rendered: Rendered::default(),
@@ -271,6 +288,31 @@ fn escape_attribute_url(url: &str) -> String {
     escaped
 }
 
+/// The body of `source` with its shortcodes expanded; calls inside code stay as written.
+fn expand_shortcodes(
+    source: &Source,
+    shortcodes: &mut dyn Shortcodes,
+) -> Result<Expanded, Vec<Diagnostic>> {
+    let body = source.body();
+    let code: Vec<Range<usize>> = Parser::new_ext(body, parser_options(Default::default()))
+        .into_offset_iter()
+        .filter_map(|(event, range)| {
+            matches!(event, Event::Code(_) | Event::Start(Tag::CodeBlock(_))).then_some(range)
+        })
+        .collect();
+    shortcodes::expand(body, &code, shortcodes).map_err(|problems| {
+        let start = source.body_start;
+        problems
+            .into_iter()
+            .map(|problem| {
+                let span = start + problem.span.start..start + problem.span.end;
+                Diagnostic::at(&source.path, &source.text, span, problem.message)
+                    .with_hint(problem.hint)
+            })
+            .collect()
+    })
+}
+
 /// What `<!-- more -->` becomes while rendering, found in the HTML afterwards.
 const MORE_PLACEHOLDER: &str = "<!--workplan:more-->";
 const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>\n";
@@ -278,6 +320,11 @@ const CONTINUE_READING: &str = "<span id=\"continue-reading\"></span>\n";
 /// The state of one rendering.
 struct Pass<'a> {
     source: &'a Source,
+    /// The body as parsed: the source's, or with its shortcodes expanded.
+    body: &'a str,
+    expanded: Option<&'a Expanded>,
+    /// Whether the open paragraph holds only an HTML shortcode's output, and is left out.
+    paragraph_dropped: bool,
     targets: &'a LinkTargets,
     options: RenderOptions,
     rendered: Rendered,
@@ -291,6 +338,9 @@ impl<'a> Pass<'a> {
     /// Resolves `@/` links, marks the summary's end and counts words. Works on the event in
     /// place: every event of every page passes here, and most pass unchanged.
     fn adjust(&mut self, event: &mut Event<'_>, range: &Range<usize>) {
+        if let Some(expanded) = self.expanded {
+            self.insert_shortcode_html(expanded, event, range);
+        }
         match event {
             Event::Text(text) => {
                 let counts = count_words(text);
@@ -319,8 +369,47 @@ impl<'a> Pass<'a> {
         }
     }
 
+    /// Puts HTML shortcodes' output in place of their placeholders. A paragraph that holds
+    /// only one is left out, as Zola leaves it out: the output is a block of its own.
+    fn insert_shortcode_html(
+        &mut self,
+        expanded: &Expanded,
+        event: &mut Event<'_>,
+        range: &Range<usize>,
+    ) {
+        match event {
+            Event::Start(Tag::Paragraph)
+                if expanded
+                    .placeholder(self.body[range.clone()].trim())
+                    .is_some() =>
+            {
+                self.paragraph_dropped = true;
+                *event = Event::Html(CowStr::Borrowed(""));
+            }
+            Event::End(TagEnd::Paragraph) if self.paragraph_dropped => {
+                self.paragraph_dropped = false;
+                *event = Event::Html(CowStr::Borrowed(""));
+            }
+            Event::Text(text) => {
+                let escape = crate::templates::escape_html;
+                if let Some(html) = expanded.fill(text, escape) {
+                    *event = Event::InlineHtml(html.into());
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(filled) = expanded.fill(html, str::to_string) {
+                    *html = filled.into();
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// The URL of an `@/` link, or `None` after recording why there is none.
     fn resolve(&mut self, dest: &str, range: &Range<usize>) -> Option<String> {
+        let range = &self
+            .expanded
+            .map_or_else(|| range.clone(), |expanded| expanded.written(range));
         let start = self.source.body_start;
         let span = start + range.start..start + range.end;
         // A fallback's anchors name the headings of the default language's pages.
@@ -596,7 +685,7 @@ mod tests {
     }
 
     fn render_ok(body: &str) -> Rendered {
-        render(&source(body), &targets(), RenderOptions::default()).unwrap()
+        render(&source(body), &targets(), RenderOptions::default(), None).unwrap()
     }
 
     #[test]
@@ -635,6 +724,7 @@ mod tests {
             &source("Intro\n\nSee [B](@/b/pag.md).\n"),
             &targets(),
             RenderOptions::default(),
+            None,
         )
         .unwrap_err();
         assert_eq!(problems[0].position(), "content/a.md:6:5");
@@ -659,7 +749,10 @@ mod tests {
                 anchors,
                 ..RenderOptions::default()
             };
-            render(&source(text), &targets(), options).unwrap().anchors[0].clone()
+            render(&source(text), &targets(), options, None)
+                .unwrap()
+                .anchors[0]
+                .clone()
         };
         assert_eq!(id(Strategy::Readable, "## 教育 数字化\n"), "教育-数字化");
         assert_eq!(id(Strategy::On, "## 教育 数字化\n"), "jiao-yu-shu-zi-hua");
@@ -675,7 +768,7 @@ mod tests {
             anchors: Strategy::Off,
             ..RenderOptions::default()
         };
-        let rendered = render(&source("## Say \"hi\" 1<2\n"), &targets(), options).unwrap();
+        let rendered = render(&source("## Say \"hi\" 1<2\n"), &targets(), options, None).unwrap();
         assert_eq!(rendered.anchors, ["Say_\"hi\"_1<2"]);
         assert!(
             rendered
@@ -692,7 +785,7 @@ mod tests {
             anchor_links: AnchorLinks::Left,
             ..RenderOptions::default()
         };
-        let rendered = render(&source("## Tasks\n"), &targets(), options).unwrap();
+        let rendered = render(&source("## Tasks\n"), &targets(), options, None).unwrap();
         assert!(
             rendered
                 .html
