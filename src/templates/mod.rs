@@ -372,11 +372,19 @@ impl Templates {
                     None => (report.message(), None),
                 };
                 let diagnostic = match self.files.get(report.filename()) {
-                    Some(file) => Diagnostic::at(&file.path, &file.text, range, message),
+                    Some(file) => Diagnostic::at(&file.path, &file.text, range.clone(), message),
                     None => Diagnostic::file(report.filename(), message),
                 };
-                let cause =
-                    hint.or_else(|| std::error::Error::source(error).map(ToString::to_string));
+                let tag = self
+                    .files
+                    .get(report.filename())
+                    .and_then(|file| file.text.get(range.clone()));
+                let macro_hint = (report.message() == "Unknown tag"
+                    && matches!(tag, Some("macro" | "import")))
+                .then(|| MACRO_HINT.to_string());
+                let cause = hint
+                    .or(macro_hint)
+                    .or_else(|| std::error::Error::source(error).map(ToString::to_string));
                 diagnostic
                     .with_hint(cause.unwrap_or_else(|| hint_for(report.message())))
                     .into()
@@ -464,6 +472,11 @@ const HINT_MARK: &str = "; to fix it, ";
 fn split_hint(message: &str) -> Option<(&str, &str)> {
     message.split_once(HINT_MARK)
 }
+
+/// For a Zola theme's macros, which tera 2 replaced.
+const MACRO_HINT: &str = "tera 2 has components instead of macros: define \
+     `{% component name(arg: string) %}...{% endcomponent name %}` in any template, call it with \
+     `{{ <name arg={value} /> }}`, no import needed (README: Porting a Zola theme)";
 
 const LOOP_HINT: &str = "look for a loop in the template that runs too long or never ends";
 

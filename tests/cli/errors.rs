@@ -667,3 +667,17 @@ fn template_mistakes_name_the_page_and_the_name_meant() {
         }
     }
 }
+
+/// A Zola theme's macro says what tera 2 has instead, where tera alone says "Unknown tag".
+#[test]
+fn a_zola_macro_says_to_use_a_component() {
+    let site = SiteTest::new("zola");
+    site.write(
+        "templates/macros.html",
+        "{% macro hello(name) %}Hello {{ name }}{% endmacro hello %}\n",
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("templates/macros.html:1:4")
+        .stderr_contains("help: tera 2 has components instead of macros");
+}
