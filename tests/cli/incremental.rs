@@ -822,7 +822,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 22] = [
+const CONFIG_KEYS: [&str; 23] = [
     "base_url",
     "title",
     "description",
@@ -844,6 +844,7 @@ const CONFIG_KEYS: [&str; 22] = [
     "ignored_static",
     "feed_filenames",
     "markdown",
+    "link_checker",
     "extra",
 ];
 
@@ -1016,6 +1017,11 @@ impl Choice {
             "ignored_content" => ["[\"area-4.md\"]", "[\"*.csv\"]", "[]"][n % 3].to_string(),
             "ignored_static" => ["[\"notes.txt\"]", "[]"][n % 2].to_string(),
             "feed_filenames" => "[\"atom.xml\"]".to_string(),
+            // Read by `check --external` alone: a build must not change with it.
+            "link_checker" => format!(
+                "{{ skip_prefixes = [\"https://example.com/{n}\"], external_level = \"{}\" }}",
+                ["warn", "error"][n % 2]
+            ),
             "markdown" => format!(
                 "{{ smart_punctuation = {flag}, external_links_target_blank = {}, lazy_async_image = {flag} }}",
                 n % 2 == 0
