@@ -6,11 +6,14 @@
 //! `get_section`, ...) search, and returns what those functions read: the live preview uses it
 //! to re-render exactly the outputs a change can alter. Besides the content, functions read
 //! the site's files (`files`: `load_data`, `get_hash`...), the build's time (`clock`) and the
-//! interface strings (`i18n`); `filters` are Zola's text filters that tera 2 left out.
+//! interface strings (`i18n`); `functions` lists them all, `filters` are Zola's text filters
+//! that tera 2 left out, and `hints` turns tera's messages into located advice.
 
 mod clock;
 mod files;
 mod filters;
+mod functions;
+mod hints;
 mod i18n;
 mod limits;
 mod numbers;
@@ -20,7 +23,6 @@ mod view;
 pub use clock::SOURCE_DATE_EPOCH;
 pub use limits::remove_when_stopped;
 
-use std::borrow::Cow;
 use std::cell::RefCell;
 use std::hash::BuildHasher as _;
 use std::path::{Path, PathBuf};
@@ -28,12 +30,13 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use foldhash::{HashMap, HashMapExt as _};
-use jiff::fmt::strtime::BrokenDownTime;
-use tera::{Kwargs, State, Tera, TeraResult, Value};
+use tera::{Kwargs, Tera, TeraResult, Value};
 
 use crate::config::{Config, Slugify};
-use crate::content::front_matter::Date;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
+pub use functions::FUNCTIONS;
+use functions::register_functions;
+use hints::{HINT_MARK, LOOP_HINT, MACRO_HINT, hint_for, split_hint};
 pub use i18n::{I18N_DIR, Translations};
 pub use shortcodes::ShortcodeRenderer;
 pub use view::{Lookup, Pager, Pagination, Views};
@@ -157,6 +160,41 @@ fn with_scope<T>(f: impl FnOnce(&mut Scope) -> Result<T, String>) -> TeraResult<
             .as_mut()
             .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
         f(scope).map_err(tera::Error::message)
+    })
+}
+
+/// The language a function serves: `lang` if given, else the render's.
+fn render_language(lang: Option<&str>) -> TeraResult<Arc<str>> {
+    SCOPE.with_borrow(|scope| {
+        let scope = scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
+        Ok(match lang {
+            Some(lang) => lang.into(),
+            None => scope
+                .lang
+                .clone()
+                .unwrap_or_else(|| scope.lookup.default_language.clone()),
+        })
+    })
+}
+
+/// Runs `f` with the interface strings of this render, which also hold `default_language`.
+/// Like `trans`, the filters that speak a language record no `Read`: a change of language
+/// or table reloads the templates.
+fn with_translations<T>(f: impl FnOnce(&Translations) -> TeraResult<T>) -> TeraResult<T> {
+    with_resources(|resources| f(&resources.translations))
+}
+
+/// Runs `f` with what this render's functions draw on besides the content ([`Resources`]),
+/// which records no `Read`.
+fn with_resources<T>(f: impl FnOnce(&Resources) -> TeraResult<T>) -> TeraResult<T> {
+    limits::check_time().map_err(tera::Error::message)?;
+    SCOPE.with_borrow(|scope| {
+        let scope = scope
+            .as_ref()
+            .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?;
+        f(&scope.resources)
     })
 }
 
@@ -464,117 +502,6 @@ impl Templates {
     }
 }
 
-/// How a template function's error carries a hint through tera, which keeps only a message:
-/// `message; to fix it, hint`. [`Templates`] shows the two apart.
-const HINT_MARK: &str = "; to fix it, ";
-
-/// A function's error message and its hint, when it has one (see [`HINT_MARK`]).
-fn split_hint(message: &str) -> Option<(&str, &str)> {
-    message.split_once(HINT_MARK)
-}
-
-/// For a Zola theme's macros, which tera 2 replaced.
-const MACRO_HINT: &str = "tera 2 has components instead of macros: define \
-     `{% component name(arg: string) %}...{% endcomponent name %}` in any template, call it with \
-     `{{ <name arg={value} /> }}`, no import needed (README: Porting a Zola theme)";
-
-const LOOP_HINT: &str = "look for a loop in the template that runs too long or never ends";
-
-/// The filters a template may use: tera's own and workplan's (a test checks that each is
-/// known), for the hint to a misspelt one.
-const FILTER_NAMES: [&str; 47] = [
-    "safe",
-    "default",
-    "upper",
-    "lower",
-    "wordcount",
-    "escape",
-    "escape_html",
-    "escape_xml",
-    "newlines_to_br",
-    "pluralize",
-    "trim",
-    "trim_start",
-    "trim_end",
-    "replace",
-    "capitalize",
-    "title",
-    "truncate",
-    "indent",
-    "str",
-    "int",
-    "float",
-    "length",
-    "reverse",
-    "split",
-    "abs",
-    "round",
-    "first",
-    "last",
-    "nth",
-    "join",
-    "sort",
-    "unique",
-    "get",
-    "values",
-    "keys",
-    "pairs",
-    "group_by",
-    "date",
-    "ordinal",
-    "num_format",
-    "markdown",
-    "slugify",
-    "striptags",
-    "urlencode",
-    "urlencode_strict",
-    "base64_encode",
-    "base64_decode",
-];
-
-/// The nearest of `names` to the backticked name in `message` after `prefix`, as a hint.
-fn nearest(
-    message: &str,
-    prefix: &str,
-    names: impl IntoIterator<Item = &'static str>,
-) -> Option<String> {
-    let written = message.split(prefix).nth(1)?.split('`').next()?;
-    did_you_mean(written, names).map(|meant| format!("did you mean `{meant}`?"))
-}
-
-/// The nearest of the names a "not defined" message lists (`Available fields: a, b`).
-fn nearest_listed(message: &str) -> Option<String> {
-    let written = message.split('`').nth(1)?;
-    let (_, listed) = message.split_once("Available ")?;
-    let (_, names) = listed.split_once(": ")?;
-    let names: Vec<&str> = names.split(", ").map(str::trim).collect();
-    did_you_mean(written, names.iter().copied()).map(|meant| format!("did you mean `{meant}`?"))
-}
-
-fn hint_for(message: &str) -> String {
-    let functions = || {
-        FUNCTIONS
-            .iter()
-            .map(|(name, _)| *name)
-            .chain(["range", "throw"])
-            .chain(REFUSED_FUNCTIONS.iter().map(|(name, _)| *name))
-    };
-    if let Some(hint) = nearest(message, "Unknown filter `", FILTER_NAMES) {
-        hint
-    } else if let Some(hint) = nearest(message, "Unknown function `", functions()) {
-        hint
-    } else if message.contains("is not defined") {
-        nearest_listed(message).unwrap_or_else(|| {
-            "check the variable's name; `{{ page.x | default(value=\"\") }}` allows a missing one"
-                .to_string()
-        })
-    } else if message.contains(limits::TOO_LONG) {
-        LOOP_HINT.to_string()
-    } else {
-        "see the template syntax at https://keats.github.io/tera/".to_string()
-    }
-}
-
 fn read_templates(
     root: &Path,
     dir: &Path,
@@ -602,408 +529,4 @@ fn read_templates(
         files.insert(name, TemplateFile { path: shown, text });
     }
     Ok(())
-}
-
-/// A template function: its arguments in, a value out.
-type Function = fn(Kwargs, &State) -> TeraResult<Value>;
-
-/// Every template function the site's templates may call. Each one reaches the content only
-/// through `with_lookup` or `with_scope`, which record what it read; each refuses an argument
-/// it does not take (`accept`); `tests/sites/everything` calls each.
-pub const FUNCTIONS: [(&str, Function); 11] = [
-    ("get_url", get_url),
-    ("get_page", get_page),
-    ("get_area_text", get_area_text),
-    ("get_section", get_section),
-    ("get_taxonomy", get_taxonomy),
-    ("get_taxonomy_url", get_taxonomy_url),
-    ("trans", trans),
-    ("now", clock::now),
-    ("load_data", files::load_data),
-    ("get_hash", files::get_hash),
-    ("get_image_metadata", files::get_image_metadata),
-];
-
-fn register_functions(tera: &mut Tera) {
-    for (name, function) in FUNCTIONS {
-        tera.register_function(name, function);
-    }
-    // Tera's own, counted against the render's budget.
-    tera.register_function("range", limits::range);
-    tera.register_filter("date", format_date);
-    tera.register_filter("ordinal", ordinal);
-    tera.register_filter("num_format", num_format);
-    filters::register(tera);
-    for (name, hint) in REFUSED_FUNCTIONS {
-        tera.register_function(name, move |_: Kwargs, _: &State| refuse(name, hint));
-    }
-    for (name, hint) in REFUSED_FILTERS {
-        tera.register_filter(name, move |_: Value, _: Kwargs, _: &State| {
-            refuse(name, hint)
-        });
-    }
-}
-
-/// Zola's functions that workplan does not have, with what to use instead: a theme that calls
-/// one learns it where it does, not from tera's "unknown function".
-const REFUSED_FUNCTIONS: [(&str, &str); 3] = [
-    (
-        "resize_image",
-        "workplan does not process images: resize them before adding them to `static/` or \
-         `content/`, and read their size with `get_image_metadata`",
-    ),
-    (
-        "get_taxonomy_term",
-        "use `get_taxonomy(kind=...)` and pick the term from its `items`, or \
-         `get_taxonomy_url(kind=..., name=...)` for its address",
-    ),
-    (
-        "get_env",
-        "a build does not depend on the environment: put the value in `site.toml`'s `extra` \
-         and read `config.extra`",
-    ),
-];
-
-/// Zola's filters that workplan does not have, with what to use instead.
-const REFUSED_FILTERS: [(&str, &str); 1] = [(
-    "regex_replace",
-    "use `replace(from=..., to=...)`, or prepare the text in a data file (`load_data`)",
-)];
-
-/// The error of a call to a refused function or filter.
-fn refuse(name: &str, hint: &str) -> TeraResult<Value> {
-    Err(tera::Error::message(format!(
-        "`{name}` is Zola's, and workplan does not have it{HINT_MARK}{hint}"
-    )))
-}
-
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn get_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    accept(
-        "get_url",
-        &kwargs,
-        &["path", "lang", "cachebust", "trailing_slash"],
-    )?;
-    let path: Cow<str> = kwargs.must_get("path")?;
-    let lang: Option<Cow<str>> = kwargs.get("lang")?;
-    if !path.starts_with(crate::markdown::INTERNAL_PREFIX) {
-        // A file's URL; with `lang`, in that language's folder (as Zola does).
-        let mut url = with_lookup(Read::Url(path.as_ref().into()), |lookup| {
-            lookup.file_url(&path, lang.as_deref())
-        })?;
-        if kwargs.get::<bool>("trailing_slash")?.unwrap_or(false) && !url.ends_with('/') {
-            url.push('/');
-        }
-        if kwargs.get::<bool>("cachebust")?.unwrap_or(false) {
-            url = format!("{url}?h={}", files::cachebust(&path)?);
-        }
-        return Ok(Value::from(url));
-    }
-    let key = localized(&path, lang.as_deref())?;
-    let read = Read::Url(key.split('#').next().unwrap_or_default().into());
-    with_lookup(read, |lookup| {
-        lookup
-            .url(&format!("{}{key}", crate::markdown::INTERNAL_PREFIX))
-            .map(Value::from)
-    })
-}
-
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn get_page(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    accept("get_page", &kwargs, &["path", "lang"])?;
-    let path: Cow<str> = kwargs.must_get("path")?;
-    let lang: Option<Cow<str>> = kwargs.get("lang")?;
-    let key = localized(&path, lang.as_deref())?;
-    with_lookup(Read::Page(key.clone()), |lookup| lookup.page(&key))
-}
-
-/// `get_area_text(number=3)`: the text of priority area 3 as HTML, as its page shows it, in
-/// `lang` (the render's language by default). It is a function, not a field of `plan`, so that
-/// an edit of an area's text re-renders only the outputs that show it.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn get_area_text(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    accept("get_area_text", &kwargs, &["number", "lang"])?;
-    let number: u32 = kwargs.must_get("number")?;
-    let lang: Option<Cow<str>> = kwargs.get("lang")?;
-    let lang = render_language(lang.as_deref())?;
-    with_lookup(Read::AreaText(lang.clone(), number), |lookup| {
-        lookup.area_text(&lang, number).map(Value::from)
-    })
-}
-
-/// The language a function serves: `lang` if given, else the render's.
-fn render_language(lang: Option<&str>) -> TeraResult<Arc<str>> {
-    SCOPE.with_borrow(|scope| {
-        let scope = scope
-            .as_ref()
-            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
-        Ok(match lang {
-            Some(lang) => lang.into(),
-            None => scope
-                .lang
-                .clone()
-                .unwrap_or_else(|| scope.lookup.default_language.clone()),
-        })
-    })
-}
-
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn get_section(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    accept("get_section", &kwargs, &["path", "lang", "metadata_only"])?;
-    let path: Cow<str> = kwargs.must_get("path")?;
-    let lang: Option<Cow<str>> = kwargs.get("lang")?;
-    let relative = localized(&path, lang.as_deref())?;
-    if kwargs.get::<bool>("metadata_only")?.unwrap_or(false) {
-        with_lookup(Read::SectionMeta(relative.clone()), |lookup| {
-            lookup.section_meta(&relative)
-        })
-    } else {
-        with_lookup(Read::Section(relative.clone()), |lookup| {
-            lookup.section(&relative)
-        })
-    }
-}
-
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn get_taxonomy(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    accept("get_taxonomy", &kwargs, &["kind", "lang", "required"])?;
-    let kind: Cow<str> = kwargs.must_get("kind")?;
-    let lang: Option<Cow<str>> = kwargs.get("lang")?;
-    let required = kwargs.get::<bool>("required")?.unwrap_or(true);
-    let key = taxonomy_key(&kind, lang.as_deref())?;
-    with_lookup(Read::Taxonomy(key.clone()), |lookup| {
-        optional(lookup.taxonomy(&key, &kind), required)
-    })
-}
-
-/// What a function that takes Zola's `required` gives: with `required=false`, nothing where it
-/// would fail.
-fn optional(found: Result<Value, String>, required: bool) -> Result<Value, String> {
-    match found {
-        Err(_) if !required => Ok(Value::none()),
-        found => found,
-    }
-}
-
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn get_taxonomy_url(kwargs: Kwargs, _: &State) -> TeraResult<Value> {
-    accept(
-        "get_taxonomy_url",
-        &kwargs,
-        &["kind", "name", "lang", "required"],
-    )?;
-    // Names may be written as numbers (`name=2024`): read as text either way.
-    let kind: Cow<str> = kwargs.must_get("kind")?;
-    let name: Cow<str> = kwargs.must_get("name")?;
-    let lang: Option<Cow<str>> = kwargs.get("lang")?;
-    let required = kwargs.get::<bool>("required")?.unwrap_or(true);
-    let key = taxonomy_key(&kind, lang.as_deref())?;
-    with_lookup(Read::TermUrl(key.clone(), name.to_string()), |lookup| {
-        optional(
-            lookup.term_url(&key, &kind, &name).map(Value::from),
-            required,
-        )
-    })
-}
-
-/// What names taxonomy `kind` of the render's language, or of `lang` (`Taxonomy::key`).
-fn taxonomy_key(kind: &str, lang: Option<&str>) -> TeraResult<String> {
-    SCOPE.with_borrow(|scope| {
-        let scope = scope
-            .as_ref()
-            .ok_or_else(|| tera::Error::message("content is not loaded yet"))?;
-        Ok(match lang.or(scope.lang.as_deref()) {
-            Some(lang) if *lang != *scope.lookup.default_language => format!("{lang}/{kind}"),
-            _ => kind.to_string(),
-        })
-    })
-}
-
-/// `trans(key="home", lang="zh-CN")`: an interface string of the theme or the site; `lang`
-/// defaults to the render's `lang` if it has one, else `default_language`. With `default`,
-/// a missing key prints that text instead of failing (for names a site may or may not
-/// translate, such as its taxonomies': `trans(key="taxonomy_" ~ kind, default=kind)`).
-///
-/// It records no `Read`: the tables load with the templates, and a change to them (the theme's
-/// `i18n/` or `site.toml`) reloads the templates, which renders every output again.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes function arguments by value"
-)]
-fn trans(kwargs: Kwargs, state: &State) -> TeraResult<Value> {
-    accept("trans", &kwargs, &["key", "lang", "default"])?;
-    let key: Cow<str> = kwargs.must_get("key")?;
-    let default: Option<Cow<str>> = kwargs.get("default")?;
-    let lang = language(&kwargs, "lang", state)?;
-    with_translations(|translations| {
-        let lang = lang.as_deref().unwrap_or(translations.default_language());
-        match (translations.get(&key, lang), default) {
-            (Ok(text), _) => Ok(Value::from(text)),
-            (Err(_), Some(default)) => Ok(Value::from(default.as_ref())),
-            (Err(message), None) => Err(tera::Error::message(message)),
-        }
-    })
-}
-
-/// The language a call names by `argument` (`lang`, `locale`), else the render's `lang`;
-/// `None` leaves it to `default_language`.
-fn language(kwargs: &Kwargs, argument: &str, state: &State) -> TeraResult<Option<String>> {
-    if let Some(lang) = kwargs.get(argument)? {
-        return Ok(Some(lang));
-    }
-    // A component sees only its arguments: the page's language is the render's.
-    let rendered = SCOPE.with_borrow(|scope| {
-        scope
-            .as_ref()
-            .and_then(|scope| scope.lang.as_deref().map(str::to_string))
-    });
-    Ok(rendered.or_else(|| state.get("lang").ok().flatten()))
-}
-
-/// Runs `f` with the interface strings of this render, which also hold `default_language`.
-/// Like `trans`, the filters that speak a language record no `Read`: a change of language
-/// or table reloads the templates.
-fn with_translations<T>(f: impl FnOnce(&Translations) -> TeraResult<T>) -> TeraResult<T> {
-    with_resources(|resources| f(&resources.translations))
-}
-
-/// Runs `f` with what this render's functions draw on besides the content ([`Resources`]),
-/// which records no `Read`.
-fn with_resources<T>(f: impl FnOnce(&Resources) -> TeraResult<T>) -> TeraResult<T> {
-    limits::check_time().map_err(tera::Error::message)?;
-    SCOPE.with_borrow(|scope| {
-        let scope = scope
-            .as_ref()
-            .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?;
-        f(&scope.resources)
-    })
-}
-
-/// `{{ area.number | ordinal }}`: "fifth" in English, `第五` in Chinese, `5` in a language
-/// without rules; `lang` defaults as `trans`'s does.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes filter arguments by value"
-)]
-fn ordinal(n: u64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
-    accept("ordinal", &kwargs, &["lang"])?;
-    let lang = language(&kwargs, "lang", state)?;
-    with_translations(|translations| {
-        let lang = lang.as_deref().unwrap_or(translations.default_language());
-        Ok(numbers::ordinal(n, lang))
-    })
-}
-
-/// `{{ 1000000 | num_format }}` (Zola's): `1,000,000`, grouped as `locale` groups digits;
-/// `locale` defaults to the render's `lang`, then `default_language`. A locale named in the
-/// call must be known; a language that is not leaves the digits ungrouped.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes filter arguments by value"
-)]
-fn num_format(n: i64, kwargs: Kwargs, state: &State) -> TeraResult<String> {
-    accept("num_format", &kwargs, &["locale"])?;
-    if let Some(locale) = kwargs.get::<Cow<str>>("locale")? {
-        return numbers::num_format(n, &locale).ok_or_else(|| {
-            tera::Error::message(format!(
-                "`num_format` does not know the locale `{locale}`{HINT_MARK}\
-                 name a locale such as `en`, `zh`, `de`, `fr` or `en-IN`"
-            ))
-        });
-    }
-    let lang = language(&kwargs, "locale", state)?;
-    with_translations(|translations| {
-        let lang = lang.as_deref().unwrap_or(translations.default_language());
-        Ok(numbers::num_format(n, lang).unwrap_or_else(|| n.to_string()))
-    })
-}
-
-/// `{{ page.date | date(format="%e %B %Y") }}`; the format defaults to `%Y-%m-%d`.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tera passes filter arguments by value"
-)]
-fn format_date(value: &str, kwargs: Kwargs, _: &State) -> TeraResult<String> {
-    accept("date", &kwargs, &["format"])?;
-    let format: &str = kwargs.get("format")?.unwrap_or("%Y-%m-%d");
-    let date = Date::parse(value).map_err(tera::Error::message)?;
-    if format == "%Y-%m-%d" {
-        // The common case, without interpreting the format: listings format a date per page.
-        return Ok(date.day().to_string());
-    }
-    let formatted = match date {
-        Date::Day(day) => jiff::fmt::strtime::format(format, day),
-        Date::AtOffset(local, offset) => {
-            let mut time = BrokenDownTime::from(local);
-            time.set_offset(Some(offset));
-            time.to_string(format)
-        }
-        Date::Local(local) => jiff::fmt::strtime::format(format, local),
-    };
-    formatted.map_err(|error| {
-        tera::Error::message(format!("cannot format `{value}` with `{format}`: {error}"))
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The hint's list of filters holds only filters a template can use.
-    #[test]
-    fn every_filter_named_in_hints_is_registered() {
-        let mut tera = Tera::new();
-        register_functions(&mut tera);
-        for name in FILTER_NAMES {
-            let added = tera.add_raw_template(name, &format!("{{{{ 1 | {name} }}}}"));
-            assert!(
-                added
-                    .as_ref()
-                    .map_err(ToString::to_string)
-                    .err()
-                    .is_none_or(|e| !e.contains("Unknown filter")),
-                "`{name}`: {added:?}"
-            );
-        }
-        let unknown = tera.add_raw_template("x", "{{ 1 | uppr }}").unwrap_err();
-        assert!(unknown.to_string().contains("Unknown filter"), "{unknown}");
-    }
-
-    #[test]
-    fn misspelt_names_get_the_nearest_one() {
-        assert_eq!(hint_for("Unknown filter `uppr`"), "did you mean `upper`?");
-        assert_eq!(
-            hint_for("Unknown function `get_pag`"),
-            "did you mean `get_page`?"
-        );
-        assert_eq!(
-            hint_for("Field `titel` is not defined. Available fields: content, title, toc"),
-            "did you mean `title`?"
-        );
-        assert_eq!(
-            hint_for("Variable `pag` is not defined. Available variables: config, page"),
-            "did you mean `page`?"
-        );
-        assert!(
-            hint_for("Field `zzz` is not defined. Available fields: title").contains("default(")
-        );
-    }
 }
