@@ -753,7 +753,7 @@ fn render_section_markdown(
 fn with_section_shortcodes(
     config: &Config,
     content: &Content,
-    templates: &Templates,
+    templates: &Arc<Templates>,
     targets: &Arc<LinkTargets>,
     (rendered, views): (Arc<[Rendered]>, Views),
     previous: Option<(&Views, &Content)>,

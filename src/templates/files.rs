@@ -149,7 +149,7 @@ impl SiteFiles {
 /// nowhere. Errors start with `function`'s name.
 fn read_file(function: &str, written: &str) -> TeraResult<Option<Found>> {
     with_scope(|scope| {
-        let files = Arc::clone(&scope.resources.files);
+        let files = Arc::clone(&scope.templates.resources.files);
         let found = files.find(written, &mut scope.reads);
         let read = |path: PathBuf| match std::fs::read(&path) {
             Ok(bytes) => Ok(Found {

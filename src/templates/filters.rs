@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use tera::{Kwargs, State, TeraResult, Value};
 
-use super::{HINT_MARK, Read, accept, render_language, with_resources, with_scope};
+use super::{HINT_MARK, Read, accept, render_language, shortcodes, with_resources, with_scope};
 use crate::content::Source;
 use crate::content::front_matter::AnchorLinks;
 use crate::markdown::{self, RenderOptions};
@@ -27,8 +27,10 @@ pub(super) fn register(tera: &mut tera::Tera) {
 }
 
 /// `{{ text | markdown }}`: Markdown to HTML as pages are rendered (heading ids by
-/// `[slugify] anchors`, `@/` links resolved in the render's language); `inline=true` leaves
-/// out the paragraph around a single line. Its `@/` links are read as `get_url` reads them.
+/// `[slugify] anchors`, `@/` links resolved in the render's language, shortcodes expanded);
+/// `inline=true` leaves out the paragraph around a single line. Its `@/` links are read as
+/// `get_url` reads them. As in Zola, its shortcodes see `config`, `lang` and their arguments,
+/// not the page being rendered.
 #[expect(
     clippy::needless_pass_by_value,
     reason = "tera passes filter arguments by value"
@@ -37,35 +39,53 @@ fn markdown(text: &str, kwargs: Kwargs, _: &State) -> TeraResult<Value> {
     accept("markdown", &kwargs, &["inline"])?;
     let inline = kwargs.get::<bool>("inline")?.unwrap_or(false);
     let lang = render_language(None)?;
-    let html = with_scope(|scope| {
-        let source = Source {
-            text: Arc::new(text.to_string()),
-            lang: (lang != scope.lookup.default_language).then(|| lang.clone()),
-            ..Source::default()
+    // Taken out of the scope: a shortcode's render replaces it while it runs.
+    let (templates, lookup) =
+        with_scope(|scope| Ok((Arc::clone(&scope.templates), Arc::clone(&scope.lookup))))?;
+    let source = Source {
+        text: Arc::new(text.to_string()),
+        lang: (lang != lookup.default_language).then(|| lang.clone()),
+        ..Source::default()
+    };
+    let options = RenderOptions {
+        anchor_links: AnchorLinks::None,
+        anchors: templates.resources.slugify.anchors,
+        markdown: templates.resources.markdown,
+    };
+    let mut shortcodes = markdown::shortcodes::may_have_calls(text)
+        .then(|| templates.shortcodes(&lookup, lang, tera::Context::new()));
+    let rendered = markdown::render(
+        &source,
+        lookup.link_targets(),
+        options,
+        shortcodes
+            .as_mut()
+            .map(|renderer| renderer as &mut dyn markdown::shortcodes::Shortcodes),
+    )
+    .map_err(|problems| {
+        let message = match problems.into_iter().next() {
+            Some(problem) if problem.message.starts_with(shortcodes::FAILED) => problem.message,
+            Some(problem) => format!(
+                "`markdown`: {}{HINT_MARK}{}",
+                problem.message,
+                problem.hint.unwrap_or_default()
+            ),
+            None => "`markdown`: the text cannot be rendered".to_string(),
         };
-        let options = RenderOptions {
-            anchor_links: AnchorLinks::None,
-            anchors: scope.resources.slugify.anchors,
-            markdown: scope.resources.markdown,
-        };
-        let rendered = markdown::render(&source, scope.lookup.link_targets(), options, None)
-            .map_err(|problems| match problems.into_iter().next() {
-                Some(problem) => format!(
-                    "`markdown`: {}{HINT_MARK}{}",
-                    problem.message,
-                    problem.hint.unwrap_or_default()
-                ),
-                None => "`markdown`: the text cannot be rendered".to_string(),
-            })?;
+        tera::Error::message(message)
+    })?;
+    with_scope(|scope| {
+        let links = rendered.links.iter().cloned().map(Read::Url);
+        scope.reads.extend(links);
         scope
             .reads
-            .extend(rendered.links.iter().cloned().map(Read::Url));
-        Ok(rendered.html)
+            .extend(shortcodes.into_iter().flat_map(|renderer| renderer.reads));
+        Ok(())
     })?;
     let html = if inline {
-        unwrap_paragraph(&html)
+        unwrap_paragraph(&rendered.html)
     } else {
-        &html
+        &rendered.html
     };
     Ok(Value::safe_string(html))
 }

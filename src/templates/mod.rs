@@ -116,10 +116,17 @@ struct Resources {
     files: Arc<files::SiteFiles>,
 }
 
+/// How deep renders may run inside each other: shortcodes in the text of a `markdown`
+/// filter whose templates call it again.
+const MAX_DEPTH: usize = 16;
+
 /// What the render running on a thread may reach, and what it has read so far.
 struct Scope {
     lookup: Arc<Lookup>,
-    resources: Arc<Resources>,
+    /// The templates being rendered, for the shortcodes of the `markdown` filter.
+    templates: Arc<Templates>,
+    /// How many renders this one runs inside (shortcodes of the `markdown` filter).
+    depth: usize,
     reads: Vec<Read>,
     /// The language being rendered, when not the default: `get_page`, `get_section` and
     /// `get_url` of `@/` paths find its versions of pages.
@@ -194,7 +201,7 @@ fn with_resources<T>(f: impl FnOnce(&Resources) -> TeraResult<T>) -> TeraResult<
         let scope = scope
             .as_ref()
             .ok_or_else(|| tera::Error::message("templates are not loaded yet"))?;
-        f(&scope.resources)
+        f(&scope.templates.resources)
     })
 }
 
@@ -325,7 +332,7 @@ impl Templates {
     /// Renders `name` into `out` with `lookup` for the functions; returns what it read.
     /// A failure names the template file and line.
     pub fn render(
-        &self,
+        self: &Arc<Self>,
         name: &str,
         mut context: tera::Context,
         lookup: &Arc<Lookup>,
@@ -352,17 +359,32 @@ impl Templates {
                 view::of_language(&lookup.configs, &lang_code).clone(),
             );
         }
-        SCOPE.set(Some(Scope {
+        // A render may run inside another (a shortcode of the `markdown` filter): the outer
+        // one's scope comes back after it, and its time limit goes on counting.
+        let depth = SCOPE.with_borrow(|scope| scope.as_ref().map_or(0, |outer| outer.depth + 1));
+        if depth > MAX_DEPTH {
+            let message = format!("shortcodes call each other more than {MAX_DEPTH} deep");
+            return Err(Diagnostic::file(self.shown(name), message)
+                .with_hint("a shortcode's text that calls the shortcode itself never ends")
+                .into());
+        }
+        let outer = SCOPE.replace(Some(Scope {
             lookup: Arc::clone(lookup),
-            resources: Arc::clone(&self.resources),
+            templates: Arc::clone(self),
+            depth,
             reads: Vec::new(),
             lang,
         }));
-        let guard = limits::Guard::start(self.shown(name));
+        let guard = outer
+            .is_none()
+            .then(|| limits::Guard::start(self.shown(name)));
         let mut bounded = limits::Bounded::new(out);
         let rendered = self.tera.render_to(name, &context, &mut bounded);
         drop(guard);
-        let mut reads = SCOPE.take().map(|scope| scope.reads).unwrap_or_default();
+        let mut reads = SCOPE
+            .replace(outer)
+            .map(|scope| scope.reads)
+            .unwrap_or_default();
         rendered.map_err(|error| match bounded.stopped.take() {
             Some(why) => Diagnostic::file(self.shown(name), why)
                 .with_hint(LOOP_HINT)

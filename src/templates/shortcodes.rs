@@ -16,6 +16,9 @@ use crate::markdown::shortcodes::{Arg, Call, Expansion, Shortcodes};
 
 const FOLDER: &str = "shortcodes/";
 
+/// How the message of a shortcode that fails begins.
+pub(super) const FAILED: &str = "shortcode `";
+
 /// What every shortcode's template sees besides its arguments (`plan` and `menu` as every
 /// template does).
 const GIVEN: [&str; 8] = [
@@ -80,7 +83,7 @@ pub(super) fn find<'a>(files: impl Iterator<Item = (&'a str, bool)>) -> HashMap<
 
 /// Renders the shortcodes of one body, remembering what they read.
 pub struct ShortcodeRenderer<'a> {
-    templates: &'a Templates,
+    templates: &'a Arc<Templates>,
     lookup: &'a Arc<Lookup>,
     lang: Arc<str>,
     /// What every call sees besides its arguments and `lang`: `page` or `section`.
@@ -93,7 +96,7 @@ impl Templates {
     /// A renderer of the shortcodes of a body in `lang`, whose calls see `context` (`page`
     /// or `section`).
     pub fn shortcodes<'a>(
-        &'a self,
+        self: &'a Arc<Self>,
         lookup: &'a Arc<Lookup>,
         lang: Arc<str>,
         context: tera::Context,
@@ -168,8 +171,14 @@ impl Shortcodes for ShortcodeRenderer<'_> {
                     || (String::new(), String::new()),
                     |problem| (problem.message.clone(), problem.position()),
                 );
+                // A shortcode failing inside another's (through `markdown`) says so itself.
+                let message = if message.starts_with(FAILED) {
+                    message
+                } else {
+                    format!("{FAILED}{}` cannot be rendered: {message}", call.name)
+                };
                 return Err((
-                    format!("shortcode `{}` cannot be rendered: {message}", call.name),
+                    message,
                     format!("{}; its template fails at {place}", takes_what()),
                 ));
             }

@@ -103,6 +103,69 @@ fn the_themes_shortcodes_show_notes_figures_and_the_plan() {
     assert!(notes.contains("“Schools”的重点任务"), "{notes}");
 }
 
+/// Zola expands shortcodes in text its `markdown` filter renders (they see `config` and
+/// `lang`, not the page), so a shortcode's body may call others; and an area's text shown
+/// elsewhere (`get_area_text`, the print edition) has the shortcodes its own page shows.
+#[test]
+fn shortcodes_expand_in_the_markdown_filter_and_in_an_areas_text() {
+    let site = SiteTest::with_shipped_themes("shortcodes");
+    site.write(
+        "templates/note.html",
+        "<div>{{ page.extra.note | markdown | safe }}</div>\n",
+    );
+    site.write(
+        "content/filtered.md",
+        "+++\ntitle = \"Filtered\"\ntemplate = \"note.html\"\n[extra]\n\
+         note = '''{% quote(author=\"Ada\", tags=[\"a\"], ratio=2) %}Plans:\n\n{{ third() }}{% end %}'''\n+++\n",
+    );
+    site.write(
+        "content/print.md",
+        "+++\ntitle = \"Print\"\ntemplate = \"print.html\"\n+++\n",
+    );
+    site.replace(
+        "content/areas/schools.md",
+        "Schools for every county.",
+        "Schools for every county.\n\n{% callout(title=\"Costs\") %}Paid by the *region*.{% end %}",
+    );
+    site.run(["build"]).success();
+
+    let filtered = site.file("public/filtered/index.html");
+    let expected = "<div><blockquote data-tags=\"a\" data-ratio=\"2\"><p>Plans:</p>\n\
+                    <p class=\"third\">Third call of video? no: third is called 1 time.</p>\
+                    <cite>Ada</cite></blockquote>\n</div>";
+    assert!(filtered.contains(expected), "{filtered}");
+
+    let callout = "<p class=\"callout__title\" id=\"callout-1\"><strong>Costs</strong></p>\n\
+                   <p>Paid by the <em>region</em>.</p>";
+    let area = site.file("public/areas/schools/index.html");
+    assert!(area.contains(callout), "{area}");
+    let print = site.file("public/print/index.html");
+    assert!(print.contains(callout), "{print}");
+    assert!(!print.contains("{% callout"), "{print}");
+}
+
+/// A shortcode whose template renders a call of itself through the `markdown` filter would
+/// never end: it stops with an error naming the shortcode, not a crash.
+#[test]
+fn a_shortcode_calling_itself_through_markdown_is_an_error() {
+    let site = SiteTest::with_shipped_themes("shortcodes");
+    site.write(
+        "templates/shortcodes/echo.html",
+        "{{ \"again: {{ echo() }}\" | markdown | safe }}\n",
+    );
+    site.write(
+        "content/echo.md",
+        "+++\ntitle = \"Echo\"\n+++\n\n{{ echo() }}\n",
+    );
+    let stderr = site.run(["build"]).failure().stderr();
+    assert!(stderr.contains("content/echo.md:5:1"), "{stderr}");
+    assert!(
+        stderr.contains("shortcode `echo` cannot be rendered"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("more than 16 deep"), "{stderr}");
+}
+
 #[test]
 fn an_unknown_shortcode_is_located_with_the_nearest_name() {
     let site = SiteTest::with_shipped_themes("shortcodes");

@@ -56,7 +56,7 @@ impl Views {
         sections_rendered: &[Rendered],
         targets: &Arc<LinkTargets>,
         previous: Option<(&Views, &Content)>,
-        templates: &super::Templates,
+        templates: &Arc<super::Templates>,
     ) -> Self {
         let base = &config.base_url;
         let page_index = match previous {
@@ -264,13 +264,49 @@ impl Views {
                 Some((index, Value::from_serializable(&charts)))
             })
             .collect();
-        Self {
+        let mut views = Self {
             base: base.clone(),
             sections,
             taxonomies,
             lookup: Arc::new(lookup),
             area_charts,
+        };
+        views.expand_area_shortcodes(config, content, templates);
+        views
+    }
+
+    /// The priority areas' texts (`get_area_text`) with their shortcodes, as their pages show
+    /// them. A call may read any value of the site, so they are rendered once the others are
+    /// made. A text whose call fails stays without shortcodes: its own page reports the error.
+    fn expand_area_shortcodes(
+        &mut self,
+        config: &Config,
+        content: &Content,
+        templates: &Arc<super::Templates>,
+    ) {
+        let expanded: Vec<_> = content
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, page)| crate::markdown::shortcodes::may_have_calls(page.source.body()))
+            .filter_map(|(index, page)| {
+                let area = page.area.as_ref()?;
+                let context = self.shortcode_context(index);
+                let mut shortcodes = templates.shortcodes(&self.lookup, page.lang.clone(), context);
+                let options = page_render_options(content, page, config);
+                let targets = &self.lookup.permalinks;
+                let rendered =
+                    crate::markdown::render(&page.source, targets, options, Some(&mut shortcodes));
+                Some(((page.lang.clone(), area.number), rendered.ok()?.html))
+            })
+            .collect();
+        if expanded.is_empty() {
+            return;
         }
+        Arc::get_mut(&mut self.lookup)
+            .expect("the shortcodes' renders have ended, and no other holds the lookup")
+            .area_texts
+            .extend(expanded);
     }
 
     /// What the template functions search, shared by every render of this build.

@@ -457,26 +457,35 @@ pub(super) fn plan(content: &Content, lang: &str, inputs: &PlanInputs<'_>) -> Va
     })
 }
 
-/// The text of each priority area of language `lang` as HTML, as its page renders it, by
-/// area number (a problem in it is the page's to report).
+/// The text of each priority area of language `lang` as HTML, as its page renders it without
+/// shortcodes, by area number (a problem in it is the page's to report).
 pub(super) fn area_texts(
     content: &Content,
     lang: &str,
     targets: &LinkTargets,
     config: &Config,
 ) -> impl Iterator<Item = (u32, String)> {
-    let (anchors, markdown) = (config.slugify.anchors, config.markdown);
     content.areas(lang).into_iter().map(move |(page, area)| {
-        let options = crate::markdown::RenderOptions {
-            anchor_links: content.sections[page.section].front.insert_anchor_links,
-            anchors,
-            markdown,
-        };
+        let options = page_render_options(content, page, config);
         let html = crate::markdown::render(&page.source, targets, options, None)
             .map(|rendered| rendered.html)
             .unwrap_or_default();
         (area.number, html)
     })
+}
+
+/// How the Markdown of `page` is rendered: with its section's anchor links and the site's
+/// settings.
+pub(super) fn page_render_options(
+    content: &Content,
+    page: &Page,
+    config: &Config,
+) -> crate::markdown::RenderOptions {
+    crate::markdown::RenderOptions {
+        anchor_links: content.sections[page.section].front.insert_anchor_links,
+        anchors: config.slugify.anchors,
+        markdown: config.markdown,
+    }
 }
 
 /// A section's value without and with its `pages`.
