@@ -39,7 +39,7 @@ struct SiteToml {
     #[serde(default)]
     slugify: Slugify,
     #[serde(default)]
-    markdown: Markdown,
+    markdown: MarkdownToml,
     #[serde(default)]
     link_checker: LinkCheckerToml,
     #[serde(default = "yes")]
@@ -117,6 +117,9 @@ pub struct Config {
     pub slugify: Slugify,
     /// How Markdown is rendered (Zola's `[markdown]`).
     pub markdown: Markdown,
+    /// The stylesheets of highlighted code the build writes (`highlight_themes_css`, and
+    /// `syntax.css` when code is highlighted with classes).
+    pub code_stylesheets: Vec<CodeStylesheet>,
     /// How `check --external` treats links to other sites (Zola's `[link_checker]`).
     pub link_checker: LinkChecker,
     /// Which site files besides the pages to write.
@@ -251,9 +254,35 @@ pub struct Taxonomy {
     pub paginate_by: Option<usize>,
 }
 
-/// Zola's `[markdown]` table, the parts workplan takes (see `toml_error` for the others).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+/// Zola's `[markdown]` table as written, the parts workplan takes (see `toml_error` for the
+/// others).
+#[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[allow(clippy::struct_excessive_bools)]
+struct MarkdownToml {
+    smart_punctuation: bool,
+    external_links_target_blank: bool,
+    external_links_no_follow: bool,
+    external_links_no_referrer: bool,
+    lazy_async_image: bool,
+    bottom_footnotes: bool,
+    highlight_code: bool,
+    highlight_theme: Option<Spanned<String>>,
+    highlight_themes_css: Vec<Spanned<ThemeCssToml>>,
+    /// Zola 0.22's table, refused with the keys to write instead.
+    highlighting: Option<Spanned<toml::Value>>,
+}
+
+/// An entry of `highlight_themes_css`: a theme's CSS, written to a file of the output.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ThemeCssToml {
+    theme: Spanned<String>,
+    filename: Spanned<String>,
+}
+
+/// How Markdown is rendered: Zola's `[markdown]`, resolved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[allow(clippy::struct_excessive_bools)]
 pub struct Markdown {
     /// Straight quotes, `--`, `---` and `...` become typographic ones.
@@ -264,6 +293,150 @@ pub struct Markdown {
     pub external_links_no_referrer: bool,
     /// Images load lazily and decode off the main thread.
     pub lazy_async_image: bool,
+    /// Footnotes are gathered at the end of the text, with links back (Zola's
+    /// `bottom_footnotes`); else each is written where it is defined.
+    pub bottom_footnotes: bool,
+    /// Whether and how code blocks are highlighted.
+    pub highlighting: Highlighting,
+}
+
+/// How code blocks are highlighted (`highlight_code`, `highlight_theme`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Highlighting {
+    /// Code is written as it is.
+    #[default]
+    Off,
+    /// Marked with classes (`highlight_theme = "css"`, workplan's default), coloured by a
+    /// stylesheet.
+    Classes,
+    /// Coloured in `style` attributes with the built-in theme of this name (syntect's).
+    Inline(&'static str),
+}
+
+/// The built-in themes a site may name, as Zola names them or as syntect does, each with
+/// syntect's name. Zola's other themes are not shipped with workplan.
+pub const HIGHLIGHT_THEMES: [(&str, &str); 12] = [
+    ("base16-ocean-dark", "base16-ocean.dark"),
+    ("base16-ocean-light", "base16-ocean.light"),
+    ("inspired-github", "InspiredGitHub"),
+    ("solarized-dark", "Solarized (dark)"),
+    ("solarized-light", "Solarized (light)"),
+    ("base16-ocean.dark", "base16-ocean.dark"),
+    ("base16-ocean.light", "base16-ocean.light"),
+    ("base16-eighties.dark", "base16-eighties.dark"),
+    ("base16-mocha.dark", "base16-mocha.dark"),
+    ("InspiredGitHub", "InspiredGitHub"),
+    ("Solarized (dark)", "Solarized (dark)"),
+    ("Solarized (light)", "Solarized (light)"),
+];
+
+/// A stylesheet for highlighted code that the build writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeStylesheet {
+    /// Its address in the site, e.g. `/syntax.css`.
+    pub path: String,
+    /// The built-in theme it holds (syntect's name); `None` for workplan's light and dark.
+    pub theme: Option<&'static str>,
+}
+
+/// Where the default code stylesheet is written, and the default theme links it.
+pub const CODE_STYLESHEET: &str = "/syntax.css";
+
+impl MarkdownToml {
+    /// The settings checked: theme names known, file names inside the output.
+    fn resolve(
+        &self,
+        shown_path: &Path,
+        text: &str,
+    ) -> Result<(Markdown, Vec<CodeStylesheet>), Diagnostics> {
+        if let Some(table) = &self.highlighting {
+            let hint = "Zola 0.22's `[markdown.highlighting]` and its giallo themes are not supported: \
+                        write `highlight_code = true` in `[markdown]`, with `highlight_theme` \
+                        (`\"css\"` or a built-in theme) and `highlight_themes_css` as Zola 0.21 did";
+            return Err(Diagnostic::at(
+                shown_path,
+                text,
+                table.span(),
+                "`[markdown.highlighting]` is not supported",
+            )
+            .with_hint(hint)
+            .into());
+        }
+        let theme_of = |written: &Spanned<String>| {
+            theme_named(written.get_ref()).ok_or_else(|| {
+                let names: Vec<&str> = HIGHLIGHT_THEMES.iter().map(|(name, _)| *name).collect();
+                let hint = match crate::diagnostic::did_you_mean(written.get_ref(), names.iter().copied()) {
+                    Some(meant) => format!("did you mean `{meant}`?"),
+                    None => format!(
+                        "write `\"css\"` for classes, or one of the built-in themes: {}",
+                        names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
+                    ),
+                };
+                let message = format!("unknown highlighting theme `{}`", written.get_ref());
+                Diagnostics::from(
+                    Diagnostic::at(shown_path, text, written.span(), message).with_hint(hint),
+                )
+            })
+        };
+        let highlighting = match (&self.highlight_code, &self.highlight_theme) {
+            (false, _) => Highlighting::Off,
+            (true, Some(written)) if written.get_ref() != "css" => {
+                Highlighting::Inline(theme_of(written)?)
+            }
+            (true, _) => Highlighting::Classes,
+        };
+        let mut stylesheets = Vec::new();
+        for entry in &self.highlight_themes_css {
+            let ThemeCssToml { theme, filename } = entry.get_ref();
+            let path = output_file(filename.get_ref()).ok_or_else(|| {
+                let message = format!("`{}` cannot name a file of the site", filename.get_ref());
+                Diagnostics::from(
+                    Diagnostic::at(shown_path, text, filename.span(), message)
+                        .with_hint("name a file below the output folder, like `syntax-dark.css`"),
+                )
+            })?;
+            stylesheets.push(CodeStylesheet {
+                path,
+                theme: Some(theme_of(theme)?),
+            });
+        }
+        if highlighting == Highlighting::Classes
+            && !stylesheets.iter().any(|sheet| sheet.path == CODE_STYLESHEET)
+        {
+            stylesheets.push(CodeStylesheet {
+                path: CODE_STYLESHEET.to_string(),
+                theme: None,
+            });
+        }
+        let markdown = Markdown {
+            smart_punctuation: self.smart_punctuation,
+            external_links_target_blank: self.external_links_target_blank,
+            external_links_no_follow: self.external_links_no_follow,
+            external_links_no_referrer: self.external_links_no_referrer,
+            lazy_async_image: self.lazy_async_image,
+            bottom_footnotes: self.bottom_footnotes,
+            highlighting,
+        };
+        Ok((markdown, stylesheets))
+    }
+}
+
+/// The site path of a file of the output named in `site.toml` (`syntax.css`, `css/code.css`),
+/// or `None` when it would leave the output folder.
+fn output_file(written: &str) -> Option<String> {
+    let parts: Vec<&str> = written.trim_start_matches('/').split('/').collect();
+    parts
+        .iter()
+        .all(|part| !part.is_empty() && !slug::unsafe_part(part))
+        .then(|| format!("/{}", parts.join("/")))
+}
+
+/// syntect's name of the built-in theme `written` names.
+fn theme_named(written: &str) -> Option<&'static str> {
+    HIGHLIGHT_THEMES
+        .iter()
+        .find(|(name, _)| *name == written)
+        .map(|(_, theme)| *theme)
 }
 
 /// Zola's `[link_checker]` as written.
@@ -414,6 +587,7 @@ fn resolve(
             .into());
     }
     let languages = languages(shown_path, text, &raw)?;
+    let (markdown, code_stylesheets) = raw.markdown.resolve(shown_path, text)?;
     let ignored_content = Ignored::parse(shown_path, text, &raw.ignored_content)?;
     let ignored_static = Ignored::parse(shown_path, text, &raw.ignored_static)?;
     if let Some(names) = &raw.feed_filenames
@@ -455,7 +629,8 @@ fn resolve(
             .map(Spanned::into_inner)
             .collect(),
         slugify: raw.slugify,
-        markdown: raw.markdown,
+        markdown,
+        code_stylesheets,
         link_checker: LinkChecker {
             skip_prefixes: raw.link_checker.skip_prefixes,
             external_warns: raw.link_checker.external_level == Some(Level::Warn),
