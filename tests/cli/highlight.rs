@@ -119,3 +119,17 @@ fn bottom_footnotes_follow_the_text_in_reference_order_with_links_back() {
     assert!(html.contains("class=\"footnote-definition\""), "{html}");
     assert!(!html.contains("footnotes-list"), "{html}");
 }
+
+#[test]
+fn check_warns_of_code_in_an_unknown_language_only_when_highlighting() {
+    let site = SiteTest::with_shipped_themes("highlight");
+    site.run(["check"])
+        .success()
+        .stderr_contains("code in `no-such-language` is not highlighted")
+        .stderr_contains("content/code.md:22:1")
+        .stderr_contains("code in `toml` is not highlighted");
+    site.replace("site.toml", "highlight_code = true", "highlight_code = false");
+    site.run(["check"])
+        .success()
+        .stderr_lacks("is not highlighted");
+}
