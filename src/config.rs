@@ -365,13 +365,19 @@ impl MarkdownToml {
         let theme_of = |written: &Spanned<String>| {
             theme_named(written.get_ref()).ok_or_else(|| {
                 let names: Vec<&str> = HIGHLIGHT_THEMES.iter().map(|(name, _)| *name).collect();
-                let hint = match crate::diagnostic::did_you_mean(written.get_ref(), names.iter().copied()) {
-                    Some(meant) => format!("did you mean `{meant}`?"),
-                    None => format!(
-                        "write `\"css\"` for classes, or one of the built-in themes: {}",
-                        names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ")
-                    ),
-                };
+                let hint =
+                    match crate::diagnostic::did_you_mean(written.get_ref(), names.iter().copied())
+                    {
+                        Some(meant) => format!("did you mean `{meant}`?"),
+                        None => format!(
+                            "write `\"css\"` for classes, or one of the built-in themes: {}",
+                            names
+                                .iter()
+                                .map(|name| format!("`{name}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    };
                 let message = format!("unknown highlighting theme `{}`", written.get_ref());
                 Diagnostics::from(
                     Diagnostic::at(shown_path, text, written.span(), message).with_hint(hint),
@@ -401,7 +407,9 @@ impl MarkdownToml {
             });
         }
         if highlighting == Highlighting::Classes
-            && !stylesheets.iter().any(|sheet| sheet.path == CODE_STYLESHEET)
+            && !stylesheets
+                .iter()
+                .any(|sheet| sheet.path == CODE_STYLESHEET)
         {
             stylesheets.push(CodeStylesheet {
                 path: CODE_STYLESHEET.to_string(),

@@ -172,7 +172,9 @@ fn markdown_warnings(source: &Source, highlighting: bool) -> Vec<Diagnostic> {
                 {
                     found.push(warn(
                         span,
-                        &format!("code in `{language}` is not highlighted: the language is unknown"),
+                        &format!(
+                            "code in `{language}` is not highlighted: the language is unknown"
+                        ),
                         "it is written as plain text; name a language syntect knows (`rust`, \
                          `python`, `sh`, `yaml`, `json`...) or leave the language out",
                     ));

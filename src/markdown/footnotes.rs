@@ -57,7 +57,7 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for BottomFootnotes<'a, I> {
                     }
                     continue;
                 }
-                Event::FootnoteReference(name) => self.reference(name),
+                Event::FootnoteReference(name) => self.reference(&name),
                 event => event,
             };
             match self.open.last_mut() {
@@ -70,14 +70,14 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for BottomFootnotes<'a, I> {
 
 impl<'a, I> BottomFootnotes<'a, I> {
     /// The link to a note, numbered by first reference.
-    fn reference(&mut self, name: CowStr<'a>) -> Event<'a> {
+    fn reference(&mut self, name: &CowStr<'a>) -> Event<'a> {
         let next_number = self.references.len() + 1;
         let (number, count) = self
             .references
             .entry(name.clone())
             .or_insert((next_number, 0));
         *count += 1;
-        let id = id_part(&name);
+        let id = id_part(name);
         Event::InlineHtml(
             format!(
                 "<sup class=\"footnote-reference\" id=\"fr-{id}-{count}\"><a href=\"#fn-{id}\">[{number}]</a></sup>"
@@ -100,13 +100,19 @@ impl<'a, I> BottomFootnotes<'a, I> {
             return None;
         }
         notes.sort_by_key(|(number, ..)| *number);
-        let mut html = String::from("<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n");
+        let mut html =
+            String::from("<section class=\"footnotes\">\n<ol class=\"footnotes-list\">\n");
         for (_, count, name, mut events) in notes {
             let id = id_part(name);
             let mut back = String::new();
             for usage in 1..=count {
-                let label = if usage == 1 { String::new() } else { usage.to_string() };
-                write!(back, " <a href=\"#fr-{id}-{usage}\">↩{label}</a>").expect("writing to a string");
+                let label = if usage == 1 {
+                    String::new()
+                } else {
+                    usage.to_string()
+                };
+                write!(back, " <a href=\"#fr-{id}-{usage}\">↩{label}</a>")
+                    .expect("writing to a string");
             }
             // In the last paragraph, when the note ends with one; else after its last block.
             let at = match events.last() {
@@ -114,7 +120,7 @@ impl<'a, I> BottomFootnotes<'a, I> {
                 _ => events.len(),
             };
             events.insert(at, Event::InlineHtml(back.into()));
-            write!(html, "<li id=\"fn-{id}\">\n").expect("writing to a string");
+            writeln!(html, "<li id=\"fn-{id}\">").expect("writing to a string");
             pulldown_cmark::html::push_html(&mut html, events.into_iter());
             html.push_str("</li>\n");
         }
@@ -142,7 +148,9 @@ mod tests {
 
     #[test]
     fn notes_follow_the_text_in_the_order_they_are_referred_to() {
-        let html = render("A[^b] and B[^a] and A again[^b].\n\n[^a]: First written.\n\n[^b]: Second written.\n\n[^unused]: Never referred to.\n");
+        let html = render(
+            "A[^b] and B[^a] and A again[^b].\n\n[^a]: First written.\n\n[^b]: Second written.\n\n[^unused]: Never referred to.\n",
+        );
         assert_eq!(
             html,
             "<p>A<sup class=\"footnote-reference\" id=\"fr-b-1\"><a href=\"#fn-b\">[1]</a></sup> \
@@ -163,6 +171,9 @@ mod tests {
     #[test]
     fn links_back_follow_a_note_that_ends_with_a_list() {
         let html = render("Text[^n].\n\n[^n]: Intro\n\n    - one\n    - two\n");
-        assert!(html.contains("</ul>\n <a href=\"#fr-n-1\">↩</a></li>"), "{html}");
+        assert!(
+            html.contains("</ul>\n <a href=\"#fr-n-1\">↩</a></li>"),
+            "{html}"
+        );
     }
 }

@@ -67,7 +67,11 @@ impl<'a> Fence<'a> {
             first_number: 1,
             ..Self::default()
         };
-        for word in info.split(',').map(str::trim).filter(|word| !word.is_empty()) {
+        for word in info
+            .split(',')
+            .map(str::trim)
+            .filter(|word| !word.is_empty())
+        {
             let (key, value) = match word.split_once('=') {
                 Some((key, value)) => (key.trim(), Some(value.trim())),
                 None => (word, None),
@@ -157,11 +161,8 @@ impl Lines<'_> {
                 .highlight_line(line, syntaxes)
                 .map_err(|error| error.to_string())
                 .and_then(|regions| {
-                    syntect::html::styled_line_to_highlighted_html(
-                        &regions,
-                        IncludeBackground::No,
-                    )
-                    .map_err(|error| error.to_string())
+                    syntect::html::styled_line_to_highlighted_html(&regions, IncludeBackground::No)
+                        .map_err(|error| error.to_string())
                 }),
         };
         highlighted.unwrap_or_else(|_| {
@@ -183,7 +184,11 @@ fn classed_line(
     let operations = state
         .parse_line(line, syntaxes)
         .map_err(|error| error.to_string())?;
-    let mut html: String = stack.as_slice().iter().map(|scope| open_span(*scope)).collect();
+    let mut html: String = stack
+        .as_slice()
+        .iter()
+        .map(|scope| open_span(*scope))
+        .collect();
     let (spans, _) =
         syntect::html::line_tokens_to_classed_spans(line, &operations, CLASS_STYLE, stack)
             .map_err(|error| error.to_string())?;
@@ -247,8 +252,11 @@ fn opening(fence: &Fence<'_>, highlighting: Highlighting) -> String {
     }
     html.push_str("><code");
     if let Some(language) = &language {
-        write!(html, " class=\"language-{language}\" data-lang=\"{language}\"")
-            .expect("writing to a string");
+        write!(
+            html,
+            " class=\"language-{language}\" data-lang=\"{language}\""
+        )
+        .expect("writing to a string");
     }
     if let Some(name) = &name {
         write!(html, " data-name=\"{name}\"").expect("writing to a string");
@@ -314,8 +322,11 @@ fn theme_rules(name: &str) -> String {
     }
     if let Some(colour) = settings.line_highlight {
         let colour = css_color(colour);
-        writeln!(rules, "pre.{CODE_CLASS} mark {{ background-color: {colour}; }}")
-            .expect("writing to a string");
+        writeln!(
+            rules,
+            "pre.{CODE_CLASS} mark {{ background-color: {colour}; }}"
+        )
+        .expect("writing to a string");
     }
     rules
 }
@@ -367,7 +378,10 @@ mod tests {
     #[test]
     fn unknown_languages_are_plain_text_and_escaped() {
         let html = code_block("no-such-language", "<a> & b\n", Highlighting::Classes);
-        assert!(html.starts_with("<pre data-lang=\"no-such-language\""), "{html}");
+        assert!(
+            html.starts_with("<pre data-lang=\"no-such-language\""),
+            "{html}"
+        );
         assert!(html.contains("&lt;a&gt; &amp; b"), "{html}");
         assert!(!knows_language("no-such-language"));
         assert!(knows_language("rust") && knows_language("rs") && knows_language("yaml"));
@@ -375,7 +389,11 @@ mod tests {
 
     #[test]
     fn hidden_lines_are_left_out_and_numbers_count_them() {
-        let html = code_block("txt,linenos,hide_lines=2", "a\nb\nc\n", Highlighting::Classes);
+        let html = code_block(
+            "txt,linenos,hide_lines=2",
+            "a\nb\nc\n",
+            Highlighting::Classes,
+        );
         assert!(html.contains("<span class=\"lineno\">3</span>"), "{html}");
         assert!(!html.contains(">b"), "{html}");
     }

@@ -32,14 +32,21 @@ fn code_blocks_are_highlighted_with_classes_and_the_stylesheet_is_linked() {
 #[test]
 fn without_highlight_code_code_is_plain_and_no_stylesheet_is_written() {
     let site = SiteTest::with_shipped_themes("highlight");
-    site.replace("site.toml", "highlight_code = true", "highlight_code = false");
+    site.replace(
+        "site.toml",
+        "highlight_code = true",
+        "highlight_code = false",
+    );
     site.run(["build"]).success();
     let html = site.file(PAGE);
     assert!(
         html.contains("<pre><code class=\"language-rust,linenos,hl_lines=2\">"),
         "{html}"
     );
-    assert!(!html.contains("z-code") && !html.contains("syntax.css"), "{html}");
+    assert!(
+        !html.contains("z-code") && !html.contains("syntax.css"),
+        "{html}"
+    );
     assert!(!site.exists("public/syntax.css"));
 }
 
@@ -58,7 +65,10 @@ fn a_built_in_theme_colours_code_inline_and_themes_css_are_written() {
         html.contains(r#"<pre data-linenos data-lang="rust" style="background-color:#2b303b;color:#c0c5ce;" class="language-rust">"#),
         "{html}"
     );
-    assert!(html.contains("<span style=\"color:#b48ead;\">fn </span>"), "{html}");
+    assert!(
+        html.contains("<span style=\"color:#b48ead;\">fn </span>"),
+        "{html}"
+    );
     assert!(html.contains("<mark style=\"background-color:"), "{html}");
     // Inline colours need no stylesheet: none is linked; the one asked for is written.
     assert!(!html.contains("syntax.css") && !site.exists("public/syntax.css"));
@@ -104,8 +114,12 @@ fn bottom_footnotes_follow_the_text_in_reference_order_with_links_back() {
     let site = SiteTest::with_shipped_themes("highlight");
     site.run(["build"]).success();
     let html = body(&site);
-    let later = html.find("<li id=\"fn-later\">").expect("the note referred to first");
-    let first = html.find("<li id=\"fn-first\">").expect("the note referred to second");
+    let later = html
+        .find("<li id=\"fn-later\">")
+        .expect("the note referred to first");
+    let first = html
+        .find("<li id=\"fn-first\">")
+        .expect("the note referred to second");
     assert!(later < first, "{html}");
     assert!(!html.contains("Never referred to"), "{html}");
     assert!(
@@ -128,7 +142,11 @@ fn check_warns_of_code_in_an_unknown_language_only_when_highlighting() {
         .stderr_contains("code in `no-such-language` is not highlighted")
         .stderr_contains("content/code.md:22:1")
         .stderr_contains("code in `toml` is not highlighted");
-    site.replace("site.toml", "highlight_code = true", "highlight_code = false");
+    site.replace(
+        "site.toml",
+        "highlight_code = true",
+        "highlight_code = false",
+    );
     site.run(["check"])
         .success()
         .stderr_lacks("is not highlighted");

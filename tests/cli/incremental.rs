@@ -65,7 +65,11 @@ fn area_edits_match_clean_builds_and_report_mistakes() {
 #[test]
 fn highlighting_switched_in_site_toml_matches_clean_builds() {
     let site = SiteTest::with_shipped_themes("highlight");
-    site.replace("site.toml", "highlight_code = true", "highlight_code = false");
+    site.replace(
+        "site.toml",
+        "highlight_code = true",
+        "highlight_code = false",
+    );
     let mut live = Live::open(&site);
     let config = site.path("site.toml");
     let steps = [
@@ -75,7 +79,11 @@ fn highlighting_switched_in_site_toml_matches_clean_builds() {
             "highlight_code = true\nhighlight_theme = \"base16-ocean-light\"",
             "inline",
         ),
-        ("bottom_footnotes = true", "bottom_footnotes = false", "notes in place"),
+        (
+            "bottom_footnotes = true",
+            "bottom_footnotes = false",
+            "notes in place",
+        ),
         (
             "highlight_code = true\nhighlight_theme = \"base16-ocean-light\"",
             "highlight_code = false",
