@@ -14,7 +14,7 @@ use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 use syntect::easy::HighlightLines;
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{ClassStyle, IncludeBackground};
-use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxDefinition, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use crate::config::Highlighting;
@@ -28,9 +28,20 @@ const CODE_CLASS: &str = "z-code";
 pub const LIGHT_THEME: &str = "InspiredGitHub";
 pub const DARK_THEME: &str = "base16-ocean.dark";
 
+/// TOML, which syntect's built-in syntaxes lack and plan sites show most.
+const TOML_SYNTAX: &str = include_str!("toml.sublime-syntax");
+
+/// syntect's built-in syntaxes, and TOML.
 fn syntaxes() -> &'static SyntaxSet {
     static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
-    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+    SYNTAXES.get_or_init(|| {
+        let mut builder = SyntaxSet::load_defaults_newlines().into_builder();
+        // A test reads it: it cannot fail at run time.
+        let toml = SyntaxDefinition::load_from_str(TOML_SYNTAX, true, None)
+            .expect("the TOML syntax is valid");
+        builder.add(toml);
+        builder.build()
+    })
 }
 
 fn theme(name: &str) -> &'static Theme {
@@ -385,6 +396,32 @@ mod tests {
         assert!(html.contains("&lt;a&gt; &amp; b"), "{html}");
         assert!(!knows_language("no-such-language"));
         assert!(knows_language("rust") && knows_language("rs") && knows_language("yaml"));
+    }
+
+    #[test]
+    fn toml_is_highlighted() {
+        let html = code_block(
+            "toml",
+            "# A site\n[markdown]\nhighlight_code = true # on\ntitle = \"Plan\"\nweights = [1, 2.5]\n\
+             as_of = 2024-06-30\nnote = \"\"\"\nTwo \\\" lines\n\"\"\"\n",
+            Highlighting::Classes,
+        );
+        for expected in [
+            "<span class=\"z-comment z-line z-number-sign z-toml\"># A site\n</span>",
+            "<span class=\"z-entity z-name z-section z-table z-toml\">markdown</span>",
+            "<span class=\"z-entity z-name z-tag z-toml\">highlight_code</span>",
+            "<span class=\"z-constant z-language z-boolean z-toml\">true</span>",
+            "<span class=\"z-constant z-numeric z-toml\">2.5</span>",
+            "<span class=\"z-constant z-other z-datetime z-toml\">2024-06-30</span>",
+            "<span class=\"z-constant z-character z-escape z-toml\">\\&quot;</span>",
+        ] {
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+        // The multi-line string is one string across its lines.
+        assert!(
+            html.contains("<span class=\"z-string z-quoted z-triple z-double z-toml\">Two "),
+            "{html}"
+        );
     }
 
     #[test]
