@@ -384,12 +384,15 @@ impl MarkdownToml {
                 )
             })
         };
-        let highlighting = match (&self.highlight_code, &self.highlight_theme) {
+        // Checked even with highlighting off: no key is ignored.
+        let inline = match &self.highlight_theme {
+            Some(written) if written.get_ref() != "css" => Some(theme_of(written)?),
+            _ => None,
+        };
+        let highlighting = match (self.highlight_code, inline) {
             (false, _) => Highlighting::Off,
-            (true, Some(written)) if written.get_ref() != "css" => {
-                Highlighting::Inline(theme_of(written)?)
-            }
-            (true, _) => Highlighting::Classes,
+            (true, Some(theme)) => Highlighting::Inline(theme),
+            (true, None) => Highlighting::Classes,
         };
         let mut stylesheets = Vec::new();
         for entry in &self.highlight_themes_css {

@@ -10,7 +10,10 @@ const PAGE: &str = "public/code/index.html";
 fn body(site: &SiteTest) -> String {
     let html = site.file(PAGE);
     let start = html.find("<p>Rust,").expect("the page's text");
-    let end = html.find("</section>").expect("the footnotes") + "</section>".len();
+    let notes = html
+        .find("<section class=\"footnotes\">")
+        .expect("the footnotes");
+    let end = notes + html[notes..].find("</section>").unwrap() + "</section>".len();
     html[start..end].to_string()
 }
 
@@ -88,6 +91,15 @@ fn an_unknown_highlighting_theme_is_a_located_error() {
         .stderr_contains("unknown highlighting theme `no-such`")
         .stderr_contains("site.toml:10:19")
         .stderr_contains("`base16-ocean-dark`");
+    // Even with highlighting off.
+    site.replace(
+        "site.toml",
+        "highlight_code = true",
+        "highlight_code = false",
+    );
+    site.run(["build"])
+        .failure()
+        .stderr_contains("site.toml:10:19");
     site.replace("site.toml", "no-such", "solarized-drak");
     site.run(["build"])
         .failure()
