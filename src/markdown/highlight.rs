@@ -47,7 +47,8 @@ fn syntaxes() -> &'static SyntaxSet {
 fn theme(name: &str) -> &'static Theme {
     static THEMES: OnceLock<ThemeSet> = OnceLock::new();
     let themes = THEMES.get_or_init(ThemeSet::load_defaults);
-    // Names come from `config::THEMES`, which a test checks against the set.
+    // Names come from `config::HIGHLIGHT_THEMES` and the constants above, which a test checks
+    // against the set.
     &themes.themes[name]
 }
 
@@ -141,7 +142,7 @@ pub fn code_block(info: &str, code: &str, highlighting: Highlighting) -> String 
             html.push_str(&mark_tag(highlighting));
         }
         if fence.line_numbers {
-            let shown = fence.first_number + index;
+            let shown = fence.first_number.saturating_add(index);
             write!(html, "<span class=\"lineno\">{shown}</span>").expect("writing to a string");
         }
         html.push_str(&highlighted);
@@ -433,5 +434,9 @@ mod tests {
         );
         assert!(html.contains("<span class=\"lineno\">3</span>"), "{html}");
         assert!(!html.contains(">b"), "{html}");
+        // A first number near the largest stays there, rather than overflowing.
+        let huge = format!("txt,linenos,linenostart={}", usize::MAX);
+        let html = code_block(&huge, "a\nb\n", Highlighting::Classes);
+        assert_eq!(html.matches(&usize::MAX.to_string()).count(), 2, "{html}");
     }
 }
