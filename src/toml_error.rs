@@ -91,7 +91,7 @@ impl Diagnostic {
 
 /// Keys of Zola's `config.toml` and front matter that workplan does not take, each with what
 /// to do instead: a Zola site that uses one hears why, rather than "unknown key".
-const ZOLA_KEYS_REFUSED: [(&str, &str); 17] = [
+const ZOLA_KEYS_REFUSED: [(&str, &str); 14] = [
     (
         "internal_level",
         "links inside the site are always checked, and a broken one is an error",
@@ -99,14 +99,6 @@ const ZOLA_KEYS_REFUSED: [(&str, &str); 17] = [
     (
         "skip_anchor_prefixes",
         "the headings that links to other sites name are not checked: remove the key",
-    ),
-    (
-        "bottom_footnotes",
-        "footnotes are written where their text is; remove the key",
-    ),
-    (
-        "highlight_themes_css",
-        "code is not highlighted yet: remove the key",
     ),
     (
         "output_dir",
@@ -146,12 +138,8 @@ const ZOLA_KEYS_REFUSED: [(&str, &str); 17] = [
     ),
     ("mode", "remove it: Zola sets it itself"),
     (
-        "highlight_code",
-        "code is not highlighted yet: remove the key",
-    ),
-    (
-        "highlight_theme",
-        "code is not highlighted yet: remove the key",
+        "extra_syntaxes_and_themes",
+        "only the built-in syntaxes and themes highlight code: remove the key",
     ),
     (
         "render_emoji",

@@ -2,14 +2,15 @@
 //! nothing written (no output, no record of the build), and every problem found reported at
 //! once. Errors are what stops a build; warnings are what a reader would stumble on without
 //! stopping it: images without alternative text, empty headings, heading levels that skip,
-//! tasks past their deadline and not done, pages not yet translated; with `--external`, links
+//! tasks past their deadline and not done, pages not yet translated, code in a language the
+//! highlighter does not know; with `--external`, links
 //! to other sites that do not answer.
 
 use std::ops::Range;
 use std::sync::Arc;
 
 use foldhash::HashMap;
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -17,6 +18,7 @@ use super::BuildOptions;
 use super::check::{self, Anchors};
 use super::external::ExternalOptions;
 use super::state::State;
+use crate::config::{Config, Highlighting};
 use crate::content::front_matter::Date;
 use crate::content::{Content, Source};
 use crate::diagnostic::{Diagnostic, Severity};
@@ -96,7 +98,7 @@ pub fn check(options: &BuildOptions, external: Option<&ExternalOptions>) -> anyh
     let (state, mut problems) = State::load_despite_problems(options)?;
     if let Some(state) = state {
         problems.extend(render_in_memory(&state));
-        problems.extend(warnings(&state.content, state.config.as_of));
+        problems.extend(warnings(&state.content, &state.config));
         if let Some(external) = external {
             let settings = &state.config.link_checker;
             problems.extend(super::external::check(&state.content, settings, external));
@@ -126,7 +128,8 @@ fn render_in_memory(state: &State) -> Vec<Diagnostic> {
 }
 
 /// What a build lets through but a reader would stumble on.
-fn warnings(content: &Content, as_of: Option<Date>) -> Vec<Diagnostic> {
+fn warnings(content: &Content, config: &Config) -> Vec<Diagnostic> {
+    let highlighting = config.markdown.highlighting != Highlighting::Off;
     // Each file once: a page falling back to another language's text is that file again.
     let sources = content
         .pages
@@ -135,15 +138,18 @@ fn warnings(content: &Content, as_of: Option<Date>) -> Vec<Diagnostic> {
         .map(|page| &page.source)
         .chain(content.sections.iter().map(|section| &section.source))
         .filter(|source| !source.text.is_empty());
-    let mut found: Vec<Diagnostic> = sources.flat_map(markdown_warnings).collect();
-    found.extend(overdue_tasks(content, as_of));
+    let mut found: Vec<Diagnostic> = sources
+        .flat_map(|source| markdown_warnings(source, highlighting))
+        .collect();
+    found.extend(overdue_tasks(content, config.as_of));
     found.extend(missing_translations(content));
     found
 }
 
-/// Images without alternative text, headings without text, and heading levels that skip one
-/// (a page's title is its `h1`, so its text starts at `##`).
-fn markdown_warnings(source: &Source) -> Vec<Diagnostic> {
+/// Images without alternative text, headings without text, heading levels that skip one
+/// (a page's title is its `h1`, so its text starts at `##`), and, when code is highlighted,
+/// code blocks in a language the highlighter does not know.
+fn markdown_warnings(source: &Source, highlighting: bool) -> Vec<Diagnostic> {
     let body = source.body();
     let at = |span: Range<usize>| source.body_start + span.start..source.body_start + span.end;
     let warn = |span: Range<usize>, message: &str, hint: &str| {
@@ -159,6 +165,21 @@ fn markdown_warnings(source: &Source) -> Vec<Diagnostic> {
         .into_offset_iter()
     {
         match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if highlighting => {
+                let fence = crate::markdown::highlight::Fence::parse(&info);
+                if let Some(language) = fence.language
+                    && !crate::markdown::highlight::knows_language(language)
+                {
+                    found.push(warn(
+                        span,
+                        &format!(
+                            "code in `{language}` is not highlighted: the language is unknown"
+                        ),
+                        "it is written as plain text; name a language syntect knows (`rust`, \
+                         `python`, `sh`, `yaml`, `json`...) or leave the language out",
+                    ));
+                }
+            }
             Event::Start(Tag::Image { .. }) => open = Some((span, false)),
             Event::Start(Tag::Heading { level: next, .. }) => {
                 let next = crate::markdown::heading_level(next);

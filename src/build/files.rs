@@ -32,6 +32,8 @@ pub enum SiteFile {
     UpdatesFeed(usize),
     /// The task list and its updates as an Excel workbook (`tasks.xlsx`).
     TasksXlsx(usize),
+    /// The colours of highlighted code, by its index in `Config::code_stylesheets`.
+    CodeStylesheet(usize),
 }
 
 impl SiteFile {
@@ -46,6 +48,7 @@ impl SiteFile {
         .into_iter()
         .filter_map(|(file, wanted)| wanted.then_some(file))
         .collect();
+        files.extend((0..state.config.code_stylesheets.len()).map(Self::CodeStylesheet));
         for (index, edition) in content.editions.iter().enumerate() {
             let has_plan = content.pages[edition.pages.clone()]
                 .iter()
@@ -75,6 +78,7 @@ impl SiteFile {
             Self::UpdatesFeed(edition) => {
                 format!("{}/{}", prefix(edition), super::feeds::UPDATES_FILE_NAME)
             }
+            Self::CodeStylesheet(index) => state.config.code_stylesheets[index].path.clone(),
         }
     }
 
@@ -82,7 +86,7 @@ impl SiteFile {
     pub fn reads(self, state: &State) -> Vec<Read> {
         match self {
             Self::Sitemap => vec![Read::Addresses],
-            Self::Robots => Vec::new(),
+            Self::Robots | Self::CodeStylesheet(_) => Vec::new(),
             Self::PlanJson(edition)
             | Self::TasksCsv(edition)
             | Self::TasksXlsx(edition)
@@ -100,6 +104,11 @@ impl SiteFile {
             Self::TasksCsv(edition) => tasks_csv(state, edition),
             Self::TasksXlsx(edition) => tasks_xlsx(state, edition)?,
             Self::UpdatesFeed(edition) => super::feeds::updates(state, edition),
+            Self::CodeStylesheet(index) => match state.config.code_stylesheets[index].theme {
+                Some(theme) => crate::markdown::highlight::theme_css(theme),
+                None => crate::markdown::highlight::default_stylesheet(),
+            }
+            .into_bytes(),
         })
     }
 }

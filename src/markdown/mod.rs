@@ -4,8 +4,12 @@
 //! One parse with pulldown-cmark; the events are adjusted in place (heading ids, link targets,
 //! the `<!-- more -->` marker) and written once. Anchors into other pages cannot be checked
 //! until those are rendered too, so they are returned for the build to check at the end.
-//! Before that, a body with Zola's shortcodes has them expanded ([`shortcodes`]).
+//! Before that, a body with Zola's shortcodes has them expanded ([`shortcodes`]). Code blocks
+//! are highlighted when the site asks ([`highlight`]), and footnotes moved to the end
+//! ([`footnotes`]).
 
+mod footnotes;
+pub mod highlight;
 pub mod shortcodes;
 
 use std::collections::VecDeque;
@@ -13,9 +17,10 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt as _};
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use crate::config::Highlighting;
 use crate::content::Source;
 use crate::content::front_matter::AnchorLinks;
 use crate::diagnostic::Diagnostic;
@@ -168,6 +173,26 @@ pub fn render(
             }
             return Some(lazy_image(&image));
         }
+        if let Event::Start(Tag::CodeBlock(kind)) = &event
+            && options.markdown.highlighting != Highlighting::Off
+        {
+            let info = match kind {
+                CodeBlockKind::Fenced(info) => info.clone(),
+                CodeBlockKind::Indented => CowStr::Borrowed(""),
+            };
+            let mut code = String::new();
+            for (mut event, range) in parser.by_ref() {
+                if matches!(event, Event::End(TagEnd::CodeBlock)) {
+                    break;
+                }
+                pass.adjust(&mut event, &range);
+                if let Event::Text(text) = event {
+                    code.push_str(&text);
+                }
+            }
+            let html = highlight::code_block(&info, &code, options.markdown.highlighting);
+            return Some(Event::Html(html.into()));
+        }
         if !matches!(event, Event::Start(Tag::Heading { .. })) {
             pass.adjust(&mut event, &range);
             return Some(event);
@@ -186,7 +211,11 @@ pub fn render(
         pending.extend(pass.name_heading(heading));
         pending.pop_front()
     });
-    pulldown_cmark::html::push_html(&mut html, events);
+    if options.markdown.bottom_footnotes {
+        pulldown_cmark::html::push_html(&mut html, footnotes::at_bottom(events));
+    } else {
+        pulldown_cmark::html::push_html(&mut html, events);
+    }
     let Pass {
         mut rendered,
         problems,

@@ -59,6 +59,44 @@ fn area_edits_match_clean_builds_and_report_mistakes() {
     live.assert_matches_clean("mended");
 }
 
+/// Code highlighting and footnotes at the bottom switched on, re-themed and off in site.toml:
+/// every page with code or notes changes, the code stylesheet comes and goes, and each update
+/// matches a clean build.
+#[test]
+fn highlighting_switched_in_site_toml_matches_clean_builds() {
+    let site = SiteTest::with_shipped_themes("highlight");
+    site.replace(
+        "site.toml",
+        "highlight_code = true",
+        "highlight_code = false",
+    );
+    let mut live = Live::open(&site);
+    let config = site.path("site.toml");
+    let steps = [
+        ("highlight_code = false", "highlight_code = true", "on"),
+        (
+            "highlight_code = true",
+            "highlight_code = true\nhighlight_theme = \"base16-ocean-light\"",
+            "inline",
+        ),
+        (
+            "bottom_footnotes = true",
+            "bottom_footnotes = false",
+            "notes in place",
+        ),
+        (
+            "highlight_code = true\nhighlight_theme = \"base16-ocean-light\"",
+            "highlight_code = false",
+            "off",
+        ),
+    ];
+    for (from, to, what) in steps {
+        site.replace("site.toml", from, to);
+        live.session.update(std::slice::from_ref(&config)).unwrap();
+        live.assert_matches_clean(what);
+    }
+}
+
 /// A retitled page moves within the listings of its terms: the update sorts again just the
 /// terms that show it, and must match a clean build.
 #[test]
@@ -1023,8 +1061,12 @@ impl Choice {
                 ["warn", "error"][n % 2]
             ),
             "markdown" => format!(
-                "{{ smart_punctuation = {flag}, external_links_target_blank = {}, lazy_async_image = {flag} }}",
-                n % 2 == 0
+                "{{ smart_punctuation = {flag}, external_links_target_blank = {}, lazy_async_image = {flag}, \
+                 highlight_code = {}, highlight_theme = \"{}\", bottom_footnotes = {} }}",
+                n % 2 == 0,
+                m % 3 != 0,
+                ["css", "base16-ocean-dark", "InspiredGitHub"][n % 3],
+                m % 2 == 0
             ),
             "author" => format!("\"Author {n}\""),
             "translations" => format!("{{ greeting = \"Hello {n}\" }}"),

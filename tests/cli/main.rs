@@ -21,6 +21,7 @@ mod errors;
 mod files;
 mod functions;
 mod harness;
+mod highlight;
 mod hostile;
 mod i18n;
 mod incremental;

@@ -40,6 +40,26 @@ fn shipped_site_passes_the_nu_html_checker() {
     );
 }
 
+/// Code highlighted with classes and inline colours, line numbers, marked lines, footnotes at
+/// the bottom: the pages and the code stylesheet pass the checker.
+#[test]
+fn highlighted_code_passes_the_nu_html_checker() {
+    let Some(jar) = vnu() else {
+        return;
+    };
+    let site = SiteTest::with_shipped_themes("highlight");
+    site.run(["build"]).success();
+    let mut errors = nu_errors(&jar, &site.path("public"));
+    site.replace(
+        "site.toml",
+        "highlight_code = true",
+        "highlight_code = true\nhighlight_theme = \"Solarized (dark)\"",
+    );
+    site.run(["build"]).success();
+    errors.extend(nu_errors(&jar, &site.path("public")));
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}
+
 /// A site with a missing translation: its fallback pages (the default language's text in the
 /// other language's frame, with a notice) and its language switcher pass both validators.
 #[test]

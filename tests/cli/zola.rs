@@ -167,11 +167,11 @@ fn zolas_keys_that_workplan_refuses_say_what_to_do() {
         .stderr_contains("plain CSS");
     site.write(
         "site.toml",
-        format!("{config}[markdown]\nhighlight_code = true\n"),
+        format!("{config}[markdown]\nrender_emoji = true\n"),
     );
     site.run(["build"])
         .failure()
-        .stderr_contains("Zola's `highlight_code` is not supported");
+        .stderr_contains("Zola's `render_emoji` is not supported");
     site.write(
         "site.toml",
         format!("{config}feed_filenames = [\"rss.xml\"]\n"),

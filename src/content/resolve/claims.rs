@@ -124,6 +124,10 @@ impl Resolver<'_> {
                 claims.push((path.to_string(), Claimant::Generated(what.to_string())));
             }
         }
+        for stylesheet in &self.config.code_stylesheets {
+            let what = "a stylesheet of highlighted code".to_string();
+            claims.push((stylesheet.path.clone(), Claimant::Generated(what)));
+        }
         for edition in &content.editions {
             let language = language_of(&edition.lang);
             let prefix = &language.prefix;

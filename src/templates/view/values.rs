@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::{Context, Value};
 
-use crate::config::{BaseUrl, Config, Language};
+use crate::config::{BaseUrl, Config, Highlighting, Language};
 use crate::content::front_matter::Date;
 use crate::content::taxonomy::{Taxonomy, Term};
 use crate::content::{Area, Content, Edition, Page, Progress, Section};
@@ -25,7 +25,17 @@ pub struct ConfigView<'a> {
     build_search_index: bool,
     generate_feeds: bool,
     author: Option<&'a str>,
+    markdown: MarkdownView,
     extra: &'a toml::Table,
+}
+
+/// What `config.markdown` holds: Zola's keys a theme tests to link the code stylesheet.
+#[derive(Serialize)]
+struct MarkdownView {
+    highlight_code: bool,
+    /// `css` for classes, else the built-in theme's name (syntect's).
+    highlight_theme: &'static str,
+    bottom_footnotes: bool,
 }
 
 /// `config` in templates: the site's settings, with the title and description of the
@@ -40,6 +50,14 @@ pub fn config<'a>(config: &'a Config, language: &'a Language) -> ConfigView<'a> 
         build_search_index: language.search_index,
         generate_feeds: language.feeds,
         author: config.author.as_deref(),
+        markdown: MarkdownView {
+            highlight_code: config.markdown.highlighting != Highlighting::Off,
+            highlight_theme: match config.markdown.highlighting {
+                Highlighting::Inline(theme) => theme,
+                Highlighting::Classes | Highlighting::Off => "css",
+            },
+            bottom_footnotes: config.markdown.bottom_footnotes,
+        },
         extra: &language.extra,
     }
 }

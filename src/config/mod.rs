@@ -11,6 +11,11 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+mod markdown;
+
+use markdown::MarkdownToml;
+pub use markdown::{CodeStylesheet, HIGHLIGHT_THEMES, Highlighting, Markdown};
+
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::slug::{self, Strategy, path_slug};
 use crate::toml_error;
@@ -39,7 +44,7 @@ struct SiteToml {
     #[serde(default)]
     slugify: Slugify,
     #[serde(default)]
-    markdown: Markdown,
+    markdown: MarkdownToml,
     #[serde(default)]
     link_checker: LinkCheckerToml,
     #[serde(default = "yes")]
@@ -117,6 +122,9 @@ pub struct Config {
     pub slugify: Slugify,
     /// How Markdown is rendered (Zola's `[markdown]`).
     pub markdown: Markdown,
+    /// The stylesheets of highlighted code the build writes (`highlight_themes_css`, and
+    /// `syntax.css` when code is highlighted with classes).
+    pub code_stylesheets: Vec<CodeStylesheet>,
     /// How `check --external` treats links to other sites (Zola's `[link_checker]`).
     pub link_checker: LinkChecker,
     /// Which site files besides the pages to write.
@@ -249,21 +257,6 @@ pub struct Taxonomy {
     #[serde(default)]
     pub feed: bool,
     pub paginate_by: Option<usize>,
-}
-
-/// Zola's `[markdown]` table, the parts workplan takes (see `toml_error` for the others).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[allow(clippy::struct_excessive_bools)]
-pub struct Markdown {
-    /// Straight quotes, `--`, `---` and `...` become typographic ones.
-    pub smart_punctuation: bool,
-    /// Links to other sites open in a new tab (with `rel="noopener"`).
-    pub external_links_target_blank: bool,
-    pub external_links_no_follow: bool,
-    pub external_links_no_referrer: bool,
-    /// Images load lazily and decode off the main thread.
-    pub lazy_async_image: bool,
 }
 
 /// Zola's `[link_checker]` as written.
@@ -414,6 +407,7 @@ fn resolve(
             .into());
     }
     let languages = languages(shown_path, text, &raw)?;
+    let (markdown, code_stylesheets) = raw.markdown.resolve(shown_path, text)?;
     let ignored_content = Ignored::parse(shown_path, text, &raw.ignored_content)?;
     let ignored_static = Ignored::parse(shown_path, text, &raw.ignored_static)?;
     if let Some(names) = &raw.feed_filenames
@@ -455,7 +449,8 @@ fn resolve(
             .map(Spanned::into_inner)
             .collect(),
         slugify: raw.slugify,
-        markdown: raw.markdown,
+        markdown,
+        code_stylesheets,
         link_checker: LinkChecker {
             skip_prefixes: raw.link_checker.skip_prefixes,
             external_warns: raw.link_checker.external_level == Some(Level::Warn),
