@@ -28,6 +28,7 @@ pub mod diagnostic;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod sass;
 pub mod search;
 pub mod serve;
 pub mod slug;

@@ -499,8 +499,17 @@ impl State {
         }
     }
 
-    /// Renders one job. `source` replaces the page's own source when given (a body-only edit).
+    /// Renders one job, minified when it is an HTML page and `minify_html` says so. `source`
+    /// replaces the page's own source when given (a body-only edit).
     pub fn render(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
+        let mut output = self.render_as_made(job, source)?;
+        if self.config.minify_html && super::minify::is_html(&job.path) {
+            output.bytes = super::minify::html(&output.bytes);
+        }
+        Ok(output)
+    }
+
+    fn render_as_made(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
         let lookup = self.views.lookup();
         let mut bytes = Vec::with_capacity(16 * 1024);
         match &job.work {
@@ -680,7 +689,7 @@ fn while_rendering(problems: Diagnostics, page: &str) -> Diagnostics {
 }
 
 /// `site.toml` with the options' overrides.
-fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
+pub(super) fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
     let overrides = config::Overrides {
         base_url: options.base_url.clone(),
     };
