@@ -202,8 +202,9 @@ struct Recorder {
 
 impl Recorder {
     fn note(&self, path: &Path) {
+        // As a watcher names it: `sass/../vendor/_grid.scss` is `vendor/_grid.scss`.
         let path = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        self.seen.borrow_mut().insert(path);
+        self.seen.borrow_mut().insert(lexically_normal(&path));
     }
 }
 
