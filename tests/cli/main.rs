@@ -8,7 +8,7 @@
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
 //! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
 //! `functions`, Zola's template functions and filters, `shortcodes`, Zola's shortcodes, `sass`,
-//! Zola's Sass;
+//! Zola's Sass, `minify`, Zola's `minify_html`;
 //! `terminal`, completions, the manual page, --quiet, --verbose, colour, the site found from a
 //! folder inside it and `serve --open`;
 //! `hostile` and `properties` feed the build bad and random input.
@@ -29,6 +29,7 @@ mod init;
 mod languages;
 mod limits;
 mod load;
+mod minify;
 mod plan;
 mod print;
 mod properties;
