@@ -1,6 +1,7 @@
 //! Sass in, CSS out, as Zola does it: every `.scss` and `.sass` file under the theme's `sass/`
 //! folder, and under the site's own with `compile_sass = true` (the site's win over the
-//! theme's at one path), becomes `<same relative path>.css` in the output. Files and folders
+//! theme's at one path, and over the theme's static files), becomes `<same relative
+//! path>.css` in the output. Files and folders
 //! whose names start with `_` are partials: never written, only `@use`d or `@import`ed.
 //!
 //! The compiler is grass (pure Rust), made to read through a [`Recorder`] so that a live
@@ -36,26 +37,41 @@ pub struct Compiled {
 }
 
 /// The Sass files to compile, sorted by address: the theme's always (as Zola), the site's
-/// with `compile_sass`. A site's file replaces the theme's of the same address; two of one
+/// with `compile_sass`. What the site has replaces what the theme has: a site's stylesheet
+/// or static file at the address of a theme's stylesheet leaves that one out. Two of one
 /// folder (`a.scss`, `a.sass`) are both listed, for the build to refuse the clash.
 pub fn stylesheets(config: &Config) -> Vec<Stylesheet> {
-    let site = config
-        .compile_sass
-        .then(|| list(&config.root.join(SASS_DIR)))
-        .unwrap_or_default();
+    let site = own(config);
+    let taken: BTreeSet<&str> = site.iter().map(|sheet| sheet.path.as_str()).collect();
+    let site_static = config.root.join("static");
+    let is_site_static = |path: &str| {
+        let relative = path.trim_start_matches('/');
+        site_static.join(relative).is_file() && !config.ignored_static.matches(relative)
+    };
     let theme = config
         .theme_dir
         .as_ref()
         .map(|dir| list(&dir.join(SASS_DIR)))
-        .unwrap_or_default();
-    let own: BTreeSet<String> = site.iter().map(|sheet| sheet.path.clone()).collect();
-    let mut sheets: Vec<Stylesheet> = theme
+        .unwrap_or_default()
         .into_iter()
-        .filter(|sheet| !own.contains(&sheet.path))
-        .chain(site)
-        .collect();
+        .filter(|sheet| !taken.contains(sheet.path.as_str()) && !is_site_static(&sheet.path));
+    let mut sheets: Vec<Stylesheet> = theme.chain(site.iter().cloned()).collect();
     sheets.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.source.cmp(&b.source)));
     sheets
+}
+
+/// The addresses of the site's own stylesheets, which replace a theme's static file there.
+pub fn own_addresses(config: &Config) -> BTreeSet<String> {
+    own(config).into_iter().map(|sheet| sheet.path).collect()
+}
+
+/// The site's own stylesheets: none without `compile_sass`.
+fn own(config: &Config) -> Vec<Stylesheet> {
+    if config.compile_sass {
+        list(&config.root.join(SASS_DIR))
+    } else {
+        Vec::new()
+    }
 }
 
 /// The stylesheets of one `sass/` folder; none when it is absent.

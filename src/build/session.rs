@@ -382,8 +382,11 @@ impl Session {
                 // The translation tables load with the templates.
                 changes.templates = true;
             } else if relative.starts_with("static") || in_theme("static") {
+                // The site's static files and stylesheets replace the theme's.
                 changes.copies = true;
+                changes.sass = true;
             } else if relative.starts_with(SASS_DIR) || in_theme(SASS_DIR) {
+                changes.copies = true;
                 changes.sass = true;
             } else if theme.is_some_and(|theme| theme.starts_with(path)) {
                 // The theme's folder (or `themes/`) itself: made, deleted or replaced.

@@ -616,17 +616,17 @@ impl State {
             })
     }
 
-    /// Files copied as they are, by URL path: the theme's `static/`, then the site's (which
-    /// wins), then the files beside content.
+    /// Files copied as they are, by URL path: the theme's `static/` (but where the site
+    /// compiles a stylesheet), then the site's (which wins), then the files beside content.
     pub fn copies(&self) -> anyhow::Result<BTreeMap<String, PathBuf>> {
         let mut copies = BTreeMap::new();
-        let theme_static = self.config.theme_dir.as_ref().map(|dir| dir.join("static"));
-        for dir in theme_static
-            .iter()
-            .chain([&self.config.root.join("static")])
-        {
-            list_static(dir, &self.config.ignored_static, &mut copies)?;
+        let ignored = &self.config.ignored_static;
+        if let Some(theme) = &self.config.theme_dir {
+            list_static(&theme.join("static"), ignored, &mut copies)?;
+            let sheets = crate::sass::own_addresses(&self.config);
+            copies.retain(|path, _| !sheets.contains(path));
         }
+        list_static(&self.config.root.join("static"), ignored, &mut copies)?;
         for asset in &self.content.assets {
             copies.insert(asset.path.clone(), asset.source.clone());
         }

@@ -102,6 +102,18 @@ fn a_stylesheet_at_the_address_of_another_file_is_refused() {
         .stderr_contains("two files would be written to `/nested/deep.css`");
 }
 
+/// What the site has replaces what its theme has: the site's stylesheet a theme's static
+/// file, the site's static file a theme's stylesheet.
+#[test]
+fn the_sites_files_replace_the_themes_at_one_address() {
+    let site = SiteTest::new("sass");
+    site.write("themes/styled/static/style.css", "body { color: green; }");
+    site.write("static/theme.css", "h1 { color: black; }");
+    site.run(["build"]).success();
+    assert_eq!(site.file("public/style.css").trim_end(), EXPECTED[0].1);
+    assert_eq!(site.file("public/theme.css"), "h1 { color: black; }");
+}
+
 /// The Sass files a stylesheet reads, in `sass/` or outside it, are inputs of the build: an
 /// edit of one makes the next build compile again instead of finding the output up to date.
 #[test]

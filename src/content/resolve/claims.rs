@@ -176,7 +176,8 @@ impl Resolver<'_> {
         claims
     }
 
-    /// The static files, by address: the site's own win over the theme's, as they are meant to.
+    /// The static files, by address: the site's own win over the theme's, as they are meant to,
+    /// and so do the site's own stylesheets.
     fn static_claims(&self) -> Vec<(String, Claimant<'_>)> {
         let site = self.config.root.join(STATIC_DIR);
         let theme = self
@@ -196,6 +197,10 @@ impl Resolver<'_> {
                 };
                 let url = normalize(&relative.to_string_lossy().replace('\\', "/"));
                 found.insert(url, entry.path().to_path_buf());
+            }
+            if Some(dir) == theme.as_ref() {
+                let sheets = crate::sass::own_addresses(self.config);
+                found.retain(|url, _| !sheets.contains(url));
             }
         }
         let mut claims: Vec<_> = found
