@@ -162,3 +162,21 @@ fn a_minified_preview_reloads_and_searches() {
         b.text().contains("Teachers who keep quokkas.")
     });
 }
+
+/// White space that a reader sees is kept: a code block's spaces and line breaks.
+#[test]
+fn a_code_block_keeps_its_white_space() {
+    let site = SiteTest::new("sass");
+    site.replace(
+        "site.toml",
+        "compile_sass = true",
+        "compile_sass = true\nminify_html = true",
+    );
+    site.run(["build"]).success();
+    let page = site.file("public/note/index.html");
+    assert!(
+        page.contains("<pre><code>keep   these\n    spaces\n</code></pre>"),
+        "{page}"
+    );
+    assert!(page.contains("<p>Some text, with spaces."), "{page}");
+}
