@@ -119,6 +119,9 @@ pub fn compile(sheets: &[Stylesheet], root: &Path) -> Result<Compiled, Diagnosti
         }
     }
     let problems = problems.into_iter().map(|(problem, users)| {
+        if problem.hint.is_some() {
+            return problem;
+        }
         let shown = |path: &Path| {
             path.strip_prefix(root)
                 .unwrap_or(path)
@@ -155,8 +158,9 @@ fn compile_one(sheet: &Stylesheet, root: &Path) -> (Result<String, Diagnostic>, 
     (result, recorder.seen.into_inner().into_iter().collect())
 }
 
-/// The diagnostic of a grass error, without its hint: at the Sass it points to (in a partial,
-/// maybe), or at the stylesheet when it points nowhere (an unreadable file).
+/// The diagnostic of a grass error: at the Sass it points to (in a partial, maybe), without
+/// a hint (the stylesheets that met it make it), or at the stylesheet when it points nowhere
+/// (an unreadable file), with one.
 fn located(error: grass::Error, sheet: &Stylesheet, root: &Path) -> Diagnostic {
     let stylesheet = sheet.source.strip_prefix(root).unwrap_or(&sheet.source);
     match error.kind() {
