@@ -9,8 +9,9 @@
 //!    checked work-plan data (priority areas, tasks, progress).
 //! 4. [`markdown`]: each body becomes HTML with heading ids, a table of contents and resolved
 //!    `@/` links.
-//! 5. [`build`]: pages are rendered through the templates and written in parallel into a
-//!    staging folder, which [`output`] swaps in for the old site only when all went well.
+//! 5. [`build`]: pages are rendered through the templates (minified with `minify_html`) and
+//!    written in parallel into a staging folder, with the stylesheets [`sass`] compiles, which
+//!    [`output`] swaps in for the old site only when all went well.
 //!
 //! Problems in the user's files are [`diagnostic::Diagnostics`]: located, with hints, all
 //! collected before the build fails. [`init`] writes a new site; [`author`] adds areas, tasks
@@ -28,6 +29,7 @@ pub mod diagnostic;
 pub mod init;
 pub mod markdown;
 pub mod output;
+pub mod sass;
 pub mod search;
 pub mod serve;
 pub mod slug;

@@ -91,7 +91,7 @@ impl Diagnostic {
 
 /// Keys of Zola's `config.toml` and front matter that workplan does not take, each with what
 /// to do instead: a Zola site that uses one hears why, rather than "unknown key".
-const ZOLA_KEYS_REFUSED: [(&str, &str); 14] = [
+const ZOLA_KEYS_REFUSED: [(&str, &str); 12] = [
     (
         "internal_level",
         "links inside the site are always checked, and a broken one is an error",
@@ -103,14 +103,6 @@ const ZOLA_KEYS_REFUSED: [(&str, &str); 14] = [
     (
         "output_dir",
         "name the output folder on the command line: `workplan build --output-dir DIR`",
-    ),
-    (
-        "compile_sass",
-        "Sass is not compiled: put plain CSS in `static/`",
-    ),
-    (
-        "minify_html",
-        "pages are written as rendered; a web server's compression saves more",
     ),
     (
         "hard_link_static",

@@ -1,6 +1,6 @@
-//! `workplan check`: the site loaded, resolved and rendered in memory as a build does it, with
-//! nothing written (no output, no record of the build), and every problem found reported at
-//! once. Errors are what stops a build; warnings are what a reader would stumble on without
+//! `workplan check`: the site loaded, resolved and rendered in memory as a build does it
+//! (its Sass compiled too), with nothing written (no output, no record of the build), and
+//! every problem found reported at once. Errors are what stops a build; warnings are what a reader would stumble on without
 //! stopping it: images without alternative text, empty headings, heading levels that skip,
 //! tasks past their deadline and not done, pages not yet translated, code in a language the
 //! highlighter does not know; with `--external`, links
@@ -96,6 +96,14 @@ impl Report {
 /// problems of the site's own files are the report's.
 pub fn check(options: &BuildOptions, external: Option<&ExternalOptions>) -> anyhow::Result<Report> {
     let (state, mut problems) = State::load_despite_problems(options)?;
+    let config = match &state {
+        Some(state) => std::sync::Arc::clone(&state.config),
+        None => super::state::load_config(options)?,
+    };
+    let sheets = crate::sass::stylesheets(&config);
+    if let Err(found) = crate::sass::compile(&sheets, &config.root) {
+        problems.extend(found.0);
+    }
     if let Some(state) = state {
         problems.extend(render_in_memory(&state));
         problems.extend(warnings(&state.content, &state.config));

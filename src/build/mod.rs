@@ -15,6 +15,7 @@ mod external;
 mod feeds;
 mod files;
 mod fingerprint;
+mod minify;
 mod session;
 mod state;
 

@@ -6,7 +6,7 @@
 //! folder keeps the last good site. After any sequence of updates the folder holds exactly what
 //! a clean build of the same files produces.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,6 +23,7 @@ use crate::config;
 use crate::content::{CONTENT_DIR, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output;
+use crate::sass::{Compiled, SASS_DIR};
 use crate::templates::{self, Read, fingerprints};
 
 /// A site built into `dir`, ready for updates.
@@ -36,6 +37,10 @@ pub struct Session {
     anchors: HashMap<Arc<str>, Anchors>,
     /// Files copied as they are, by URL path.
     copies: BTreeMap<String, PathBuf>,
+    /// The URL paths of the stylesheets compiled from Sass.
+    stylesheets: BTreeSet<String>,
+    /// Every file the Sass compiler read or looked for: a change to one compiles again.
+    sass_files: BTreeSet<PathBuf>,
     /// Paths of updates that failed: the next update takes them up again.
     pending: Vec<PathBuf>,
     /// The site before the last update, freed by [`Session::tidy`].
@@ -83,6 +88,8 @@ struct Changes {
     config: bool,
     templates: bool,
     copies: bool,
+    /// A file of a `sass/` folder.
+    sass: bool,
     /// Changed Markdown files, `content/`-relative.
     markdown: Vec<Arc<str>>,
 }
@@ -105,6 +112,7 @@ impl Session {
         let read_since = SystemTime::now();
         let started = Instant::now();
         let state = State::load(options)?;
+        let compiled = compile_sass(&state.config)?;
         let loaded = started.elapsed();
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
@@ -128,6 +136,8 @@ impl Session {
             anchors: state.section_anchors().chain(page_anchors).collect(),
             outputs: HashMap::with_capacity(outputs.len()),
             copies: BTreeMap::new(),
+            stylesheets: BTreeSet::new(),
+            sass_files: BTreeSet::new(),
             pending: Vec::new(),
             retired: None,
             stamps: stamps.into_inner(),
@@ -140,10 +150,11 @@ impl Session {
             session.anchors.get(relative)
         })?;
         session.copy_all(previous)?;
+        session.write_stylesheets(compiled, previous)?;
         session.timings = vec![
             ("load", loaded),
             ("render", rendered - loaded),
-            ("copy", started.elapsed() - rendered),
+            ("copy and Sass", started.elapsed() - rendered),
         ];
         Ok(session)
     }
@@ -219,10 +230,11 @@ impl Session {
     }
 
     pub fn files_read(&self) -> Vec<PathBuf> {
-        let files: std::collections::BTreeSet<&Path> = self
+        let files: BTreeSet<&Path> = self
             .outputs
             .values()
             .flat_map(|written| written.files.iter().map(|file| &**file))
+            .chain(self.sass_files.iter().map(PathBuf::as_path))
             .collect();
         files.into_iter().map(Path::to_path_buf).collect()
     }
@@ -263,14 +275,31 @@ impl Session {
             .any(|written| written.read_any(&files_changed));
         let mut copies_may_change =
             changes.copies || changes.config || !changes.markdown.is_empty();
-        // A static file added, removed or renamed may claim the address of another output: the
-        // content is then resolved again, which checks every claim as a clean build does.
-        let copies_moved = changes.copies
-            && !(changes.config || changes.templates)
-            && self.copied_files_moved()?;
+        // Sass compiles first, so that a stylesheet that fails leaves everything as it was
+        // (with new settings, once they are read).
+        let sass_changed = changes.sass
+            || paths
+                .iter()
+                .any(|path| self.sass_files.contains(&absolute(path)));
+        let mut compiled = if sass_changed && !changes.config {
+            Some(compile_sass(&self.state.config)?)
+        } else {
+            None
+        };
+        // A static file or stylesheet added, removed or renamed may claim the address of
+        // another output: the content is then resolved again, which checks every claim as a
+        // clean build does.
+        let unchanged_settings = !(changes.config || changes.templates);
+        let copies_moved = unchanged_settings
+            && ((changes.copies && self.copied_files_moved()?)
+                || compiled
+                    .as_ref()
+                    .is_some_and(|compiled| self.stylesheets_moved(compiled)));
         let mut update = if changes.config || changes.templates {
             let state = if changes.config {
-                State::load(&self.options)?
+                let state = State::load(&self.options)?;
+                compiled = Some(compile_sass(&state.config)?);
+                state
             } else {
                 self.state
                     .reload_templates(&self.options, &changes.markdown)?
@@ -318,6 +347,9 @@ impl Session {
         if copies_may_change {
             update.changed.extend(self.sync_copies()?);
         }
+        if let Some(compiled) = compiled {
+            update.changed.extend(self.sync_stylesheets(compiled)?);
+        }
         update.changed.sort();
         update.changed.dedup();
         update.elapsed = started.elapsed();
@@ -350,11 +382,17 @@ impl Session {
                 // The translation tables load with the templates.
                 changes.templates = true;
             } else if relative.starts_with("static") || in_theme("static") {
+                // The site's static files and stylesheets replace the theme's.
                 changes.copies = true;
+                changes.sass = true;
+            } else if relative.starts_with(SASS_DIR) || in_theme(SASS_DIR) {
+                changes.copies = true;
+                changes.sass = true;
             } else if theme.is_some_and(|theme| theme.starts_with(path)) {
                 // The theme's folder (or `themes/`) itself: made, deleted or replaced.
                 changes.templates = true;
                 changes.copies = true;
+                changes.sass = true;
             } else if let Ok(inside) = relative.strip_prefix(CONTENT_DIR) {
                 // Any other file (an asset, a folder) changes the content's list of files:
                 // it goes through the Markdown's path too, which reloads the content.
@@ -623,13 +661,68 @@ impl Session {
             }
         }
         for path in self.copies.keys() {
-            if !copies.contains_key(path) && !self.outputs.contains_key(path) {
+            if !copies.contains_key(path)
+                && !self.outputs.contains_key(path)
+                && !self.stylesheets.contains(path)
+            {
                 output::remove(&self.dir, path)?;
                 changed.push(path.clone());
             }
         }
         self.copies = copies;
         Ok(changed)
+    }
+
+    /// Whether `compiled` writes other stylesheets than the last build or update.
+    fn stylesheets_moved(&self, compiled: &Compiled) -> bool {
+        !compiled
+            .css
+            .iter()
+            .map(|(path, _)| path)
+            .eq(self.stylesheets.iter())
+    }
+
+    /// Writes the stylesheets into a folder being filled for the first time, linking those
+    /// whose bytes equal the file at the same place in `previous`.
+    fn write_stylesheets(
+        &mut self,
+        compiled: Compiled,
+        previous: Option<&Path>,
+    ) -> anyhow::Result<()> {
+        for (path, css) in &compiled.css {
+            let written = output::write_beside(&self.dir, previous, path, css)?;
+            self.stamps = self.stamps.wrapping_add(stamp(path, &written));
+        }
+        self.remember_stylesheets(compiled);
+        Ok(())
+    }
+
+    /// Writes the stylesheets whose bytes changed, removes those gone.
+    fn sync_stylesheets(&mut self, compiled: Compiled) -> anyhow::Result<Vec<String>> {
+        let mut changed = Vec::new();
+        for (path, css) in &compiled.css {
+            if output::write_if_changed(&self.dir, path, css)? {
+                changed.push(path.clone());
+            }
+        }
+        let kept: BTreeSet<&String> = compiled.css.iter().map(|(path, _)| path).collect();
+        for path in &self.stylesheets {
+            if !kept.contains(path)
+                && !self.copies.contains_key(path)
+                && !self.outputs.contains_key(path)
+            {
+                output::remove(&self.dir, path)?;
+                changed.push(path.clone());
+            }
+        }
+        self.remember_stylesheets(compiled);
+        Ok(changed)
+    }
+
+    fn remember_stylesheets(&mut self, compiled: Compiled) {
+        let Compiled { css, files } = compiled;
+        self.stylesheets = css.into_iter().map(|(path, _)| path).collect();
+        self.sass_files = files;
     }
 
     /// Keeps what the rendering of `outputs` read, for the next update.
@@ -644,6 +737,11 @@ impl Session {
             self.outputs.insert(job.path.clone(), written);
         }
     }
+}
+
+/// The site's stylesheets, compiled from its and its theme's Sass.
+fn compile_sass(config: &config::Config) -> Result<Compiled, Diagnostics> {
+    crate::sass::compile(&crate::sass::stylesheets(config), &config.root)
 }
 
 /// `path` made absolute as watchers report paths: the site may have been named relatively.

@@ -499,8 +499,17 @@ impl State {
         }
     }
 
-    /// Renders one job. `source` replaces the page's own source when given (a body-only edit).
+    /// Renders one job, minified when it is an HTML page and `minify_html` says so. `source`
+    /// replaces the page's own source when given (a body-only edit).
     pub fn render(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
+        let mut output = self.render_as_made(job, source)?;
+        if self.config.minify_html && super::minify::is_html(&job.path) {
+            output.bytes = super::minify::html(&output.bytes);
+        }
+        Ok(output)
+    }
+
+    fn render_as_made(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
         let lookup = self.views.lookup();
         let mut bytes = Vec::with_capacity(16 * 1024);
         match &job.work {
@@ -607,17 +616,17 @@ impl State {
             })
     }
 
-    /// Files copied as they are, by URL path: the theme's `static/`, then the site's (which
-    /// wins), then the files beside content.
+    /// Files copied as they are, by URL path: the theme's `static/` (but where the site
+    /// compiles a stylesheet), then the site's (which wins), then the files beside content.
     pub fn copies(&self) -> anyhow::Result<BTreeMap<String, PathBuf>> {
         let mut copies = BTreeMap::new();
-        let theme_static = self.config.theme_dir.as_ref().map(|dir| dir.join("static"));
-        for dir in theme_static
-            .iter()
-            .chain([&self.config.root.join("static")])
-        {
-            list_static(dir, &self.config.ignored_static, &mut copies)?;
+        let ignored = &self.config.ignored_static;
+        if let Some(theme) = &self.config.theme_dir {
+            list_static(&theme.join("static"), ignored, &mut copies)?;
+            let sheets = crate::sass::own_addresses(&self.config);
+            copies.retain(|path, _| !sheets.contains(path));
         }
+        list_static(&self.config.root.join("static"), ignored, &mut copies)?;
         for asset in &self.content.assets {
             copies.insert(asset.path.clone(), asset.source.clone());
         }
@@ -680,7 +689,7 @@ fn while_rendering(problems: Diagnostics, page: &str) -> Diagnostics {
 }
 
 /// `site.toml` with the options' overrides.
-fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
+pub(super) fn load_config(options: &BuildOptions) -> anyhow::Result<Arc<Config>> {
     let overrides = config::Overrides {
         base_url: options.base_url.clone(),
     };

@@ -26,7 +26,7 @@ pub const FILE_NAME: &str = "site.toml";
 pub const FEED_FILE_NAME: &str = "atom.xml";
 
 /// The folders of a site that a build reads, beside its configuration.
-pub const SOURCE_DIRS: [&str; 4] = ["content", "templates", "static", "themes"];
+pub const SOURCE_DIRS: [&str; 5] = ["content", "templates", "static", "sass", "themes"];
 
 /// `site.toml` as the user wrote it.
 #[derive(Debug, Deserialize)]
@@ -74,6 +74,11 @@ struct SiteToml {
     ignored_static: Vec<Spanned<String>>,
     /// Zola's names of feed files: workplan writes Atom, as `atom.xml`.
     feed_filenames: Option<Spanned<Vec<String>>>,
+    /// Zola's: compile the site's `sass/` folder (the theme's always is).
+    #[serde(default)]
+    compile_sass: bool,
+    /// Zola's: write every HTML page minified.
+    minify_html: Option<Spanned<bool>>,
     #[serde(default)]
     extra: toml::Table,
 }
@@ -142,6 +147,10 @@ pub struct Config {
     /// Files of `content/` and of `static/` left out (Zola's `ignored_content`, `ignored_static`).
     pub ignored_content: Ignored,
     pub ignored_static: Ignored,
+    /// Compile the site's `sass/` folder into stylesheets (Zola's `compile_sass`).
+    pub compile_sass: bool,
+    /// Minify every HTML page written (Zola's `minify_html`).
+    pub minify_html: bool,
     pub extra: toml::Table,
 }
 
@@ -422,6 +431,7 @@ fn resolve(
         .with_hint("write `feed_filenames = [\"atom.xml\"]`, or leave the key out (RSS feeds are not written)")
         .into());
     }
+    let minify_html = minify_html(shown_path, text, raw.minify_html.as_ref())?;
     for taxonomy in &raw.taxonomies {
         let slug = path_slug(&taxonomy.get_ref().name, raw.slugify.taxonomies);
         if !slug::names_a_folder(&slug) {
@@ -469,8 +479,34 @@ fn resolve(
         as_of: raw.as_of,
         ignored_content,
         ignored_static,
+        compile_sass: raw.compile_sass,
+        minify_html,
         extra: raw.extra,
     })
+}
+
+/// Whether `minify_html` is on; an error where it is, when this workplan was built without
+/// its `minify` feature.
+fn minify_html(
+    shown_path: &Path,
+    text: &str,
+    written: Option<&Spanned<bool>>,
+) -> Result<bool, Diagnostic> {
+    let Some(written) = written.filter(|written| *written.get_ref()) else {
+        return Ok(false);
+    };
+    if cfg!(feature = "minify") {
+        return Ok(true);
+    }
+    Err(Diagnostic::at(
+        shown_path,
+        text,
+        written.span(),
+        "this workplan was built without HTML minification",
+    )
+    .with_hint(
+        "build workplan with its default features (its `minify` feature), or remove the key",
+    ))
 }
 
 /// The taxonomies declared at the top of site.toml, the default language's.

@@ -622,7 +622,7 @@ fn a_rebuild_rewrites_only_the_files_that_changed() {
     let after = inodes(&site);
     let rewritten: Vec<&String> = after
         .iter()
-        .filter(|(path, inode)| before.get(*path) != Some(inode))
+        .filter(|&(path, inode)| before.get(path) != Some(inode))
         .map(|(path, _)| path)
         .collect();
     assert_eq!(

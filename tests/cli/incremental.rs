@@ -860,7 +860,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 23] = [
+const CONFIG_KEYS: [&str; 25] = [
     "base_url",
     "title",
     "description",
@@ -883,11 +883,13 @@ const CONFIG_KEYS: [&str; 23] = [
     "feed_filenames",
     "markdown",
     "link_checker",
+    "compile_sass",
+    "minify_html",
     "extra",
 ];
 
-/// Sets a random key of a page, a section or `site.toml` to a random value, or adds, removes or
-/// renames a template or static file; otherwise one of [`edit`]'s edits.
+/// Sets a random key of a page, a section or `site.toml` to a random value, adds, removes or
+/// renames a template or static file, or edits the Sass; otherwise one of [`edit`]'s edits.
 fn key_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>) {
     let markdown: Vec<PathBuf> = walk(&root.join("content"))
         .into_iter()
@@ -896,11 +898,12 @@ fn key_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathB
     let (sections, pages): (Vec<PathBuf>, Vec<PathBuf>) =
         markdown.into_iter().partition(|p| is_section(p));
     let choice = Choice::new(random, step);
-    let (file, key) = match random.below(10) {
+    let (file, key) = match random.below(11) {
         0..=3 => (random.pick(&pages).clone(), *random.pick(&PAGE_KEYS)),
         4..=6 => (random.pick(&sections).clone(), *random.pick(&SECTION_KEYS)),
         7 => (root.join("site.toml"), *random.pick(&CONFIG_KEYS)),
         8 => return file_edit(root, random, step),
+        10 => return sass_edit(root, random, step),
         _ => return edit(root, random, step),
     };
     let value = if file.ends_with("site.toml") {
@@ -1044,9 +1047,8 @@ impl Choice {
                 ),
                 None => format!("{{ paths_keep_dates = {flag} }}"),
             },
-            "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds" => {
-                flag.to_string()
-            }
+            "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds"
+            | "compile_sass" | "minify_html" => flag.to_string(),
             // The search index is slow to make: on rarely.
             "build_search_index" => (n == 0 && flag == "true").to_string(),
             "feed_limit" => (n + 1).to_string(),
@@ -1139,6 +1141,32 @@ fn every_key_is_edited() {
     }
     for key in CONFIG_KEYS {
         choice.config_value(key);
+    }
+}
+
+/// Edits the Sass: a partial's value, a mistake in it (fixed by the next such edit), a
+/// stylesheet added or removed, a static file at a stylesheet's address added or removed.
+fn sass_edit(root: &Path, random: &mut Random, step: usize) -> (String, Vec<PathBuf>) {
+    let toggle = |file: PathBuf, text: &str| {
+        let removed = fs::remove_file(&file).is_ok();
+        if !removed {
+            fs::write(&file, text).unwrap();
+        }
+        let shown = file.strip_prefix(root).unwrap().display().to_string();
+        (format!("{shown} removed {removed}"), vec![file])
+    };
+    let partial = root.join("sass/_tone.scss");
+    match random.below(4) {
+        0 => {
+            fs::write(&partial, format!("$tone: #{:06};\n", step * 7)).unwrap();
+            (format!("tone {step}"), vec![partial])
+        }
+        1 => {
+            fs::write(&partial, "$tone: ;\n").unwrap();
+            ("a mistake in the tone".to_string(), vec![partial])
+        }
+        2 => toggle(root.join("sass/extra.scss"), "b { font-weight: bold; }\n"),
+        _ => toggle(root.join("static/site.css"), "body { color: red; }\n"),
     }
 }
 

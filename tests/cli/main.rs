@@ -7,7 +7,8 @@
 //! strings in English and Chinese, `languages`, sites in more than one language, `plan`, a
 //! plan tracked over a year, `slugify`, `site.toml`'s `[slugify]` strategies, `author`, the
 //! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
-//! `functions`, Zola's template functions and filters, `shortcodes`, Zola's shortcodes;
+//! `functions`, Zola's template functions and filters, `shortcodes`, Zola's shortcodes, `sass`,
+//! Zola's Sass, `minify`, Zola's `minify_html`;
 //! `terminal`, completions, the manual page, --quiet, --verbose, colour, the site found from a
 //! folder inside it and `serve --open`;
 //! `hostile` and `properties` feed the build bad and random input.
@@ -29,11 +30,13 @@ mod init;
 mod languages;
 mod limits;
 mod load;
+mod minify;
 mod plan;
 mod print;
 mod properties;
 mod publish;
 mod readme;
+mod sass;
 mod search;
 mod serve;
 mod shortcodes;

@@ -17,7 +17,7 @@ fn search(browser: &Browser, url: &str, query: &str, expected: &str) {
 
 /// Types `query` into the search box of the page at `url`; whether a result titled
 /// `expected` shows within `timeout`.
-fn finds(browser: &Browser, url: &str, query: &str, expected: &str, timeout: Duration) -> bool {
+pub fn finds(browser: &Browser, url: &str, query: &str, expected: &str, timeout: Duration) -> bool {
     browser.goto(url);
     browser.execute(
         "const box = document.querySelector('#site-search-q');

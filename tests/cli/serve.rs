@@ -283,7 +283,10 @@ fn a_first_build_that_fails_serves_the_error_until_fixed() {
     );
     // There is no site yet: every page is the error.
     wait_for_page(server.url(), 500, "unknown key `colour`");
-    assert!(server.stderr().contains("error: unknown key `colour`"));
+    // Printed just after the failed build is served: not always before a page is answered.
+    eventually("the report on stderr", || {
+        server.stderr().contains("error: unknown key `colour`")
+    });
 
     site.replace(PAGE, "colour = \"blue\"\n", "");
     wait_for_page(&page, 200, "Better universities.");

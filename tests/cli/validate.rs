@@ -60,6 +60,24 @@ fn highlighted_code_passes_the_nu_html_checker() {
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
 
+/// Minified (`minify_html = true`: optional tags and quotes left out), the shipped site is
+/// still valid HTML.
+#[test]
+fn minified_shipped_site_passes_the_nu_html_checker() {
+    let Some(jar) = vnu() else {
+        return;
+    };
+    let site = crate::minify::minified_shipped_site();
+    site.run(["build"]).success();
+    let errors = nu_errors(&jar, &site.path("public"));
+    assert!(
+        errors.is_empty(),
+        "the Nu HTML Checker found {} error(s) in the minified shipped site:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+}
+
 /// A site with a missing translation: its fallback pages (the default language's text in the
 /// other language's frame, with a notice) and its language switcher pass both validators.
 #[test]

@@ -454,3 +454,53 @@ fn a_data_file_that_a_template_loads_is_watched_wherever_it_is() {
         shows(&site, "public/index.html", "Chen Jie")
     });
 }
+
+/// Sass under watch: a saved partial compiles the stylesheets that use it again; a mistake in
+/// it is reported and the last good stylesheet stays until it is fixed; a partial outside
+/// `sass/` is followed too. public/ then equals a clean build.
+#[test]
+fn a_saved_sass_partial_compiles_again_and_a_mistake_keeps_the_last_good_css() {
+    let site = SiteTest::new("sass");
+    site.write("vendor/_grid.scss", ".grid { display: grid; }\n");
+    site.replace(
+        "sass/style.scss",
+        "@use \"colors\";",
+        "@use \"colors\";\n@use \"../vendor/grid\";",
+    );
+    let watcher = watch(&site);
+    assert!(shows(&site, "public/style.css", ".grid{display:grid}"));
+
+    site.write("sass/_colors.scss", "$ink: #654321;\n$paper: #fafafa;\n");
+    eventually("the new colour in style.css and deep.css", || {
+        shows(&site, "public/style.css", "color:#654321")
+            && shows(&site, "public/nested/deep.css", "color:#654321")
+    });
+
+    site.write(
+        "sass/_colors.scss",
+        "$ink: #000000;\n$paper: #fafafa\n  oops: ;\n",
+    );
+    eventually("the report of the broken partial", || {
+        watcher.stderr().contains(REPORT_END)
+    });
+    let report = watcher.stderr();
+    assert!(report.contains("--> sass/_colors.scss:3:7\n"), "{report}");
+    assert!(shows(&site, "public/style.css", "color:#654321"));
+
+    site.write("sass/_colors.scss", "$ink: #0000fe;\n$paper: #fafafa;\n");
+    eventually("the fixed partial in style.css", || {
+        shows(&site, "public/style.css", "color:#0000fe")
+    });
+    site.write("vendor/_grid.scss", ".grid { display: flex; }\n");
+    eventually("the partial outside sass/ in style.css", || {
+        shows(&site, "public/style.css", ".grid{display:flex}")
+    });
+    // A new stylesheet is published, one removed is unpublished.
+    site.write("sass/extra.scss", "b { font-weight: bold; }\n");
+    eventually("the new stylesheet", || site.exists("public/extra.css"));
+    fs::remove_file(site.path("sass/indented.sass")).unwrap();
+    eventually("the removed stylesheet gone", || {
+        !site.exists("public/indented.css")
+    });
+    clean_build(&site).wait_for(&site.path("public"), "a clean build");
+}

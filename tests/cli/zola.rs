@@ -159,12 +159,12 @@ fn ignored_content_and_static_leave_files_out() {
 fn zolas_keys_that_workplan_refuses_say_what_to_do() {
     let site = SiteTest::new("zola");
     let config = site.file("site.toml");
-    site.write("site.toml", format!("{config}compile_sass = true\n"));
+    site.write("site.toml", format!("{config}hard_link_static = true\n"));
     site.run(["build"])
         .failure()
-        .stderr_contains("error: Zola's `compile_sass` is not supported by workplan")
+        .stderr_contains("error: Zola's `hard_link_static` is not supported by workplan")
         .stderr_contains("site.toml:6:1")
-        .stderr_contains("plain CSS");
+        .stderr_contains("linked on their own");
     site.write(
         "site.toml",
         format!("{config}[markdown]\nrender_emoji = true\n"),

@@ -1,6 +1,6 @@
 //! Every file the site writes, claimed once: pages, sections and their pagers, aliases,
 //! taxonomies and their terms, feeds, the site files (sitemap, exports, 404 page), files
-//! beside the content and static files. A second claim on an address (letter case ignored)
+//! beside the content, static files and the stylesheets compiled from Sass. A second claim on an address (letter case ignored)
 //! is a located diagnostic at whatever the user can most easily move.
 
 use std::ops::Range;
@@ -18,7 +18,7 @@ const STATIC_DIR: &str = "static";
 impl Resolver<'_> {
     /// Two things may not write the same file: pages, rendered sections and their pagers,
     /// aliases, taxonomies and their terms, feeds, the site files (sitemap, exports, 404 page),
-    /// files beside the content and static files. Addresses that differ only in case clash too:
+    /// files beside the content, static files and stylesheets. Addresses that differ only in case clash too:
     /// they are one file on Windows and macOS.
     pub(super) fn check_unique_paths(&self) -> Vec<Diagnostic> {
         let mut owners: HashMap<String, (String, Claimant<'_>)> = HashMap::new();
@@ -169,10 +169,19 @@ impl Resolver<'_> {
             claims.push((normalize(&asset.path), Claimant::Copied(shown)));
         }
         claims.extend(self.static_claims());
+        claims.extend(
+            crate::sass::stylesheets(self.config)
+                .into_iter()
+                .map(|sheet| {
+                    let shown = self.shown_path(&sheet.source);
+                    (normalize(&sheet.path), Claimant::Copied(shown))
+                }),
+        );
         claims
     }
 
-    /// The static files, by address: the site's own win over the theme's, as they are meant to.
+    /// The static files, by address: the site's own win over the theme's, as they are meant to,
+    /// and so do the site's own stylesheets.
     fn static_claims(&self) -> Vec<(String, Claimant<'_>)> {
         let site = self.config.root.join(STATIC_DIR);
         let theme = self
@@ -192,6 +201,10 @@ impl Resolver<'_> {
                 };
                 let url = normalize(&relative.to_string_lossy().replace('\\', "/"));
                 found.insert(url, entry.path().to_path_buf());
+            }
+            if Some(dir) == theme.as_ref() {
+                let sheets = crate::sass::own_addresses(self.config);
+                found.retain(|url, _| !sheets.contains(url));
             }
         }
         let mut claims: Vec<_> = found
@@ -218,7 +231,7 @@ enum Claimant<'a> {
     Alias(&'a Source, Range<usize>),
     /// What the site makes itself (a pager, a feed, a taxonomy page, the sitemap...), named.
     Generated(String),
-    /// A file copied as it is: a static file, or one beside the content.
+    /// A file copied as it is (a static file, or one beside the content), or a Sass file.
     Copied(std::path::PathBuf),
 }
 

@@ -179,7 +179,7 @@ impl Lookup {
         ) -> impl Iterator<Item = K> + 'a {
             let changed = before
                 .iter()
-                .filter(move |(key, value)| after.get(*key) != Some(value));
+                .filter(move |&(key, value)| after.get(key) != Some(value));
             let added = after.keys().filter(move |key| !before.contains_key(*key));
             changed.map(|(key, _)| key).chain(added).cloned()
         }
