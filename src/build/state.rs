@@ -36,6 +36,7 @@ use super::BuildOptions;
 use super::check::{self, Anchors};
 use super::feeds::Scope;
 use super::files::SiteFile;
+use super::relative::Relative;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -500,7 +501,21 @@ impl State {
     }
 
     /// Renders one job. `source` replaces the page's own source when given (a body-only edit).
+    /// With `relative_links`, an HTML page's links into the site are made relative to it.
     pub fn render(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
+        let mut output = self.render_as_written(job, source)?;
+        let html = matches!(job.work, Work::Page(_) | Work::Template { .. })
+            && (job.path.ends_with('/') || job.path.ends_with(".html"));
+        // Hosts serve the 404 page at any depth: its links are absolute when they can be.
+        let not_found = job.kind == OutputKind::NotFound && self.config.base_url.has_host();
+        if self.config.relative_links && html && !not_found {
+            let relative = Relative::new(&self.config.base_url);
+            output.bytes = relative.rewrite(output.bytes, &job.path);
+        }
+        Ok(output)
+    }
+
+    fn render_as_written(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
         let lookup = self.views.lookup();
         let mut bytes = Vec::with_capacity(16 * 1024);
         match &job.work {
@@ -572,7 +587,7 @@ impl State {
                 })
             }
             Work::Redirect(url) => Ok(Output {
-                bytes: redirect_page(url).into_bytes(),
+                bytes: self.redirect_page(url, &job.path).into_bytes(),
                 reads: Box::default(),
                 files: Box::default(),
                 anchors: None,
@@ -590,6 +605,29 @@ impl State {
                 anchors: None,
             }),
         }
+    }
+
+    /// The page at URL path `page` that sends the browser on to `url`: relative with
+    /// `relative_links`, so that it works on any host and from disk; its canonical address is
+    /// `url` when that can be absolute.
+    fn redirect_page(&self, url: &str, page: &str) -> String {
+        let go_to = if self.config.relative_links {
+            Relative::new(&self.config.base_url).link(url, page)
+        } else {
+            url.to_string()
+        };
+        let go_to = crate::templates::escape_html(&go_to);
+        let canonical = if url.contains("://") {
+            let url = crate::templates::escape_html(url);
+            format!("<link rel=\"canonical\" href=\"{url}\">\n")
+        } else {
+            String::new()
+        };
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
+             {canonical}<meta http-equiv=\"refresh\" content=\"0; url={go_to}\">\n\
+             </head>\n<body>\n<p><a href=\"{go_to}\">Go to {go_to}</a></p>\n</body>\n</html>\n"
+        )
     }
 
     /// Heading ids and anchor links of the sections (pages report theirs when rendered).
@@ -792,12 +830,3 @@ fn with_section_shortcodes(
     Ok((sections.into(), views))
 }
 
-/// A page that sends the browser on to `url`.
-fn redirect_page(url: &str) -> String {
-    let url = crate::templates::escape_html(url);
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
-         <link rel=\"canonical\" href=\"{url}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n\
-         </head>\n<body>\n<p><a href=\"{url}\">Go to {url}</a></p>\n</body>\n</html>\n"
-    )
-}
