@@ -53,7 +53,7 @@ struct SiteToml {
     #[serde(default)]
     generate_feeds: bool,
     /// Links between the site's pages relative to each page, so the output works anywhere.
-    #[serde(default = "yes")]
+    #[serde(default)]
     relative_links: bool,
     feed_limit: Option<NonZeroUsize>,
     author: Option<String>,

@@ -845,6 +845,7 @@ const CONFIG_KEYS: [&str; 23] = [
     "feed_filenames",
     "markdown",
     "link_checker",
+    "relative_links",
     "extra",
 ];
 
@@ -1006,7 +1007,11 @@ impl Choice {
                 ),
                 None => format!("{{ paths_keep_dates = {flag} }}"),
             },
-            "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds" => {
+            "generate_sitemap"
+            | "generate_robots_txt"
+            | "generate_exports"
+            | "generate_feeds"
+            | "relative_links" => {
                 flag.to_string()
             }
             // The search index is slow to make: on rarely.
