@@ -39,8 +39,11 @@ pub const DEFAULT_THEME: &[(&str, &str)] = theme_files![
     "static/style.css",
 ];
 
-const SITE_TOML: &str = r#"# The address the site is published at; a sub-path such as https://example.org/plan/ works.
-base_url = "https://example.org/"
+const SITE_TOML: &str = r#"# Where the site will be published, e.g. "https://example.org/plan/". Its pages link to each
+# other by relative paths, so public/ works on any server, under any sub-path and opened from
+# a disk; feeds, the sitemap and canonical links need the host, and are left out until then.
+base_url = "/"
+relative_links = true
 title = "Work plan"
 description = "Our priority areas and the tasks in each."
 default_language = "en"

@@ -16,6 +16,7 @@ mod feeds;
 mod files;
 mod fingerprint;
 mod minify;
+mod relative;
 mod session;
 mod state;
 
@@ -198,7 +199,8 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
     session.index_search()?;
     timings.push(("search index", indexing.elapsed()));
     let publishing = Instant::now();
-    let warnings = staging.publish()?;
+    let mut warnings = staging.publish()?;
+    warnings.splice(0..0, session.left_out());
     timings.push(("publish", publishing.elapsed()));
     session.set_dir(output.clone());
     let summary = BuildSummary {

@@ -201,6 +201,19 @@ impl Session {
         self.state.content.pages.len()
     }
 
+    /// A warning naming what the site asked for and cannot have without a host in
+    /// `base_url`, if anything.
+    pub fn left_out(&self) -> Option<String> {
+        let left_out = &self.state.config.left_out;
+        (!left_out.is_empty()).then(|| {
+            format!(
+                "`base_url` names no host: {} and canonical links are left out; set it to the \
+                 address the site is published at, e.g. \"https://example.org/plan/\"",
+                left_out.join(", ")
+            )
+        })
+    }
+
     pub fn section_count(&self) -> usize {
         self.state.content.sections.len()
     }

@@ -36,6 +36,7 @@ use super::BuildOptions;
 use super::check::{self, Anchors};
 use super::feeds::Scope;
 use super::files::SiteFile;
+use super::relative::Relative;
 use crate::config::{self, Config};
 use crate::content::{self, Content, LoadOptions, Snapshot, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -499,10 +500,20 @@ impl State {
         }
     }
 
-    /// Renders one job, minified when it is an HTML page and `minify_html` says so. `source`
-    /// replaces the page's own source when given (a body-only edit).
+    /// Renders one job. `source` replaces the page's own source when given (a body-only edit).
+    /// An HTML page's links into the site are made relative to it with `relative_links`
+    /// (before minifying, which may leave out the quotes that find them), and it is minified
+    /// when `minify_html` says so.
     pub fn render(&self, job: &Job, source: Option<&Source>) -> Result<Output, Diagnostics> {
         let mut output = self.render_as_made(job, source)?;
+        let page = matches!(job.work, Work::Page(_) | Work::Template { .. })
+            && super::minify::is_html(&job.path);
+        // Hosts serve the 404 page at any depth: its links are absolute when they can be.
+        let not_found = job.kind == OutputKind::NotFound && self.config.base_url.has_host();
+        if self.config.relative_links && page && !not_found {
+            let relative = Relative::new(&self.config.base_url);
+            output.bytes = relative.rewrite(output.bytes, &job.path);
+        }
         if self.config.minify_html && super::minify::is_html(&job.path) {
             output.bytes = super::minify::html(&output.bytes);
         }
@@ -581,7 +592,7 @@ impl State {
                 })
             }
             Work::Redirect(url) => Ok(Output {
-                bytes: redirect_page(url).into_bytes(),
+                bytes: self.redirect_page(url, &job.path).into_bytes(),
                 reads: Box::default(),
                 files: Box::default(),
                 anchors: None,
@@ -599,6 +610,29 @@ impl State {
                 anchors: None,
             }),
         }
+    }
+
+    /// The page at URL path `page` that sends the browser on to `url`: relative with
+    /// `relative_links`, so that it works on any host and from disk; its canonical address is
+    /// `url` when that can be absolute.
+    fn redirect_page(&self, url: &str, page: &str) -> String {
+        let go_to = if self.config.relative_links {
+            Relative::new(&self.config.base_url).link(url, page)
+        } else {
+            url.to_string()
+        };
+        let go_to = crate::templates::escape_html(&go_to);
+        let canonical = if url.contains("://") {
+            let url = crate::templates::escape_html(url);
+            format!("<link rel=\"canonical\" href=\"{url}\">\n")
+        } else {
+            String::new()
+        };
+        format!(
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
+             {canonical}<meta http-equiv=\"refresh\" content=\"0; url={go_to}\">\n\
+             </head>\n<body>\n<p><a href=\"{go_to}\">Go to {go_to}</a></p>\n</body>\n</html>\n"
+        )
     }
 
     /// Heading ids and anchor links of the sections (pages report theirs when rendered).
@@ -799,14 +833,4 @@ fn with_section_shortcodes(
     // unchanged only when it is the same as before the change.
     let views = Views::new(config, content, &sections, targets, previous, templates);
     Ok((sections.into(), views))
-}
-
-/// A page that sends the browser on to `url`.
-fn redirect_page(url: &str) -> String {
-    let url = crate::templates::escape_html(url);
-    format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirect</title>\n\
-         <link rel=\"canonical\" href=\"{url}\">\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n\
-         </head>\n<body>\n<p><a href=\"{url}\">Go to {url}</a></p>\n</body>\n</html>\n"
-    )
 }

@@ -57,6 +57,9 @@ struct SiteToml {
     build_search_index: bool,
     #[serde(default)]
     generate_feeds: bool,
+    /// Links between the site's pages relative to each page, so the output works anywhere.
+    #[serde(default)]
+    relative_links: bool,
     feed_limit: Option<NonZeroUsize>,
     author: Option<String>,
     /// Interface strings for the default language (Zola's `[translations]`), over the theme's.
@@ -152,6 +155,47 @@ pub struct Config {
     /// Minify every HTML page written (Zola's `minify_html`).
     pub minify_html: bool,
     pub extra: toml::Table,
+    /// Links between the site's pages are relative to each page (`relative_links`).
+    pub relative_links: bool,
+    /// What the site asks for but cannot have without a host in `base_url` (feeds, the
+    /// sitemap, `robots.txt`), left out: a build says so.
+    pub left_out: Vec<&'static str>,
+}
+
+impl Config {
+    /// The site without what needs absolute addresses when `base_url` has no host: feeds,
+    /// the sitemap and `robots.txt` would otherwise name pages by relative addresses, which
+    /// their readers cannot follow.
+    fn without_host_only_addresses(mut self) -> Self {
+        if self.base_url.has_host() {
+            return self;
+        }
+        let feeds = self.languages.iter().any(|language| {
+            language.feeds || language.taxonomies.iter().any(|taxonomy| taxonomy.feed)
+        });
+        let asked = [
+            ("feeds", feeds),
+            ("the sitemap", self.generate.sitemap),
+            ("robots.txt", self.generate.robots_txt),
+        ];
+        self.left_out = asked
+            .into_iter()
+            .filter_map(|(what, asked)| asked.then_some(what))
+            .collect();
+        self.generate.feeds = false;
+        self.generate.sitemap = false;
+        self.generate.robots_txt = false;
+        for language in &mut self.languages {
+            language.feeds = false;
+            for taxonomy in &mut language.taxonomies {
+                taxonomy.feed = false;
+            }
+        }
+        for taxonomy in &mut self.taxonomies {
+            taxonomy.feed = false;
+        }
+        self
+    }
 }
 
 /// Files a site leaves out: globs matched, as Zola matches them, against a file's path below
@@ -355,6 +399,12 @@ impl BaseUrl {
         [self.origin.as_str(), &self.prefix, path].concat()
     }
 
+    /// Whether addresses made from it name a host: only then can the site have the absolute
+    /// addresses of canonical links, feeds, the sitemap and `robots.txt`.
+    pub fn has_host(&self) -> bool {
+        !self.origin.is_empty()
+    }
+
     /// The base URL without a trailing slash, as templates see it in `config.base_url`.
     pub fn as_str(&self) -> String {
         format!("{}{}", self.origin, self.prefix)
@@ -482,7 +532,10 @@ fn resolve(
         compile_sass: raw.compile_sass,
         minify_html,
         extra: raw.extra,
-    })
+        relative_links: raw.relative_links,
+        left_out: Vec::new(),
+    }
+    .without_host_only_addresses())
 }
 
 /// Whether `minify_html` is on; an error where it is, when this workplan was built without

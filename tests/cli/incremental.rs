@@ -860,7 +860,7 @@ pub const SECTION_KEYS: [&str; 18] = [
     "aliases",
     "extra",
 ];
-const CONFIG_KEYS: [&str; 25] = [
+const CONFIG_KEYS: [&str; 26] = [
     "base_url",
     "title",
     "description",
@@ -885,6 +885,7 @@ const CONFIG_KEYS: [&str; 25] = [
     "link_checker",
     "compile_sass",
     "minify_html",
+    "relative_links",
     "extra",
 ];
 
@@ -1048,7 +1049,7 @@ impl Choice {
                 None => format!("{{ paths_keep_dates = {flag} }}"),
             },
             "generate_sitemap" | "generate_robots_txt" | "generate_exports" | "generate_feeds"
-            | "compile_sass" | "minify_html" => flag.to_string(),
+            | "compile_sass" | "minify_html" | "relative_links" => flag.to_string(),
             // The search index is slow to make: on rarely.
             "build_search_index" => (n == 0 && flag == "true").to_string(),
             "feed_limit" => (n + 1).to_string(),

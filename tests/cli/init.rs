@@ -140,3 +140,45 @@ fn init_writes_the_configuration_that_config_names() {
         .run(["--config", "plan.toml", "build"])
         .success();
 }
+
+/// A new site's `public/` works opened from disk (issue 14): every link and file of every
+/// page is a relative path to a file that is there (a folder's `index.html`, not the folder),
+/// nothing points at the `example.org` of old, and what needs a host it lacks is left out
+/// with one warning.
+#[test]
+fn a_new_sites_pages_link_to_files_that_are_there() {
+    let site = SiteTest::empty();
+    site.run(["init", "."]).success();
+    site.run(["build"]).success().stderr_contains(
+        "`base_url` names no host: the sitemap, robots.txt and canonical links are left out",
+    );
+    assert!(!site.exists("public/sitemap.xml") && !site.exists("public/robots.txt"));
+    let public = site.path("public");
+    let mut checked = 0;
+    for page in walkdir::WalkDir::new(&public) {
+        let page = page.unwrap().into_path();
+        if page.extension().is_none_or(|extension| extension != "html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(!html.contains("example.org"), "{}", page.display());
+        assert!(!html.contains("rel=\"canonical\""), "{}", page.display());
+        for attribute in ["href=\"", "src=\"", "action=\""] {
+            for value in html.split(attribute).skip(1) {
+                let link = &value[..value.find('"').unwrap()];
+                if link.starts_with('#') || link.starts_with("data:") {
+                    continue;
+                }
+                let file = link.split(['?', '#']).next().unwrap();
+                let target = page.parent().unwrap().join(file);
+                assert!(
+                    target.is_file(),
+                    "{} links to {link}, which is not a file",
+                    page.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 20, "only {checked} links");
+}
