@@ -4,7 +4,7 @@
 //! path>.css` in the output. Files and folders
 //! whose names start with `_` are partials: never written, only `@use`d or `@import`ed.
 //!
-//! The compiler is grass (pure Rust), made to read through a [`Recorder`] so that a live
+//! The compiler is grass (pure Rust), made to read through a `Recorder` so that a live
 //! preview knows every file a stylesheet read or looked for, partials outside `sass/`
 //! included. A problem is a located [`Diagnostic`] at the Sass that caused it.
 

@@ -6,7 +6,7 @@
 //! until those are rendered too, so they are returned for the build to check at the end.
 //! Before that, a body with Zola's shortcodes has them expanded ([`shortcodes`]). Code blocks
 //! are highlighted when the site asks ([`highlight`]), and footnotes moved to the end
-//! ([`footnotes`]).
+//! (`footnotes`).
 
 mod footnotes;
 pub mod highlight;
