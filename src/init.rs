@@ -43,7 +43,6 @@ const SITE_TOML: &str = r#"# Where the site will be published, e.g. "https://exa
 # other by relative paths, so public/ works on any server, under any sub-path and opened from
 # a disk; feeds, the sitemap and canonical links need the host, and are left out until then.
 base_url = "/"
-relative_links = true
 title = "Work plan"
 description = "Our priority areas and the tasks in each."
 default_language = "en"

@@ -58,7 +58,7 @@ struct SiteToml {
     #[serde(default)]
     generate_feeds: bool,
     /// Links between the site's pages relative to each page, so the output works anywhere.
-    #[serde(default)]
+    #[serde(default = "yes")]
     relative_links: bool,
     feed_limit: Option<NonZeroUsize>,
     author: Option<String>,

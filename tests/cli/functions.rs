@@ -176,7 +176,7 @@ fn text_filters_of_zola_themes() {
     assert_eq!(
         home(&site),
         "hello-教育-world\nOne two\na%20b/c%3Fd a%20b%2Fc%3Fd\n5pWZ6IKyIHBsYW4= 教育 plan\n\
-         A <em>b</em> <a href=\"https://example.org/priorities/\">c</a>\n<h2 id=\"aims\">Aims</h2>\n"
+         A <em>b</em> <a href=\"priorities/index.html\">c</a>\n<h2 id=\"aims\">Aims</h2>\n"
     );
     // `slugify` follows `[slugify] taxonomies`, as the site's terms do.
     let site = site_with("{{ \"Héllo, 教育 World\" | slugify }}");

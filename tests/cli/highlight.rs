@@ -24,7 +24,7 @@ fn code_blocks_are_highlighted_with_classes_and_the_stylesheet_is_linked() {
     insta::assert_snapshot!(body(&site));
     let html = site.file(PAGE);
     assert!(
-        html.contains(r#"<link rel="stylesheet" href="https://example.org/syntax.css">"#),
+        html.contains(r#"<link rel="stylesheet" href="../syntax.css">"#),
         "{html}"
     );
     let css = site.file("public/syntax.css");

@@ -274,7 +274,7 @@ fn the_updates_feed_has_one_entry_per_status_change_newest_first() {
     assert_eq!(ids.len(), 6);
     assert!(
         site.file("public/index.html")
-            .contains("https://example.org/updates.xml")
+            .contains(r#"<a href="updates.xml""#)
     );
 }
 

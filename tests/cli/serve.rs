@@ -423,7 +423,7 @@ fn the_output_dir_equals_a_clean_build_after_edits() {
     wait_for_page(
         &format!("{}priorities/", server.url()),
         200,
-        "href=\"/plan/priorities/new-page/\"",
+        "href=\"../priorities/new-page/index.html\"",
     );
 
     site.run(["build", "--base-url", "/plan/", "--output-dir", "../clean"])

@@ -69,18 +69,18 @@ fn the_themes_shortcodes_show_notes_figures_and_the_plan() {
 
 </aside>
 <figure class="figure">
-<img src="https://example.org/sub/img/map.png" alt="A map of the schools" loading="lazy">
+<img src="../img/map.png" alt="A map of the schools" loading="lazy">
 <figcaption>Where the schools are</figcaption>
 </figure>
 <div class="area-progress">
-<p class="area-progress__title"><a href="https://example.org/sub/areas/schools/">Priority area 1: Schools</a></p>
+<p class="area-progress__title"><a href="../areas/schools/index.html">Priority area 1: Schools</a></p>
 <div class="meter meter--sm">
   <p class="meter__text"><strong>50%</strong> done
     <span class="meter__count">(1 of 2 tasks)</span>"#;
     assert!(theirs.starts_with(expected_start), "{theirs}");
     let tasks = r#"<ol class="area-tasks__list" aria-labelledby="area-tasks-1">
-  <li class="task--done"><a href="https://example.org/sub/areas/schools/#task-1.1"><span class="task__num">1.1</span> Build ten schools</a> <span class="badge badge--done">Done</span></li>
-  <li class="task--in-progress"><a href="https://example.org/sub/areas/schools/#task-1.2"><span class="task__num">1.2</span> Open the libraries</a> <span class="badge badge--in-progress">In progress</span></li>
+  <li class="task--done"><a href="../areas/schools/index.html#task-1.1"><span class="task__num">1.1</span> Build ten schools</a> <span class="badge badge--done">Done</span></li>
+  <li class="task--in-progress"><a href="../areas/schools/index.html#task-1.2"><span class="task__num">1.2</span> Open the libraries</a> <span class="badge badge--in-progress">In progress</span></li>
 </ol>"#;
     assert!(theirs.contains(tasks), "{theirs}");
 

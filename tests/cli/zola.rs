@@ -223,7 +223,7 @@ fn markdown_settings_change_the_html_as_zolas_do() {
         "{html}"
     );
     assert!(
-        html.contains(r#"<a href="https://example.org/blog/alpha/">in</a>"#),
+        html.contains(r#"<a href="../../blog/alpha/index.html">in</a>"#),
         "{html}"
     );
     assert!(
