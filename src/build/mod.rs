@@ -195,9 +195,6 @@ pub fn build_session(options: &BuildOptions) -> anyhow::Result<(Session, BuildSu
     let staging = Staging::create(&options.root, &output, replace(options))?;
     let mut session = Session::open_beside(options, staging.path(), Some(&output))?;
     let mut timings = session.timings().to_vec();
-    let indexing = Instant::now();
-    session.index_search()?;
-    timings.push(("search index", indexing.elapsed()));
     let publishing = Instant::now();
     let mut warnings = staging.publish()?;
     warnings.splice(0..0, session.left_out());

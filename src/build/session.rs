@@ -24,6 +24,7 @@ use crate::content::{CONTENT_DIR, Source};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::output;
 use crate::sass::{Compiled, SASS_DIR};
+use crate::search::Indexing;
 use crate::templates::{self, Read, fingerprints};
 
 /// A site built into `dir`, ready for updates.
@@ -114,21 +115,42 @@ impl Session {
         let state = State::load(options)?;
         let compiled = compile_sass(&state.config)?;
         let loaded = started.elapsed();
+        let indexing = state
+            .config
+            .generate
+            .search_index
+            .then(|| Indexing::start(dir, &state.config.default_language))
+            .transpose()?;
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
-        let rendered: Vec<(&Job, Result<Output, Diagnostics>)> = jobs
-            .par_iter()
-            .map(|job| {
+        let mut rendered: Vec<(usize, &Job, Result<Output, Diagnostics>)> = jobs
+            .iter()
+            .enumerate()
+            // Taken in the site's order, so that the search index gets the pages nearly in
+            // that order and holds back few.
+            .par_bridge()
+            .map(|(place, job)| {
                 let result = state.render(job, None).and_then(|mut output| {
                     let bytes = std::mem::take(&mut output.bytes);
                     let written = write_new(dir, previous, &job.path, &bytes)?;
                     stamps.fetch_add(stamp(&job.path, &written), Ordering::Relaxed);
-                    Ok(output)
+                    Ok((output, bytes))
                 });
-                (job, result)
+                let (result, bytes) = match result {
+                    Ok((output, bytes)) => (Ok(output), Some(bytes)),
+                    Err(problems) => (Err(problems), None),
+                };
+                if let Some(indexing) = &indexing {
+                    let page = bytes.filter(|_| super::minify::is_html(&job.path));
+                    let file = || output::file_for(Path::new(""), &job.path);
+                    indexing.add(place, page.map(|html| (file(), html)));
+                }
+                (place, job, result)
             })
             .collect();
-        let (outputs, page_anchors) = Self::collect(rendered)?;
+        rendered.sort_unstable_by_key(|(place, ..)| *place);
+        let rendered = rendered.into_iter().map(|(_, job, result)| (job, result));
+        let (outputs, page_anchors) = Self::collect(rendered.collect())?;
         let rendered = started.elapsed();
         let mut session = Self {
             options: options.clone(),
@@ -151,19 +173,31 @@ impl Session {
         })?;
         session.copy_all(previous)?;
         session.write_stylesheets(compiled, previous)?;
+        let copied = started.elapsed();
         session.timings = vec![
             ("load", loaded),
             ("render", rendered - loaded),
-            ("copy and Sass", started.elapsed() - rendered),
+            ("copy and Sass", copied - rendered),
         ];
+        if let Some(indexing) = indexing {
+            session.index_copies(&indexing, jobs.len())?;
+            indexing.finish()?;
+            session
+                .timings
+                .push(("search index", started.elapsed() - copied));
+        }
         Ok(session)
     }
 
-    /// Writes the search index of the site, when `site.toml` asks for one. Kept apart from
-    /// builds and updates so that a live preview can reload the browser first.
-    pub fn index_search(&self) -> anyhow::Result<()> {
-        if self.wants_search_index() {
-            crate::search::index(&self.dir)?;
+    /// Gives the HTML files copied from `static/` to the search index, as Pagefind finds
+    /// every page of a site, after the `rendered` ones.
+    fn index_copies(&self, indexing: &Indexing, rendered: usize) -> anyhow::Result<()> {
+        let pages = self.copies.keys().filter(|path| path.ends_with(".html"));
+        for (place, path) in (rendered..).zip(pages) {
+            let file = output::file_for(Path::new(""), path);
+            let html = std::fs::read(self.dir.join(&file))
+                .with_context(|| format!("reading {} for search", file.display()))?;
+            indexing.add(place, Some((file, html)));
         }
         Ok(())
     }
@@ -187,9 +221,33 @@ impl Session {
         Ok(self.stamps.wrapping_add(index))
     }
 
-    /// Whether `site.toml` asks for a search index.
-    pub fn wants_search_index(&self) -> bool {
-        self.state.config.generate.search_index
+    /// Writes the search index of the site's folder again, when `site.toml` asks for one: what
+    /// the live preview does in the background after an update.
+    pub fn index_search(&self) -> anyhow::Result<()> {
+        match self.pages_to_index() {
+            Some(pages) => crate::search::index(&self.dir, &pages),
+            None => Ok(()),
+        }
+    }
+
+    /// The pages of the site to index for search, in the order a build gives them to the
+    /// index, when `site.toml` asks for one.
+    pub fn pages_to_index(&self) -> Option<crate::search::Pages> {
+        let config = &self.state.config;
+        if !config.generate.search_index {
+            return None;
+        }
+        let rendered = self.state.jobs().into_iter().map(|job| job.path);
+        let copied = self.copies.keys().cloned();
+        let files = rendered
+            .chain(copied)
+            .filter(|path| super::minify::is_html(path))
+            .map(|path| output::file_for(Path::new(""), &path))
+            .collect();
+        Some(crate::search::Pages {
+            default_language: config.default_language.clone(),
+            files,
+        })
     }
 
     /// Moves the site's folder, e.g. once a staging folder has been published.

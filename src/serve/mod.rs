@@ -170,9 +170,9 @@ fn rebuild_until_stopped(
             if let Ok(update) = &result
                 && updated
                 && !update.changed.is_empty()
-                && session.wants_search_index()
+                && let Some(pages) = session.pages_to_index()
             {
-                indexer.request();
+                indexer.request(pages);
             }
         }
     }
