@@ -112,27 +112,43 @@ fn newcomer_commands(readme: &str) -> Vec<String> {
 }
 
 /// `public/` opened in `browser` at the root of a static server, under a sub-path of one, and
-/// from disk: panics listing what fails in any of them. The shipped site's 63 pages take
-/// about as long to visit three times as a build with search, so every page is visited.
+/// from disk: panics listing what fails in any of them. The sub-path, and the folder opened
+/// from disk, have a space and Chinese in their names, as a shared drive's folders do. Every
+/// page is visited in each hosting (the shipped site's 63 pages, three times, in about 25 s).
 fn check_hosting(browser: &Browser, python: &Path, public: &Path, searches: &[Search]) {
     let www = tempfile::tempdir().unwrap();
-    let sub_path = "some/sub/path/";
-    copy_dir(public, &www.path().join(sub_path));
+    let sub_path = "some/sub path/子目录/";
+    let copy = www.path().join(sub_path);
+    copy_dir(public, &copy);
     let root = StaticServer::start(python, public, &[]);
     let under = StaticServer::start(python, www.path(), &[]);
-    let disk = format!("file://{}/", public.display());
     let hostings = [
-        ("at the root of a static server", root.url.clone(), true),
-        ("under a sub-path", format!("{}{sub_path}", under.url), true),
-        ("opened from disk", disk, false),
+        (
+            "at the root of a static server",
+            root.url.clone(),
+            public,
+            true,
+        ),
+        (
+            "under a sub-path",
+            format!("{}{}", under.url, url_path(sub_path)),
+            &*copy,
+            true,
+        ),
+        (
+            "opened from disk",
+            format!("file://{}/", url_path(&copy.to_string_lossy())),
+            &*copy,
+            false,
+        ),
     ];
     let pages = html_pages(public);
     assert!(!pages.is_empty(), "no HTML page in {}", public.display());
     let mut failures = Vec::new();
-    for (hosting, base, served) in &hostings {
+    for (hosting, base, public, served) in &hostings {
         let mut problems = check_pages(browser, public, base, &pages);
         for search in searches {
-            problems.extend(check_search(browser, public, base, *served, search));
+            problems.extend(check_search(browser, base, *served, search));
         }
         failures.extend(
             problems
@@ -292,13 +308,7 @@ fn origin(base: &str) -> &str {
 /// Types the word into the header's search box of the home page and submits it: over HTTP a
 /// result shows; from disk the search page says, in the page's language, that it needs a
 /// web server. What went wrong, if anything.
-fn check_search(
-    browser: &Browser,
-    public: &Path,
-    base: &str,
-    served: bool,
-    search: &Search,
-) -> Option<String> {
+fn check_search(browser: &Browser, base: &str, served: bool, search: &Search) -> Option<String> {
     browser.goto(&format!("{base}{}", search.home));
     browser.execute(
         "const box = document.querySelector('#site-search-q');
@@ -308,7 +318,7 @@ fn check_search(
     );
     // From disk: the page's words that search needs a server, in its language.
     let needs_server = (!served).then(|| {
-        let text = interface_string(public, search.lang, "search_needs_server");
+        let text = interface_string(search.lang, "search_needs_server");
         text.trim().to_owned()
     });
     let shown = |browser: &Browser| match &needs_server {
@@ -345,16 +355,31 @@ fn check_search(
     None
 }
 
-/// The default theme's interface string `key` in `lang`, from the built site's own theme.
-fn interface_string(public: &Path, lang: &str, key: &str) -> String {
-    let file = public
-        .parent()
-        .unwrap()
-        .join(format!("themes/default/i18n/{lang}.toml"));
+/// The default theme's interface string `key` in `lang`: the sites tested use the shipped
+/// theme (`init` writes the same files).
+fn interface_string(lang: &str, key: &str) -> String {
+    let file = Path::new(REPO).join(format!("themes/default/i18n/{lang}.toml"));
     let text = fs::read_to_string(&file)
         .unwrap_or_else(|error| panic!("reading {}: {error}", file.display()));
     let table: toml::Table = toml::from_str(&text).unwrap();
     table[key].as_str().unwrap().to_owned()
+}
+
+/// `path` as a browser writes it in a URL: spaces, non-ASCII and the few signs that would
+/// end a path percent-encoded.
+fn url_path(path: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const PATH: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}');
+    utf8_percent_encode(path, PATH).to_string()
 }
 
 /// The browser and the static server the tests drive, or `None` when one is missing (see
@@ -473,6 +498,11 @@ fn a_url_maps_back_to_its_file_and_fragment() {
         None
     );
     assert_eq!(in_site(base, "https://example.org/style.css"), None);
+}
+
+#[test]
+fn a_path_is_written_as_a_browser_writes_it() {
+    assert_eq!(url_path("/tmp/a b/子/"), "/tmp/a%20b/%E5%AD%90/");
 }
 
 #[test]
