@@ -59,8 +59,12 @@ fn the_readme_newcomer_path_works_at_a_root_under_a_sub_path_and_from_disk() {
         home.contains("A first priority area"),
         "the server the README starts does not serve the new site:\n{home}"
     );
-    // A new site has no search (README): its search is tried on the shipped site's.
-    check_hosting(&browser, &python, &site.path("public"), &[]);
+    let search = Search {
+        home: "index.html",
+        lang: "en",
+        word: "concrete", // of the sample area's first task
+    };
+    check_hosting(&browser, &python, &site.path("public"), &[search]);
 }
 
 #[test]
