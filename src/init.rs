@@ -1,8 +1,8 @@
 //! The `init` command: a folder in, a new site that builds at once out.
 //!
-//! The site gets `site.toml`, a home page, a `priorities` section with one sample priority area,
-//! and a copy of the default theme, which is compiled into the binary so that `init` works
-//! anywhere. `init` never overwrites a file: with `force`, it adds the files that are missing
+//! The site gets `site.toml`, a home page, a search page, a `priorities` section with one
+//! sample priority area, and a copy of the default theme, which is compiled into the binary so
+//! that `init` works anywhere. `init` never overwrites a file: with `force`, it adds the files that are missing
 //! to a folder that is not empty and keeps the ones there.
 
 use std::fs;
@@ -47,6 +47,9 @@ title = "Work plan"
 description = "Our priority areas and the tasks in each."
 default_language = "en"
 theme = "default"
+# Full-text search on the page /search/ (Pagefind): readers need the site on a web server for
+# it; opened from a disk, the search page says so.
+build_search_index = true
 
 # The footer's credit of the source the plan follows; without it, the footer credits none.
 # [extra]
@@ -75,6 +78,14 @@ weight = 100
 +++
 
 Say here where the plan comes from.
+"#;
+
+const SEARCH_PAGE: &str = r#"+++
+title = "Search"
+description = "Search the priority areas and their tasks."
+template = "search.html"
+weight = 90
++++
 "#;
 
 const PRIORITIES: &str = r#"+++
@@ -134,6 +145,7 @@ pub fn init(dir: &Path, config_file: &str, force: bool) -> anyhow::Result<Create
         (config_file, SITE_TOML),
         ("content/_index.md", HOME),
         ("content/source.md", SOURCE_PAGE),
+        ("content/search.md", SEARCH_PAGE),
         ("content/priorities/_index.md", PRIORITIES),
         ("content/priorities/01-first-area.md", SAMPLE_AREA),
     ];

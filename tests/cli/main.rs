@@ -9,6 +9,8 @@
 //! maintainers' `new` and `status`, `charts`, the build-time charts in both validators,
 //! `functions`, Zola's template functions and filters, `shortcodes`, Zola's shortcodes, `sass`,
 //! Zola's Sass, `minify`, Zola's `minify_html`;
+//! `hosting`, the README's newcomer path and built sites at a host's root, under a sub-path and
+//! opened from disk;
 //! `terminal`, completions, the manual page, --quiet, --verbose, colour, the site found from a
 //! folder inside it and `serve --open`;
 //! `hostile` and `properties` feed the build bad and random input.
@@ -24,6 +26,7 @@ mod functions;
 mod harness;
 mod highlight;
 mod hostile;
+mod hosting;
 mod i18n;
 mod incremental;
 mod init;
