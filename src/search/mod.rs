@@ -158,19 +158,26 @@ pub fn index(site: &Path, pages: &Pages) -> anyhow::Result<()> {
 }
 
 /// The language Pagefind files a page under: its `<html lang>`, lowercased, else `unknown`.
+/// Read with lol_html, Pagefind's own HTML parser, so that every way of writing the tag
+/// (unquoted, as a minified page has it, or over several lines) reads as Pagefind reads it.
 fn language_of(html: &str) -> String {
-    let head = &html.as_bytes()[..html.len().min(4096)];
-    memmem::find(head, b"<html")
-        .map(|start| &html[start..])
-        .and_then(|tag| tag.get(..tag.find('>')?))
-        .and_then(|tag| {
-            let value = &tag[tag.find(" lang=")? + " lang=".len()..];
-            let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
-            let value = &value[1..];
-            value.get(..value.find(quote)?)
-        })
-        .filter(|lang| !lang.is_empty())
-        .map_or_else(|| "unknown".to_owned(), str::to_lowercase)
+    let mut lang = None;
+    let mut rewriter = lol_html::HtmlRewriter::new(
+        lol_html::Settings::new().append_element_content_handler(lol_html::element!(
+            "html",
+            |element| {
+                lang = element.get_attribute("lang");
+                // The first `<html>` decides: stop reading there.
+                Err("found".into())
+            }
+        )),
+        |_: &[u8]| {},
+    );
+    // An error is the stop above, or a page lol_html cannot read: either way, done.
+    let _ = rewriter.write(html.as_bytes());
+    drop(rewriter);
+    lang.filter(|lang| !lang.is_empty())
+        .map_or_else(|| "unknown".to_owned(), |lang| lang.to_lowercase())
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -248,6 +255,12 @@ mod tests {
         assert_eq!(language_of("<html class=\"x\" lang='en'>"), "en");
         assert_eq!(language_of("<html><p lang=\"fr\">"), "unknown");
         assert_eq!(language_of("<html lang=\"\">"), "unknown");
+        // A minified page's tag, and one written over lines.
+        assert_eq!(
+            language_of("<!doctype html><html lang=zh-hans><head>"),
+            "zh-hans"
+        );
+        assert_eq!(language_of("<html\n  LANG = \"EN\"\n>"), "en");
         assert_eq!(language_of("no tag at all"), "unknown");
     }
 }
