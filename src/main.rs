@@ -234,7 +234,12 @@ fn main() -> ExitCode {
                     "Up to date: {pages} pages and {sections} sections in {output}, nothing changed since the last build ({ms} ms)"
                 );
             } else {
-                println!("Built {pages} pages and {sections} sections into {output} in {ms} ms");
+                let search = summary.search_index().map_or_else(String::new, |took| {
+                    format!(" (search index {} ms, beside rendering)", took.as_millis())
+                });
+                println!(
+                    "Built {pages} pages and {sections} sections into {output} in {ms} ms{search}"
+                );
             }
             if console::shows(Verbosity::Verbose) && !summary.timings.is_empty() {
                 println!("{}", summary.timings_line());

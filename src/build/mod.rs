@@ -28,6 +28,7 @@ use crate::output::{Replace, Staging};
 pub use audit::{Report, check};
 pub use external::ExternalOptions;
 use fingerprint::LastBuild;
+use session::SEARCH_INDEX;
 pub use session::{Session, Update};
 
 /// What `workplan build` was asked to do.
@@ -94,6 +95,14 @@ impl BuildSummary {
             .map(|(stage, took)| format!("{stage} {} ms", took.as_millis()))
             .collect();
         format!("  {}", stages.join(", "))
+    }
+
+    /// How long the search index took, when the build wrote one.
+    pub fn search_index(&self) -> Option<Duration> {
+        self.timings
+            .iter()
+            .find(|(stage, _)| *stage == SEARCH_INDEX)
+            .map(|(_, took)| *took)
     }
 }
 

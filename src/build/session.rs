@@ -27,6 +27,9 @@ use crate::sass::{Compiled, SASS_DIR};
 use crate::search::Indexing;
 use crate::templates::{self, Read, fingerprints};
 
+/// The name of the search index's time among a build's [`Session::timings`].
+pub const SEARCH_INDEX: &str = "search index";
+
 /// A site built into `dir`, ready for updates.
 pub struct Session {
     options: BuildOptions,
@@ -123,6 +126,7 @@ impl Session {
             .transpose()?;
         let jobs = state.jobs();
         let stamps = AtomicU64::new(0);
+        let progress = crate::console::Progress::start("rendering", Some(jobs.len() as u64));
         let mut rendered: Vec<(usize, &Job, Result<Output, Diagnostics>)> = jobs
             .iter()
             .enumerate()
@@ -145,9 +149,11 @@ impl Session {
                     let file = || output::file_for(Path::new(""), &job.path);
                     indexing.add(place, page.map(|html| (file(), html)));
                 }
+                progress.advance();
                 (place, job, result)
             })
             .collect();
+        drop(progress);
         rendered.sort_unstable_by_key(|(place, ..)| *place);
         let rendered = rendered.into_iter().map(|(_, job, result)| (job, result));
         let (outputs, page_anchors) = Self::collect(rendered.collect())?;
@@ -181,10 +187,11 @@ impl Session {
         ];
         if let Some(indexing) = indexing {
             session.index_copies(&indexing, jobs.len())?;
-            indexing.finish()?;
-            session
-                .timings
-                .push(("search index", started.elapsed() - copied));
+            let indexed = crate::console::waiting("search index", || indexing.finish())?;
+            session.timings.extend([
+                ("search index wait", started.elapsed() - copied),
+                (SEARCH_INDEX, indexed),
+            ]);
         }
         Ok(session)
     }
@@ -203,7 +210,8 @@ impl Session {
     }
 
     /// How long the first build's stages took: loading the site, rendering and writing its
-    /// pages, copying its files.
+    /// pages, copying its files; with search, how long the build waited for the index after
+    /// that, and the index's whole time ([`SEARCH_INDEX`]), most of it beside the rendering.
     pub fn timings(&self) -> &[(&'static str, Duration)] {
         &self.timings
     }

@@ -114,7 +114,11 @@ impl Bundles {
                     shared: Arc::clone(&shared),
                     filling: HashMap::new(),
                 };
-                (queue, std::thread::spawn(move || worker.run(&messages)))
+                let work = move || worker.run(&messages);
+                (
+                    queue,
+                    std::thread::spawn(move || own_threads()?.install(work)),
+                )
             })
             .unzip();
         Self {
@@ -253,6 +257,17 @@ impl Worker {
         let folder = self.shared.out.join(self.shared.next_folder(language));
         write(runtime, index, &folder)
     }
+}
+
+/// A rayon pool of one thread for a worker's Pagefind, which builds a bundle with rayon: on
+/// rayon's global pool it would wait for threads that the build's renderers may all be
+/// holding, each waiting to give the index a page.
+fn own_threads() -> anyhow::Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "search index".to_owned())
+        .build()
+        .context("starting the search indexer")
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {

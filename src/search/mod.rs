@@ -9,7 +9,7 @@
 //! A build gives each page to the index as it is rendered ([`Indexing`]): the pages are
 //! never held, and indexing runs beside rendering. Pagefind holds about 175 kB per page
 //! while it builds an index, so a large site is indexed in bundles of at most
-//! [`bundles::PAGES`] pages of one language, which the search page merges in the browser
+//! `bundles::PAGES` pages of one language, which the search page merges in the browser
 //! (Pagefind's `mergeIndex`); `pagefind/bundles.json` lists them.
 
 mod bundles;
@@ -33,6 +33,7 @@ const BODY_MARK: &[u8] = b"data-pagefind-body";
 /// The search index of one site being written, page by page, into a fresh folder that
 /// [`Indexing::finish`] puts in place of the site's `pagefind/`.
 pub struct Indexing {
+    started: std::time::Instant,
     site: PathBuf,
     fresh: PathBuf,
     queue: Mutex<Queue>,
@@ -63,6 +64,7 @@ impl Indexing {
         }
         let bundles = Bundles::start(fresh.clone(), default_language);
         Ok(Self {
+            started: std::time::Instant::now(),
             site: site.to_path_buf(),
             fresh,
             queue: Mutex::new(Queue {
@@ -91,8 +93,9 @@ impl Indexing {
     }
 
     /// Writes the last bundles and puts the index in place of the site's `pagefind/`
-    /// (whole: its file names hash their contents, so old ones must go).
-    pub fn finish(self) -> anyhow::Result<()> {
+    /// (whole: its file names hash their contents, so old ones must go). Returns how long the
+    /// index took from its start, beside the rendering of the pages.
+    pub fn finish(self) -> anyhow::Result<std::time::Duration> {
         let mut queue = self
             .queue
             .into_inner()
@@ -112,7 +115,8 @@ impl Indexing {
                 .with_context(|| format!("removing {}", target.display()))?;
         }
         std::fs::rename(&self.fresh, &target)
-            .with_context(|| format!("moving the index to {}", target.display()))
+            .with_context(|| format!("moving the index to {}", target.display()))?;
+        Ok(self.started.elapsed())
     }
 }
 
@@ -154,7 +158,7 @@ pub fn index(site: &Path, pages: &Pages) -> anyhow::Result<()> {
             .with_context(|| format!("reading {} for search", path.display()))?;
         indexing.add(place, Some((file.clone(), html)));
     }
-    indexing.finish()
+    indexing.finish().map(drop)
 }
 
 /// The language Pagefind files a page under: its `<html lang>`, lowercased, else `unknown`.
@@ -245,6 +249,7 @@ impl Drop for Indexer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn a_pages_language_is_its_html_lang_lowercased() {
@@ -262,5 +267,44 @@ mod tests {
         );
         assert_eq!(language_of("<html\n  LANG = \"EN\"\n>"), "en");
         assert_eq!(language_of("no tag at all"), "unknown");
+    }
+
+    /// Pagefind builds a bundle with rayon. A build's renderers, on every thread of rayon's
+    /// pool, may all be waiting to give the index a page while a bundle is built: the index
+    /// must not need those threads (it did, and a 2,000-page build stopped for good).
+    #[test]
+    fn a_bundle_is_built_while_every_thread_of_rayons_pool_waits() {
+        let site = tempfile::tempdir().unwrap();
+        let threads = rayon::current_num_threads();
+        let (release, held) = mpsc::channel::<()>();
+        let held = Arc::new(Mutex::new(held));
+        let busy = Arc::new(std::sync::Barrier::new(threads + 1));
+        for _ in 0..threads {
+            let (held, busy) = (Arc::clone(&held), Arc::clone(&busy));
+            rayon::spawn(move || {
+                busy.wait();
+                // Held until the index is done, or long enough to fail the test below.
+                let _ = lock(&held).recv_timeout(std::time::Duration::from_secs(120));
+            });
+        }
+        busy.wait();
+        let (done, finished) = mpsc::channel();
+        let dir = site.path().to_path_buf();
+        std::thread::spawn(move || {
+            let indexing = Indexing::start(&dir, "en").unwrap();
+            for place in 0..=bundles::PAGES {
+                let html = format!(
+                    "<html lang=en><body data-pagefind-body><h1>Page {place}</h1></body></html>"
+                );
+                let file = PathBuf::from(format!("p{place}/index.html"));
+                indexing.add(place, Some((file, html.into_bytes())));
+            }
+            done.send(indexing.finish().map(drop)).unwrap();
+        });
+        let result = finished.recv_timeout(std::time::Duration::from_secs(60));
+        drop(release);
+        result.expect("the index was never finished").unwrap();
+        let list = std::fs::read_to_string(site.path().join(DIR).join(bundles::LIST)).unwrap();
+        assert_eq!(list, r#"{"en":["","en-2/"]}"#);
     }
 }
