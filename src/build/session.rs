@@ -211,7 +211,7 @@ impl Session {
 
     /// How long the first build's stages took: loading the site, rendering and writing its
     /// pages, copying its files; with search, how long the build waited for the index after
-    /// that, and the index's whole time ([`SEARCH_INDEX`]), most of it beside the rendering.
+    /// that, and the index's whole time (`SEARCH_INDEX`), most of it beside the rendering.
     pub fn timings(&self) -> &[(&'static str, Duration)] {
         &self.timings
     }
