@@ -18,16 +18,13 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use anyhow::Context as _;
 use pagefind::api::PagefindIndex;
 
-use super::lock;
-
 /// The most pages in one bundle.
-pub const PAGES: usize = 1_500;
+pub const PAGES: usize = 1_000;
 
 /// The file, in the index folder, that lists each language's bundles.
 pub const LIST: &str = "bundles.json";
@@ -35,8 +32,9 @@ pub const LIST: &str = "bundles.json";
 /// Workers, and so bundles being filled at once (memory grows with them).
 const WORKERS: usize = 2;
 
-/// Pages waiting for each worker: enough to keep it busy, few enough to take no memory.
-const WAITING: usize = 16;
+/// Pages waiting for each worker: enough that pages go on to the other worker while one
+/// writes a bundle (seconds), and few enough to take little memory (their HTML only).
+const WAITING: usize = 512;
 
 /// Pages given to one worker before the next, once a language's first bundle is full: fewer
 /// than [`WAITING`], so that both always have pages.
@@ -51,9 +49,11 @@ pub struct Page {
     pub html: String,
 }
 
-/// A page for a worker, and whether it fills the worker's bundle of its language.
+/// A page for a worker: the folder of the bundle it starts, if it is a bundle's first, and
+/// whether it fills the worker's bundle of its language.
 struct Message {
     page: Page,
+    starts: Option<String>,
     last: bool,
 }
 
@@ -65,11 +65,14 @@ struct Route {
     sent: usize,
     /// Per worker: the pages in the bundle being filled, and whether it wrote one before.
     filling: [(usize, bool); WORKERS],
+    /// Its bundles' folders, in the order their first pages came.
+    folders: Vec<String>,
 }
 
 impl Route {
-    /// The worker of the language's next page, and whether that page fills its bundle.
-    fn next(&mut self) -> (usize, bool) {
+    /// The worker of the language's next page, whether that page starts a bundle, and whether
+    /// it fills it.
+    fn next(&mut self) -> (usize, bool, bool) {
         let worker = match self.sent.checked_sub(PAGES) {
             None => self.home,
             Some(later) => (self.home + 1 + later / TURN) % WORKERS,
@@ -81,37 +84,34 @@ impl Route {
         } else {
             PAGES / 2
         };
+        let first = *pages == 0;
         *pages += 1;
         let last = *pages == size;
         if last {
             *pages = 0;
             *wrote = true;
         }
-        (worker, last)
+        (worker, first, last)
     }
 }
 
 /// The workers writing the bundles of one index into its folder.
 pub struct Bundles {
+    out: PathBuf,
+    default_language: String,
     queues: Vec<SyncSender<Message>>,
     workers: Vec<JoinHandle<anyhow::Result<()>>>,
-    routes: HashMap<String, Route>,
-    shared: Arc<Shared>,
+    routes: BTreeMap<String, Route>,
 }
 
 impl Bundles {
     /// Starts the workers writing bundles into `out`.
     pub fn start(out: PathBuf, default_language: &str) -> Self {
-        let shared = Arc::new(Shared {
-            out,
-            default_language: default_language.to_lowercase(),
-            written: Mutex::new(BTreeMap::new()),
-        });
         let (queues, workers) = (0..WORKERS)
             .map(|_| {
                 let (queue, messages) = std::sync::mpsc::sync_channel(WAITING);
                 let worker = Worker {
-                    shared: Arc::clone(&shared),
+                    out: out.clone(),
                     filling: HashMap::new(),
                 };
                 let work = move || worker.run(&messages);
@@ -122,10 +122,11 @@ impl Bundles {
             })
             .unzip();
         Self {
+            out,
+            default_language: default_language.to_lowercase(),
             queues,
             workers,
-            routes: HashMap::new(),
-            shared,
+            routes: BTreeMap::new(),
         }
     }
 
@@ -139,10 +140,16 @@ impl Bundles {
                 home: languages % WORKERS,
                 sent: 0,
                 filling: [(0, false); WORKERS],
+                folders: Vec::new(),
             });
-        let (worker, last) = route.next();
+        let (worker, first, last) = route.next();
+        let starts = first.then(|| {
+            let folder = folder(&page.language, &self.default_language, route.folders.len());
+            route.folders.push(folder.clone());
+            folder
+        });
         // Fails only when the worker has stopped, which `finish` reports.
-        let _ = self.queues[worker].send(Message { page, last });
+        let _ = self.queues[worker].send(Message { page, starts, last });
     }
 
     /// Writes the bundles still being filled, and the list of them all.
@@ -159,55 +166,47 @@ impl Bundles {
         if let Some(error) = failures.into_iter().next() {
             return Err(error);
         }
-        let written = std::mem::take(&mut *lock(&self.shared.written));
-        if !written.values().flatten().any(String::is_empty) {
+        let written: BTreeMap<&str, &[String]> = self
+            .routes
+            .iter()
+            .map(|(language, route)| (language.as_str(), route.folders.as_slice()))
+            .collect();
+        if !written.values().copied().flatten().any(String::is_empty) {
             // Pagefind's script and interface are in every bundle: the index folder needs
             // them even when no page is in the default language.
-            write(&runtime()?, new_index()?, &self.shared.out)?;
+            write(&runtime()?, new_index()?, &self.out)?;
         }
         let list = serde_json::to_string(&written).context("listing the search bundles")?;
-        let file = self.shared.out.join(LIST);
+        let file = self.out.join(LIST);
         std::fs::write(&file, list).with_context(|| format!("writing {}", file.display()))
     }
 }
 
-/// What the workers share.
-struct Shared {
-    out: PathBuf,
-    default_language: String,
-    /// Each language's bundles, relative to the index folder, in the order they were written.
-    written: Mutex<BTreeMap<String, Vec<String>>>,
-}
-
-impl Shared {
-    /// Where the next bundle of `language` goes, relative to the index folder.
-    fn next_folder(&self, language: &str) -> String {
-        let mut written = lock(&self.written);
-        let bundles = written.entry(language.to_owned()).or_default();
-        let name: String = language
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        let folder = match bundles.len() {
-            0 if language == self.default_language => String::new(),
-            0 => format!("{name}/"),
-            count => format!("{name}-{}/", count + 1),
-        };
-        bundles.push(folder.clone());
-        folder
+/// The folder, relative to the index folder, of a bundle of `language` that follows `count`
+/// others: the index folder itself for the default language's first.
+fn folder(language: &str, default_language: &str, count: usize) -> String {
+    let name: String = language
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    match count {
+        0 if language == default_language => String::new(),
+        0 => format!("{name}/"),
+        count => format!("{name}-{}/", count + 1),
     }
 }
 
 /// One worker: fills a bundle per language and writes each when told it is full.
 struct Worker {
-    shared: Arc<Shared>,
-    filling: HashMap<String, PagefindIndex>,
+    out: PathBuf,
+    /// Per language: the bundle being filled, and its folder in the index folder.
+    filling: HashMap<String, (PagefindIndex, String)>,
 }
 
 impl Worker {
@@ -221,8 +220,8 @@ impl Worker {
             }
         }
         result?;
-        for (language, index) in std::mem::take(&mut self.filling) {
-            self.write(&runtime, &language, index)?;
+        for (index, folder) in std::mem::take(&mut self.filling).into_values() {
+            write(&runtime, index, &self.out.join(folder))?;
         }
         Ok(())
     }
@@ -233,29 +232,20 @@ impl Worker {
             language,
             html,
         } = message.page;
-        let index = match self.filling.entry(language.clone()) {
-            Entry::Occupied(index) => index.into_mut(),
-            Entry::Vacant(vacant) => vacant.insert(new_index()?),
+        let (index, _) = match (self.filling.entry(language.clone()), message.starts) {
+            (Entry::Occupied(filling), None) => filling.into_mut(),
+            (Entry::Vacant(vacant), Some(folder)) => vacant.insert((new_index()?, folder)),
+            _ => anyhow::bail!("the search index lost count of its bundles at {path}"),
         };
         runtime
             .block_on(index.add_html_file(Some(path.clone()), None, html))
             .with_context(|| format!("indexing {path} for search"))?;
         if message.last
-            && let Some(full) = self.filling.remove(&language)
+            && let Some((full, folder)) = self.filling.remove(&language)
         {
-            self.write(runtime, &language, full)?;
+            write(runtime, full, &self.out.join(folder))?;
         }
         Ok(())
-    }
-
-    fn write(
-        &self,
-        runtime: &tokio::runtime::Runtime,
-        language: &str,
-        index: PagefindIndex,
-    ) -> anyhow::Result<()> {
-        let folder = self.shared.out.join(self.shared.next_folder(language));
-        write(runtime, index, &folder)
     }
 }
 
@@ -303,8 +293,10 @@ mod tests {
             home,
             sent: 0,
             filling: [(0, false); WORKERS],
+            folders: Vec::new(),
         };
-        (0..pages).map(|_| route.next()).collect()
+        let routes = (0..pages).map(|_| route.next());
+        routes.map(|(worker, _, last)| (worker, last)).collect()
     }
 
     #[test]

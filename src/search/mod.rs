@@ -307,4 +307,42 @@ mod tests {
         let list = std::fs::read_to_string(site.path().join(DIR).join(bundles::LIST)).unwrap();
         assert_eq!(list, r#"{"en":["","en-2/"]}"#);
     }
+
+    /// Indexes `pages` small pages into a new folder; the index's files by path, hashed.
+    fn index_of(pages: usize) -> BTreeMap<PathBuf, Vec<u8>> {
+        use sha2::Digest as _;
+        let site = tempfile::tempdir().unwrap();
+        let indexing = Indexing::start(site.path(), "en").unwrap();
+        for place in 0..pages {
+            let html = format!(
+                "<html lang=en><body data-pagefind-body><h1>Page {place}</h1>word{place}</body></html>"
+            );
+            let file = PathBuf::from(format!("p{place}/index.html"));
+            indexing.add(place, Some((file, html.into_bytes())));
+        }
+        indexing.finish().unwrap();
+        walkdir::WalkDir::new(site.path().join(DIR))
+            .into_iter()
+            .map(Result::unwrap)
+            .filter(|entry| entry.file_type().is_file())
+            .map(|entry| {
+                let hash = sha2::Sha256::digest(std::fs::read(entry.path()).unwrap());
+                let path = entry.path().strip_prefix(site.path()).unwrap();
+                (path.to_path_buf(), hash.to_vec())
+            })
+            .collect()
+    }
+
+    /// The same pages make the same index, file for file, though two workers write its
+    /// bundles at times that vary from run to run.
+    #[test]
+    fn the_same_pages_make_the_same_index() {
+        let pages = bundles::PAGES * 4;
+        let first = index_of(pages);
+        assert!(first.keys().any(|path| path.starts_with("pagefind/en-4")));
+        assert!(
+            first == index_of(pages),
+            "two indexes of the same pages differ"
+        );
+    }
 }

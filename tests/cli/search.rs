@@ -60,6 +60,32 @@ fn the_search_box_finds_areas_and_tasks_by_their_words() {
     search(&browser, &url, "off-campus training", "Basic education");
 }
 
+/// A site of more pages than one bundle of the index holds: the search page merges its
+/// language's bundles (`pagefind/bundles.json`), so a word on every added page finds them all.
+#[test]
+fn a_search_across_bundles_finds_every_page() {
+    let Some(browser) = Browser::start() else {
+        return;
+    };
+    let site = SiteTest::shipped();
+    const ADDED: usize = 1_100;
+    site.write("content/notes/_index.md", "+++\ntitle = \"Notes\"\n+++\n");
+    for note in 0..ADDED {
+        site.write(
+            &format!("content/notes/note-{note}.md"),
+            &format!("+++\ntitle = \"Note {note}\"\n+++\nA wombat, seen on day {note}.\n"),
+        );
+    }
+    let (site, url) = served(site);
+    let bundles = site.file("public/pagefind/bundles.json");
+    assert!(bundles.contains(r#""en-2/""#), "one bundle: {bundles}");
+    search(&browser, &url, "wombat", "Note");
+    // Pagefind's interface writes the count with a thousands separator.
+    browser.wait_until("the count of every note", PATIENCE, |b| {
+        b.text().contains("1,100 results for wombat")
+    });
+}
+
 /// Types `query` into the search box of the page at `url`; the title of the first result.
 fn first_result(browser: &Browser, url: &str, query: &str) -> String {
     browser.goto(url);
