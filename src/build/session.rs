@@ -65,15 +65,26 @@ struct Written {
     reads: Box<[u64]>,
     /// The files of the site folder that template functions read or looked for.
     files: Box<[Arc<Path>]>,
+    /// The [`fingerprints`] of those reads and of the folders looked in.
+    disk: Box<[u64]>,
 }
 
 impl Written {
     /// Whether its rendering read one of `changed` ([`fingerprints`], sorted).
     fn read_any(&self, changed: &[u64]) -> bool {
-        self.reads
-            .iter()
-            .any(|read| changed.binary_search(read).is_ok())
+        any_of(&self.reads, changed)
     }
+
+    /// Whether its rendering read or looked for one of the files or folders whose reads'
+    /// [`fingerprints`] are `changed`: a check of a few reads, not of all.
+    fn read_from_disk_any(&self, changed: &[u64]) -> bool {
+        any_of(&self.disk, changed)
+    }
+}
+
+/// Whether any of `reads` is in `changed` (sorted).
+fn any_of(reads: &[u64], changed: &[u64]) -> bool {
+    reads.iter().any(|read| changed.binary_search(read).is_ok())
 }
 
 /// What an update did.
@@ -351,7 +362,7 @@ impl Session {
         let files_read = self
             .outputs
             .values()
-            .any(|written| written.read_any(&files_changed));
+            .any(|written| written.read_from_disk_any(&files_changed));
         let mut copies_may_change =
             changes.copies || changes.config || !changes.markdown.is_empty();
         // Sass compiles first, so that a stylesheet that fails leaves everything as it was
@@ -583,7 +594,7 @@ impl Session {
             .filter(|job| {
                 self.outputs
                     .get(&job.path)
-                    .is_some_and(|written| written.read_any(changed))
+                    .is_some_and(|written| written.read_from_disk_any(changed))
             })
             .map(|job| (job, self.state.render(job, None)))
             .collect();
@@ -812,6 +823,7 @@ impl Session {
                 recipe: job.recipe.fingerprint(),
                 reads: output.reads,
                 files: output.files,
+                disk: output.disk,
             };
             self.outputs.insert(job.path.clone(), written);
         }

@@ -150,6 +150,9 @@ pub struct Output {
     pub reads: Box<[u64]>,
     /// The files of the site folder that template functions read or looked for.
     pub files: Box<[Arc<Path>]>,
+    /// The [`fingerprints`] of those reads and of the folders looked in: few, so that an
+    /// edit is matched with the outputs that read it without going through every read.
+    pub disk: Box<[u64]>,
     /// For a page: its `content/`-relative path and anchors.
     pub anchors: Option<(Arc<str>, Anchors)>,
 }
@@ -569,6 +572,7 @@ impl State {
                     bytes,
                     reads: fingerprints(&reads),
                     files: files_of(&reads),
+                    disk: disk_reads(&reads),
                     anchors: Some((page.source.relative.clone(), anchors)),
                 })
             }
@@ -588,6 +592,7 @@ impl State {
                     bytes,
                     reads: fingerprints(read.iter().chain(reads)),
                     files: files_of(&read),
+                    disk: disk_reads(&read),
                     anchors: None,
                 })
             }
@@ -595,18 +600,21 @@ impl State {
                 bytes: self.redirect_page(url, &job.path).into_bytes(),
                 reads: Box::default(),
                 files: Box::default(),
+                disk: Box::default(),
                 anchors: None,
             }),
             Work::File(file) => Ok(Output {
                 bytes: file.render(self)?,
                 reads: fingerprints(&file.reads(self)),
                 files: Box::default(),
+                disk: Box::default(),
                 anchors: None,
             }),
             Work::Feed(scope) => Ok(Output {
                 bytes: scope.render(self),
                 reads: fingerprints(&[scope.read(self)]),
                 files: Box::default(),
+                disk: Box::default(),
                 anchors: None,
             }),
         }
@@ -666,6 +674,15 @@ impl State {
         }
         Ok(copies)
     }
+}
+
+/// The [`fingerprints`] of the files and folders among `reads`.
+fn disk_reads(reads: &[Read]) -> Box<[u64]> {
+    fingerprints(
+        reads
+            .iter()
+            .filter(|read| matches!(read, Read::File(_) | Read::Folder(_))),
+    )
 }
 
 /// The files among `reads`.

@@ -305,10 +305,41 @@ pub fn load(config: &Config, options: LoadOptions) -> anyhow::Result<Content> {
 
 /// What `content/` held when it was read: its files, each Markdown file parsed (or the
 /// problem with it). A live preview keeps one and re-reads only the files that changed.
+///
+/// A live preview copies the snapshot before each edit (the site before it stays whole until
+/// the edit is built): the copy shares what was read and holds only what was read since.
 #[derive(Clone)]
 pub struct Snapshot {
-    files: Files,
-    documents: HashMap<Arc<str>, Result<Document, Diagnostic>>,
+    files: Arc<Files>,
+    documents: Documents,
+}
+
+/// A Markdown file parsed, or the problem with it.
+type Parsed = Arc<Result<Document, Diagnostic>>;
+
+/// The parsed Markdown files of a snapshot: as first read (shared by every copy), and as read
+/// again since (`None` for a file gone).
+#[derive(Clone)]
+struct Documents {
+    first: Arc<HashMap<Arc<str>, Parsed>>,
+    since: HashMap<Arc<str>, Option<Parsed>>,
+}
+
+impl Documents {
+    fn get(&self, relative: &str) -> Option<&Parsed> {
+        match self.since.get(relative) {
+            Some(again) => again.as_ref(),
+            None => self.first.get(relative),
+        }
+    }
+
+    fn insert(&mut self, relative: Arc<str>, parsed: Parsed) {
+        self.since.insert(relative, Some(parsed));
+    }
+
+    fn remove(&mut self, relative: Arc<str>) {
+        self.since.insert(relative, None);
+    }
 }
 
 impl Snapshot {
@@ -318,9 +349,18 @@ impl Snapshot {
         let documents = files
             .markdown
             .par_iter()
-            .map(|relative| (relative.clone(), read_document(&config.root, relative)))
+            .map(|relative| {
+                let document = read_document(&config.root, relative);
+                (relative.clone(), Arc::new(document))
+            })
             .collect();
-        Ok(Self { files, documents })
+        Ok(Self {
+            files: Arc::new(files),
+            documents: Documents {
+                first: Arc::new(documents),
+                since: HashMap::default(),
+            },
+        })
     }
 
     /// Reads again the Markdown files named (`content/`-relative); a file that is gone is
@@ -335,26 +375,34 @@ impl Snapshot {
                 .position(|known| known == relative);
             match (exists, listed) {
                 (true, None) => {
-                    self.files.markdown.push(relative.clone());
-                    self.files.markdown.sort();
+                    let markdown = &mut Arc::make_mut(&mut self.files).markdown;
+                    markdown.push(relative.clone());
+                    markdown.sort();
                 }
                 (false, Some(index)) => {
-                    self.files.markdown.remove(index);
-                    self.documents.remove(relative);
+                    Arc::make_mut(&mut self.files).markdown.remove(index);
+                    self.documents.remove(relative.clone());
                     continue;
                 }
                 (false, None) => continue,
                 (true, Some(_)) => {}
             }
-            self.documents
-                .insert(relative.clone(), read_document(&config.root, relative));
+            let document = read_document(&config.root, relative);
+            self.documents.insert(relative.clone(), Arc::new(document));
         }
     }
 
     /// Takes the new text of a file whose front matter did not change.
     pub fn update_source(&mut self, source: Source) {
-        if let Some(Ok(document)) = self.documents.get_mut(&source.relative) {
-            document.source = source;
+        if let Some(parsed) = self.documents.get(&source.relative)
+            && let Ok(document) = &**parsed
+        {
+            let relative = source.relative.clone();
+            let document = Document {
+                source,
+                ..document.clone()
+            };
+            self.documents.insert(relative, Arc::new(Ok(document)));
         }
     }
 
@@ -381,10 +429,14 @@ impl Snapshot {
         options: LoadOptions,
         stand_in: impl Fn(&Arc<str>) -> Option<Document>,
     ) -> (Content, Vec<Diagnostic>) {
-        let mut documents = Vec::with_capacity(self.documents.len());
+        let mut documents = Vec::with_capacity(self.files.markdown.len());
         let mut problems = Vec::new();
         for relative in &self.files.markdown {
-            match &self.documents[relative] {
+            // Every file listed is read: a snapshot lists and reads files together.
+            let Some(parsed) = self.documents.get(relative) else {
+                continue;
+            };
+            match &**parsed {
                 Ok(document) => documents.push(document.clone()),
                 Err(diagnostic) => {
                     problems.push(diagnostic.clone());
@@ -430,7 +482,7 @@ impl Snapshot {
                 source,
                 front: FrontMatter::Page(front),
                 ..
-            }) = self.documents.get(relative)?
+            }) = &**self.documents.get(relative)?
             else {
                 return None;
             };
