@@ -73,7 +73,7 @@ fn a_search_across_bundles_finds_every_page() {
     for note in 0..ADDED {
         site.write(
             &format!("content/notes/note-{note}.md"),
-            &format!("+++\ntitle = \"Note {note}\"\n+++\nA wombat, seen on day {note}.\n"),
+            format!("+++\ntitle = \"Note {note}\"\n+++\nA wombat, seen on day {note}.\n"),
         );
     }
     let (site, url) = served(site);
